@@ -1,0 +1,3 @@
+from acting_mirror.cli import console_main
+
+console_main()

@@ -1,0 +1,119 @@
+"""Composition root: builds the pipeline's pieces from settings and runs whole takes.
+
+The CLI and the GUI both come through here, so a take written by ``process`` and one
+recorded in the app are the same thing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from acting_mirror.config import AnalysisSettings, default_emotion_model
+from acting_mirror.core.analysis import Analyzer
+from acting_mirror.core.smoothing import EmotionSmoother
+from acting_mirror.core.summary import SummaryBuilder
+from acting_mirror.core.tracking import FaceTracker
+from acting_mirror.core.types import FrameResult
+from acting_mirror.media.annotate import Annotator
+from acting_mirror.media.recorder import TakeRecorder
+from acting_mirror.media.sources import open_source
+from acting_mirror.media.takes import new_take_dir, prepare_out_dir
+from acting_mirror.vision.classifier import LiteRTEmotionClassifier
+from acting_mirror.vision.detectors import create_detector
+
+
+def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:
+    """The full analysis stack for ``settings`` (detector, LiteRT classifier, tracker, smoother)."""
+    detector = create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
+    classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin)
+    return Analyzer(
+        detector,
+        classifier,
+        tracker=FaceTracker(),
+        smoother=EmotionSmoother(alpha=settings.smoothing_alpha),
+    )
+
+
+def model_name(settings: AnalysisSettings) -> str:
+    return Path(settings.model_path or default_emotion_model()).name
+
+
+@dataclass(frozen=True)
+class TakeOutcome:
+    """What a finished take holds."""
+
+    folder: Path
+    frames: int
+    seconds: float
+    summary: dict
+
+
+ProgressCallback = Callable[[int, "int | None"], None]
+
+
+def process_to_take(
+    input_spec: str,
+    *,
+    out_dir: Path | None,
+    takes_root: Path,
+    settings: AnalysisSettings = AnalysisSettings(),
+    write_video: bool = True,
+    progress: ProgressCallback | None = None,
+    on_result: Callable[[FrameResult], None] | None = None,
+    max_frames: int | None = None,
+) -> TakeOutcome:
+    """Analyse every frame of ``input_spec`` into a take folder.
+
+    The source is opened and the model loaded before any folder is created, so input that
+    cannot be opened leaves nothing behind. ``out_dir`` is used exactly (it must not exist or
+    be empty); without it a new timestamped folder is made under ``takes_root``.
+    """
+    source = open_source(input_spec)
+    try:
+        analyzer = build_analyzer(settings)
+        created = out_dir is not None and not Path(out_dir).exists()
+        folder = prepare_out_dir(Path(out_dir)) if out_dir is not None else new_take_dir(takes_root)
+        annotator = Annotator()
+        summary = SummaryBuilder(
+            source_name=source.name,
+            fps=source.fps,
+            detector=settings.detector,
+            model=model_name(settings),
+        )
+        started = time.perf_counter()
+        n = 0
+        try:
+            with TakeRecorder(folder, source.fps, write_video=write_video, summary=summary) as recorder:
+                for frame in source:
+                    result = analyzer.analyze(frame)
+                    annotated = annotator.annotate(frame.image, result, copy=False) if write_video else None
+                    recorder.write(result, annotated)
+                    n += 1
+                    if on_result is not None:
+                        on_result(result)
+                    if progress is not None:
+                        progress(n, source.frame_count)
+                    if max_frames is not None and n >= max_frames:
+                        break
+                recorder.finish(time.perf_counter() - started)
+        except BaseException:
+            if n == 0:
+                _remove_new_folder(folder, created or out_dir is None)
+            raise
+        if n == 0:
+            _remove_new_folder(folder, created or out_dir is None)
+            from acting_mirror.errors import SourceError
+
+            raise SourceError(f"{input_spec} gave no frames to analyse.")
+        return TakeOutcome(folder, n, time.perf_counter() - started, recorder.summary_dict)
+    finally:
+        source.close()
+
+
+def _remove_new_folder(folder: Path, we_made_it: bool) -> None:
+    if we_made_it and folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,81 @@
+"""``acting-mirror``: the command-line front end.
+
+With no subcommand it opens the desktop app. Every user mistake (bad file, bad script,
+existing output folder...) becomes one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from acting_mirror import __version__
+from acting_mirror.errors import ActingMirrorError, ScriptError
+
+# name of each subcommand module under acting_mirror.commands, in --help order
+COMMANDS = ("gui", "process", "script", "bench", "model")
+
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every other user mistake
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="acting-mirror",
+        description="A rehearsal mirror for actors: reads the emotions your face shows. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"acting-mirror {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = _command_module(name)
+        if module is not None:
+            module.add_parser(sub)
+    return parser
+
+
+def _command_module(name: str):
+    try:
+        return importlib.import_module(f"acting_mirror.commands.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"acting_mirror.commands.{name}":
+            return None
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        gui = _command_module("gui")
+        if gui is None:
+            parser.print_help()
+            return 0
+        args = parser.parse_args(["gui", *(argv or [])])
+    module = _command_module(args.command)
+    try:
+        return int(module.run(args) or 0)
+    except ScriptError as exc:
+        print(f"acting-mirror: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except ActingMirrorError as exc:
+        print(f"acting-mirror: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("acting-mirror: interrupted.", file=sys.stderr)
+        return 130
+
+
+def console_main() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console_main()

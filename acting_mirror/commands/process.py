@@ -1,0 +1,122 @@
+"""``acting-mirror process``: analyse a video, image, folder, URL or camera into a take."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from acting_mirror.config import AnalysisSettings, default_takes_dir
+from acting_mirror.errors import ActingMirrorError
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "process",
+        help="analyse a video, image, folder, URL or camera into a take folder",
+        description="Analyse INPUT frame by frame and write a take folder with output.avi "
+        "(annotated), timeline.csv and summary.json. INPUT is a video or image file, a "
+        "folder of images, an http(s)/YouTube URL, camera:N, or an existing take folder "
+        "(with --script, to report on it again).",
+    )
+    p.add_argument("input", metavar="INPUT")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="write the take exactly here (must not exist or be empty); "
+                   "default: a new folder in the takes library")
+    p.add_argument("--detector", choices=("haar", "mtcnn", "mtcnn-tf"), default="haar",
+                   help="face detector (default: haar)")
+    p.add_argument("--model", type=Path, metavar="PATH",
+                   help="a compatible emotion .tflite model (default: bundled mini-Xception)")
+    p.add_argument("--no-video", action="store_true", help="analysis only: skip output.avi")
+    p.add_argument("--script", type=Path, metavar="FILE",
+                   help="an acting script: also write report.json and report.html")
+    p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames (cameras, streams)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from acting_mirror.app import process_to_take
+
+    if args.model is not None and not args.model.is_file():
+        raise ActingMirrorError(f"Model file not found: {args.model}.")
+    script = _load_script(args.script) if args.script else None
+    input_path = Path(args.input)
+    if script is not None and input_path.is_dir() and (input_path / "timeline.csv").is_file():
+        return _report_existing_take(input_path, script)
+
+    settings = AnalysisSettings(detector=args.detector, model_path=args.model)
+    bar = _ProgressBar(disabled=args.quiet)
+    try:
+        outcome = process_to_take(
+            args.input,
+            out_dir=args.out,
+            takes_root=default_takes_dir(),
+            settings=settings,
+            write_video=not args.no_video,
+            progress=bar.update,
+            max_frames=args.max_frames,
+        )
+    finally:
+        bar.close()
+    if script is not None:
+        _write_report(outcome.folder, script)
+    print(_summary_paragraph(outcome))
+    return 0
+
+
+def _load_script(path: Path):
+    from acting_mirror.core.script import load_script
+
+    return load_script(path)
+
+
+def _report_existing_take(take: Path, script) -> int:
+    report = _write_report(take, script)
+    print(f"Report for {take}: score {report.score:.0%} -> {take / 'report.html'}")
+    return 0
+
+
+def _write_report(take: Path, script):
+    from acting_mirror.core.report import report_for_take
+
+    report = report_for_take(take, script, overwrite=(take / "report.json").exists())
+    for line in report.lines:
+        print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<8} "
+              f"on target {line.on_target:.0%}  (read as {line.dominant or '-'})")
+    return report
+
+
+def _summary_paragraph(outcome) -> str:
+    s = outcome.summary
+    shares = s.get("primary_emotion_shares") or {}
+    top = sorted(shares.items(), key=lambda kv: kv[1], reverse=True)[:3]
+    mood = ", ".join(f"{e} {v:.0%}" for e, v in top if v > 0) or "no face read"
+    proc = s.get("processing", {})
+    return (
+        f"Analysed {outcome.frames} frames ({s.get('duration_s', 0):.1f} s of media) in "
+        f"{outcome.seconds:.1f} s ({proc.get('fps', outcome.frames / max(outcome.seconds, 1e-9)):.1f} frames/s) "
+        f"with {s.get('detector')} + {s.get('model')}; {s.get('faces_seen', 0)} face(s) seen, "
+        f"the main face read as {mood}. Take written to {outcome.folder}"
+    )
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr for finite sources; nothing for --quiet or non-terminals."""
+
+    def __init__(self, disabled: bool):
+        self._bar = None
+        self._disabled = disabled or not sys.stderr.isatty()
+
+    def update(self, done: int, total: int | None) -> None:
+        if self._disabled:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="frame", desc="Analysing", leave=False)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -1,0 +1,78 @@
+"""Settings as frozen data, and the one place that finds the bundled models and assets."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bundled_dir(package: str, folder: str) -> Path:
+    """The installed data folder ``package`` (mapped from the repo's ``folder``)."""
+    try:
+        path = Path(str(resources.files(package)))
+        if path.is_dir():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return _REPO_ROOT / folder
+
+
+def models_dir() -> Path:
+    return _bundled_dir("acting_mirror.models", "models")
+
+
+def assets_dir() -> Path:
+    return _bundled_dir("acting_mirror.assets", "assets")
+
+
+EMOTION_MODEL_FILE = "emotion_mini_xception.tflite"
+HAAR_CASCADE_FILE = "haarcascade_frontalface_default.xml"
+DEMO_CLIP_FILE = "demo.avi"
+
+
+def default_emotion_model() -> Path:
+    return models_dir() / EMOTION_MODEL_FILE
+
+
+def default_haar_cascade() -> Path:
+    return models_dir() / HAAR_CASCADE_FILE
+
+
+def demo_clip() -> Path:
+    return assets_dir() / DEMO_CLIP_FILE
+
+
+def user_data_dir() -> Path:
+    """Where takes and profiles live: ``$ACTING_MIRROR_HOME`` or the platform default."""
+    env = os.environ.get("ACTING_MIRROR_HOME")
+    if env:
+        return Path(env).expanduser()
+    if os.name == "nt":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif os.uname().sysname == "Darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "acting-mirror"
+
+
+def default_takes_dir() -> Path:
+    return user_data_dir() / "takes"
+
+
+DETECTORS = ("haar", "mtcnn")
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """How frames are analysed. Thresholds are fixed here, never passed per frame."""
+
+    detector: str = "haar"
+    model_path: Path | None = None  # None: the bundled mini-Xception
+    mtcnn_min_confidence: float = 0.9
+    smoothing_alpha: float = 0.35  # weight of the newest frame in the moving average
+    crop_margin: float = 0.1  # extra border around a face crop, as a fraction of its size

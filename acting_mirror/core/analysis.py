@@ -1,0 +1,58 @@
+"""Analyzer: one frame in, one FrameResult out (detect, classify, track, smooth)."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from acting_mirror.core.ports import EmotionClassifier, FaceDetector
+from acting_mirror.core.smoothing import EmotionSmoother
+from acting_mirror.core.tracking import FaceTracker
+from acting_mirror.core.types import Frame, FrameResult
+
+
+class Analyzer:
+    """Runs the per-frame stages in order and times each (``FrameResult.timings_ms``).
+
+    Owns the stateful stages; whoever owns the Analyzer (one worker thread) is the only
+    caller, so nothing here locks.
+    """
+
+    def __init__(
+        self,
+        detector: FaceDetector,
+        classifier: EmotionClassifier,
+        tracker: FaceTracker | None = None,
+        smoother: EmotionSmoother | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ):
+        self.detector = detector
+        self.classifier = classifier
+        self.tracker = tracker or FaceTracker()
+        self.smoother = smoother or EmotionSmoother()
+        self._clock = clock
+
+    def set_detector(self, detector: FaceDetector) -> None:
+        """Swap the face detector between frames; tracks are kept."""
+        self.detector = detector
+
+    def reset(self) -> None:
+        """Forget every face (a new source or take)."""
+        self.tracker.reset()
+        self.smoother.reset()
+
+    def analyze(self, frame: Frame) -> FrameResult:
+        clock = self._clock
+        t0 = clock()
+        faces = self.detector.detect(frame.image)
+        t1 = clock()
+        faces = self.classifier.classify(frame.image, faces) if faces else faces
+        t2 = clock()
+        faces = self.smoother.update(self.tracker.update(faces))
+        t3 = clock()
+        timings = {
+            "detect": (t1 - t0) * 1e3,
+            "classify": (t2 - t1) * 1e3,
+            "track": (t3 - t2) * 1e3,
+        }
+        return FrameResult(frame=frame, faces=faces, timings_ms=timings)

@@ -1,0 +1,101 @@
+"""FaceTracker: stable ``face_id``s across frames and a primary face with hysteresis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acting_mirror.core.types import Box, Face, Faces
+
+
+@dataclass
+class _Track:
+    face_id: int
+    box: Box
+    missed: int = 0
+
+
+class FaceTracker:
+    """Greedy IoU matching of this frame's faces to the live tracks.
+
+    A track survives ``max_missed`` frames without a match (a blink of the detector does not
+    change a face's id). The primary face is the largest; it only changes when another face
+    is ``switch_ratio`` times larger, or when the primary is gone, so two similar faces do
+    not make it flip.
+    """
+
+    def __init__(self, min_iou: float = 0.25, max_missed: int = 15, switch_ratio: float = 1.3):
+        self.min_iou = min_iou
+        self.max_missed = max_missed
+        self.switch_ratio = switch_ratio
+        self._tracks: list[_Track] = []
+        self._next_id = 0
+        self._primary_id: int | None = None
+
+    def reset(self) -> None:
+        self._tracks.clear()
+        self._next_id = 0
+        self._primary_id = None
+
+    @property
+    def primary_id(self) -> int | None:
+        return self._primary_id
+
+    def update(self, faces: Faces) -> Faces:
+        ids = self._match(faces)
+        primary = self._choose_primary(faces, ids)
+        return tuple(
+            f.with_(face_id=i, primary=(i == primary)) for f, i in zip(faces, ids)
+        )
+
+    def _match(self, faces: Faces) -> list[int]:
+        pairs = sorted(
+            (
+                (face.box.iou(track.box) + _center_bonus(face.box, track.box), fi, ti)
+                for fi, face in enumerate(faces)
+                for ti, track in enumerate(self._tracks)
+            ),
+            reverse=True,
+        )
+        ids: list[int | None] = [None] * len(faces)
+        used_tracks: set[int] = set()
+        for score, fi, ti in pairs:
+            if score < self.min_iou or ids[fi] is not None or ti in used_tracks:
+                continue
+            ids[fi] = self._tracks[ti].face_id
+            used_tracks.add(ti)
+            self._tracks[ti].box = faces[fi].box
+            self._tracks[ti].missed = 0
+        for ti, track in enumerate(self._tracks):
+            if ti not in used_tracks:
+                track.missed += 1
+        self._tracks = [t for t in self._tracks if t.missed <= self.max_missed]
+        for fi, face in enumerate(faces):
+            if ids[fi] is None:
+                ids[fi] = self._next_id
+                self._tracks.append(_Track(self._next_id, face.box))
+                self._next_id += 1
+        return [int(i) for i in ids]  # type: ignore[arg-type]
+
+    def _choose_primary(self, faces: Faces, ids: list[int]) -> int | None:
+        if not faces:
+            # keep the primary's identity through short gaps while its track lives
+            if self._primary_id is not None and not any(
+                t.face_id == self._primary_id for t in self._tracks
+            ):
+                self._primary_id = None
+            return None
+        areas = {i: f.box.area for f, i in zip(faces, ids)}
+        largest = max(areas, key=areas.__getitem__)
+        current = self._primary_id
+        if current not in areas or areas[largest] > self.switch_ratio * areas[current]:
+            self._primary_id = largest
+        return self._primary_id
+
+
+def _center_bonus(a: Box, b: Box) -> float:
+    """A small score for boxes whose centres are close relative to their size, so a fast
+    move that breaks the IoU still keeps its id."""
+    (ax, ay), (bx, by) = a.center, b.center
+    size = max(min(a.w, b.w), min(a.h, b.h), 1)
+    dist = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 / size
+    return max(0.0, 0.5 - dist) * 0.6

@@ -1,0 +1,1 @@
+"""Media in and out with OpenCV: sources, annotation, recording, take folders."""

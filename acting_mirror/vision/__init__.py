@@ -1,0 +1,1 @@
+"""Model adapters: face detectors (Haar, MTCNN) and the LiteRT emotion classifier."""
