@@ -66,6 +66,13 @@ class HaarDetector:
         self.work_height = work_height
 
     def detect(self, image: np.ndarray) -> Faces:
+        return self.detect_sized(image)
+
+    def detect_sized(
+        self, image: np.ndarray, min_size: int | None = None, max_size: int | None = None
+    ) -> Faces:
+        """Faces between ``min_size`` and ``max_size`` pixels tall (in ``image`` pixels);
+        a narrow range makes the search several times cheaper."""
         height, width = image.shape[:2]
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         scale = 1.0
@@ -74,11 +81,15 @@ class HaarDetector:
             gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         gray = cv2.equalizeHist(gray)
         min_side = max(20, int(self.min_face_frac * gray.shape[0]))
+        if min_size is not None:
+            min_side = max(20, int(min_size * scale))
+        max_side = int(max_size * scale) if max_size is not None else 0
         rects = self._cascade.detectMultiScale(
             gray,
             scaleFactor=self.scale_factor,
             minNeighbors=self.min_neighbors,
             minSize=(min_side, min_side),
+            maxSize=(max_side, max_side),
         )
         faces = []
         for x, y, w, h in np.asarray(rects).reshape(-1, 4):

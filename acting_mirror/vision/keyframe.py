@@ -1,0 +1,141 @@
+"""KeyframeDetector: full detection on keyframes, cheap local refinement in between.
+
+Full-frame face detection is the most expensive stage by far (a 720p Haar pass costs more
+than a whole frame's budget at 30 fps). Faces move little between frames, so this wrapper
+runs the wrapped detector on the whole (downscaled) frame only every ``keyframe_interval``
+frames, or when it has lost a face, and in between looks for each known face only in a
+small window around where it was, scaled so the face is about ``roi_face_px`` tall.
+Any FaceDetector can be wrapped; the result is again a FaceDetector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from acting_mirror.core.ports import FaceDetector
+from acting_mirror.core.types import Box, Face, Faces
+
+
+@dataclass(frozen=True)
+class KeyframePolicy:
+    keyframe_interval: int = 6  # full detection at least every N frames
+    full_height: int = 480  # frames taller than this are downscaled for full detection
+    roi_scale: float = 1.8  # search window side, as a multiple of the face's size
+    roi_face_px: int = 48  # the face's height inside the rescaled search window
+    max_misses: int = 2  # refinements in a row a face may miss before a full detection
+    max_refine_per_frame: int = 6  # with more faces, they take turns (the rest hold still)
+
+
+class KeyframeDetector:
+    def __init__(self, inner: FaceDetector, policy: KeyframePolicy = KeyframePolicy()):
+        self.inner = inner
+        self.policy = policy
+        self.name = inner.name
+        self._known: list[Face] = []
+        self._misses: list[int] = []
+        self._since_full = 0
+        self._force_full = True
+        self._turn = 0
+        self.full_detections = 0  # counters, for the benchmark
+        self.refinements = 0
+
+    def reset(self) -> None:
+        self._known, self._misses = [], []
+        self._force_full = True
+
+    def detect(self, image: np.ndarray) -> Faces:
+        self._since_full += 1
+        if (
+            self._force_full
+            or not self._known
+            or self._since_full >= self.policy.keyframe_interval
+        ):
+            faces = self._detect_full(image)
+            self._known = list(faces)
+            self._misses = [0] * len(faces)
+            self._since_full = 0
+            self._force_full = False
+            return faces
+        return self._refine(image)
+
+    # -- full frame -------------------------------------------------------------------
+    def _detect_full(self, image: np.ndarray) -> Faces:
+        self.full_detections += 1
+        height, width = image.shape[:2]
+        scale = min(1.0, self.policy.full_height / height)
+        small = image if scale == 1.0 else cv2.resize(
+            image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+        )
+        return _mapped(self.inner.detect(small), 0, 0, 1.0 / scale, width, height)
+
+    # -- around known faces -----------------------------------------------------------
+    def _refine(self, image: np.ndarray) -> Faces:
+        self.refinements += 1
+        height, width = image.shape[:2]
+        out: list[Face] = []
+        misses: list[int] = []
+        n = len(self._known)
+        budget = self.policy.max_refine_per_frame
+        turn = {(self._turn + k) % n for k in range(min(budget, n))}
+        self._turn = (self._turn + budget) % n
+        for i, (face, missed) in enumerate(zip(self._known, self._misses)):
+            if i not in turn:
+                out.append(face)
+                misses.append(missed)
+                continue
+            found = self._search_near(image, face.box, width, height)
+            if found is None:
+                missed += 1
+                if missed > self.policy.max_misses:
+                    self._force_full = True  # lost: look everywhere next frame
+                    continue
+                found = face  # hold the last box for a frame or two
+            else:
+                missed = 0
+            out.append(found)
+            misses.append(missed)
+        self._known, self._misses = out, misses
+        return tuple(out)
+
+    def _search_near(self, image: np.ndarray, box: Box, width: int, height: int) -> Face | None:
+        side = max(box.w, box.h) * self.policy.roi_scale
+        cx, cy = box.center
+        roi = Box.from_xyxy(cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2).clamp(width, height)
+        if roi is None:
+            return None
+        crop = image[roi.y : roi.y2, roi.x : roi.x2]
+        scale = min(1.0, self.policy.roi_face_px / max(box.h, 1))
+        if scale < 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        expected = max(box.h, 1) * scale
+        sized = getattr(self.inner, "detect_sized", None)
+        found = (
+            sized(crop, int(expected * 0.6), int(expected * 1.6) + 1)
+            if sized is not None
+            else self.inner.detect(crop)
+        )
+        candidates = _mapped(found, roi.x, roi.y, 1.0 / scale, width, height)
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda f: f.box.iou(box))
+        return best if best.box.iou(box) > 0.3 else None
+
+
+def _mapped(faces: Faces, dx: int, dy: int, factor: float, width: int, height: int) -> Faces:
+    """Faces found in a crop at offset (dx, dy), scaled by ``factor``, in frame pixels."""
+    out = []
+    for f in faces:
+        b = f.box
+        box = Box.from_xyxy(
+            dx + b.x * factor, dy + b.y * factor, dx + b.x2 * factor, dy + b.y2 * factor
+        ).clamp(width, height)
+        if box is None:
+            continue
+        landmarks = None
+        if f.landmarks is not None:
+            landmarks = tuple((dx + x * factor, dy + y * factor) for x, y in f.landmarks)
+        out.append(f.with_(box=box, landmarks=landmarks))
+    return tuple(out)

@@ -1,0 +1,57 @@
+import numpy as np
+
+from acting_mirror.core.types import Box, Face
+from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
+
+
+class CountingDetector:
+    """Finds a 'face' wherever the image has bright pixels; counts calls and input sizes."""
+
+    name = "fake"
+
+    def __init__(self):
+        self.calls = []
+
+    def detect(self, image):
+        self.calls.append(image.shape[:2])
+        ys, xs = np.nonzero(image[..., 0] > 200)
+        if len(xs) == 0:
+            return ()
+        return (Face(box=Box.from_xyxy(xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)),)
+
+
+def frame_with_face(x, y, size=100, shape=(720, 1280)):
+    img = np.zeros((*shape, 3), np.uint8)
+    img[y : y + size, x : x + size] = 255
+    return img
+
+
+def test_full_detection_only_on_keyframes_and_small_windows_between():
+    inner = CountingDetector()
+    det = KeyframeDetector(inner, KeyframePolicy(keyframe_interval=5, full_height=360))
+    for i in range(10):
+        faces = det.detect(frame_with_face(300 + 2 * i, 200))
+        assert len(faces) == 1
+        assert abs(faces[0].box.x - (300 + 2 * i)) <= 4
+    full = [c for c in inner.calls if c == (360, 640)]
+    assert len(full) == 2  # frames 0 and 5
+    assert all(max(c) < 200 for c in inner.calls if c != (360, 640))
+
+
+def test_a_lost_face_triggers_a_full_detection():
+    inner = CountingDetector()
+    det = KeyframeDetector(inner, KeyframePolicy(keyframe_interval=100, max_misses=1))
+    det.detect(frame_with_face(300, 200))
+    empty = np.zeros((720, 1280, 3), np.uint8)
+    assert len(det.detect(empty)) == 1  # held for one miss
+    assert det.detect(empty) == ()  # then dropped
+    faces = det.detect(frame_with_face(900, 400))  # found again by a full pass
+    assert len(faces) == 1 and faces[0].box.x == 900
+
+
+def test_boxes_stay_inside_the_frame_at_the_edge():
+    det = KeyframeDetector(CountingDetector())
+    for _ in range(4):
+        faces = det.detect(frame_with_face(1230, 660, size=50))
+        b = faces[0].box
+        assert b.x >= 0 and b.y >= 0 and b.x2 <= 1280 and b.y2 <= 720 and b.area > 0
