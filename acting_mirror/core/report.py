@@ -1,0 +1,353 @@
+"""A take's report files: ``report.json`` (the scores) and ``report.html`` (the same for
+people: one self-contained page with an inline SVG plot, no scripts, no external files).
+
+Reports never replace earlier ones unless asked (``overwrite=True``); files are written to
+a temporary name and renamed into place, so a crash never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from acting_mirror.core.calibration import NeutralCalibration
+from acting_mirror.core.palette import emotion_color_hex
+from acting_mirror.core.script import Script, format_time
+from acting_mirror.core.scoring import (
+    HIT_ON_TARGET, MIN_FACE_FRACTION, PARTIAL_ON_TARGET, LineScore, TakeReport,
+    estimate_frame_ms, primary_rows, score_take,
+)
+from acting_mirror.core.timeline import TimelineTable, read_timeline
+from acting_mirror.core.types import EMOTIONS
+from acting_mirror.errors import OutputError
+
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+TIMELINE_CSV = "timeline.csv"
+SUMMARY_JSON = "summary.json"
+
+MAX_PLOT_POINTS = 1500
+"""Longer takes are averaged into this many time bins per curve (keeps the page small)."""
+
+_VERDICT_STYLE = {
+    "hit": ("#2E7D32", "hit"),
+    "partial": ("#F9A825", "partial"),
+    "miss": ("#C62828", "miss"),
+    "no_face": ("#616161", "no face"),
+}
+
+
+def report_for_take(
+    take_dir: Path | str,
+    script: Script,
+    calibration: NeutralCalibration | None = None,
+    overwrite: bool = False,
+) -> TakeReport:
+    """Score the take in ``take_dir`` (its ``timeline.csv``) against ``script`` and write
+    ``report.json`` and ``report.html`` there. When the take's ``summary.json`` gives its
+    ``duration_s``, lines past the end of the take count as without face."""
+    take_dir = Path(take_dir)
+    _refuse_existing(take_dir, overwrite)
+    table = read_timeline(take_dir / TIMELINE_CSV)
+    report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir))
+    write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration)
+    return report
+
+
+def _take_end_ms(take_dir: Path) -> int | None:
+    try:
+        data = json.loads((take_dir / SUMMARY_JSON).read_text(encoding="utf-8"))
+        duration = float(data["duration_s"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return int(round(duration * 1000)) if duration > 0 and math.isfinite(duration) else None
+
+
+def _refuse_existing(take_dir: Path, overwrite: bool) -> None:
+    if overwrite:
+        return
+    for name in (REPORT_JSON, REPORT_HTML):
+        if (take_dir / name).exists():
+            raise OutputError(
+                f"{take_dir / name} already exists; choose overwrite to replace the report."
+            )
+
+
+def write_report(
+    take_dir: Path | str,
+    report: TakeReport,
+    table: TimelineTable,
+    *,
+    overwrite: bool = False,
+    calibration: NeutralCalibration | None = None,
+) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.html`` into ``take_dir``; returns their paths.
+
+    Raises OutputError when either exists and ``overwrite`` is false, or on write errors.
+    ``calibration`` (if the report used one) is applied to the plotted curves too.
+    """
+    take_dir = Path(take_dir)
+    if not take_dir.is_dir():
+        raise OutputError(f"Cannot write the report: {take_dir} is not a folder.")
+    _refuse_existing(take_dir, overwrite)
+    json_text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    html_text = render_html(report, table, title=take_dir.name, calibration=calibration)
+    json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML
+    _write_atomic(json_path, json_text)
+    _write_atomic(html_path, html_text)
+    return json_path, html_path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
+max-width:1000px;padding:0 1em;color:#212121;background:#fafafa}
+h1{margin-bottom:.2em}
+.score{font-size:3em;font-weight:700;margin:.1em 0}
+.muted{color:#616161}
+.disclaimer{border-left:4px solid #F9A825;background:#FFF8E1;padding:.6em 1em;margin:1em 0}
+.plot{background:#fff;border:1px solid #e0e0e0;border-radius:6px;padding:.5em}
+.legend{display:flex;flex-wrap:wrap;gap:1em;margin:.5em 0 1.5em}
+.legend span{display:inline-flex;align-items:center;gap:.35em}
+.swatch{width:1.4em;height:.35em;border-radius:2px;display:inline-block}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{border-bottom:1px solid #e0e0e0;padding:.45em .5em;text-align:left;vertical-align:top}
+th{background:#f5f5f5;font-weight:600}
+.badge{color:#fff;border-radius:1em;padding:.1em .7em;font-size:.9em;white-space:nowrap}
+.num{text-align:right;white-space:nowrap}
+.tip{color:#424242;font-size:.92em}
+"""
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{round(100 * x)}%"
+
+
+def render_html(
+    report: TakeReport,
+    table: TimelineTable,
+    *,
+    title: str = "take",
+    calibration: NeutralCalibration | None = None,
+) -> str:
+    """The report as one self-contained HTML page."""
+    esc = html.escape
+    counts = report.counts()
+    tally = ", ".join(
+        f"{counts[v]} {label}" for v, label in
+        (("hit", "hit"), ("partial", "partial"), ("miss", "missed"), ("no_face", "without face"))
+    )
+    calib = (
+        "Readings were corrected with the actor's neutral calibration."
+        if report.calibrated else
+        "No neutral calibration was used (calibrating helps when your relaxed face reads as "
+        "an emotion)."
+    )
+    rows = "\n".join(_table_row(line) for line in report.lines)
+    legend = "".join(
+        f'<span><i class="swatch" style="background:{emotion_color_hex(e)}"></i>{esc(e)}</span>'
+        for e in EMOTIONS
+    )
+    script_name = esc(report.script or "script")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Take report — {esc(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<h1>Take report — {esc(title)}</h1>
+<p class="muted">Script: {script_name} · {len(report.lines)} lines · {esc(tally)}</p>
+<div class="score" title="duration-weighted share of face frames on target">{_pct(report.score)}</div>
+<p class="muted">of the scripted time your face read as the target emotion. {esc(calib)}</p>
+<div class="disclaimer"><strong>Please read:</strong> {esc(report.disclaimer)}</div>
+<h2>Your emotions over the take</h2>
+<div class="plot">
+{render_svg(report, table, calibration=calibration)}
+</div>
+<div class="legend">{legend}</div>
+<h2>Line by line</h2>
+<table>
+<thead><tr><th>#</th><th>Time</th><th>Target</th><th>Line</th><th>Verdict</th>
+<th class="num">On target</th><th class="num">Target prob.</th><th>Read as</th>
+<th class="num">Reached after</th><th class="num">Face visible</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<p class="muted">A line is a <em>hit</em> when at least {_pct(HIT_ON_TARGET)} of its face
+frames read as a target, <em>partial</em> from {_pct(PARTIAL_ON_TARGET)}, otherwise a
+<em>miss</em>; <em>no face</em> when your face was visible in under
+{_pct(MIN_FACE_FRACTION)} of it. Lines without a face count zero in the score.</p>
+</body>
+</html>
+"""
+
+
+def _table_row(line: LineScore) -> str:
+    esc = html.escape
+    colour, label = _VERDICT_STYLE.get(line.verdict, ("#616161", line.verdict))
+    targets = " or ".join(
+        f'<span style="color:{emotion_color_hex(t)};font-weight:600">{esc(t)}</span>'
+        for t in line.targets
+    )
+    reached = "never" if line.time_to_target_ms is None else f"{line.time_to_target_ms / 1000:.1f} s"
+    if line.dominant is None:
+        reached = "—"
+    tip = line.tip
+    tip_html = f'<div class="tip">Tip: {esc(tip)}</div>' if tip else ""
+    return (
+        f"<tr><td>{line.index + 1}</td>"
+        f"<td>{format_time(line.start_ms)}–{format_time(line.end_ms)}</td>"
+        f"<td>{targets}</td><td>{esc(line.text)}{tip_html}</td>"
+        f'<td><span class="badge" style="background:{colour}">{esc(label)}</span></td>'
+        f'<td class="num">{_pct(line.on_target)}</td>'
+        f'<td class="num">{_pct(line.mean_target_prob)}</td>'
+        f"<td>{esc(line.dominant or '—')}</td>"
+        f'<td class="num">{reached}</td>'
+        f'<td class="num">{_pct(line.face_fraction)}</td></tr>'
+    )
+
+
+# --- SVG plot ------------------------------------------------------------------------
+
+_W, _H = 940, 300
+_ML, _MR, _MT, _MB = 44, 12, 30, 34  # margins: left, right, top (cue labels), bottom
+
+
+def _nice_step(span_s: float) -> float:
+    for step in (0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600):
+        if span_s / step <= 12:
+            return step
+    return 7200.0
+
+
+def _curve_points(
+    times: np.ndarray, probs: np.ndarray, frame_ms: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times and probs to plot, averaged into at most MAX_PLOT_POINTS bins, with NaN rows
+    where the face was missing (so the curves show gaps)."""
+    if len(times) > MAX_PLOT_POINTS:
+        t0, t1 = float(times[0]), float(times[-1])
+        edges = np.linspace(t0, t1 + 1e-6, MAX_PLOT_POINTS + 1)
+        bins = np.clip(np.searchsorted(edges, times, "right") - 1, 0, MAX_PLOT_POINTS - 1)
+        n = np.bincount(bins, minlength=MAX_PLOT_POINTS).astype(np.float64)
+        sums = np.stack(
+            [np.bincount(bins, probs[:, k], minlength=MAX_PLOT_POINTS) for k in range(probs.shape[1])],
+            axis=1,
+        )
+        tsum = np.bincount(bins, times.astype(np.float64), minlength=MAX_PLOT_POINTS)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            probs = sums / n[:, None]
+            times = tsum / n
+        keep = n > 0
+        gap_ms = 2.5 * max(frame_ms, (t1 - t0) / MAX_PLOT_POINTS)
+        times, probs = times[keep], probs[keep]
+    else:
+        gap_ms = 2.5 * frame_ms
+        times = times.astype(np.float64)
+    breaks = np.diff(times) > gap_ms
+    return times, probs, breaks
+
+
+def render_svg(
+    report: TakeReport, table: TimelineTable, *, calibration: NeutralCalibration | None = None
+) -> str:
+    """An inline SVG: the primary face's seven emotion curves over time, with the script's
+    lines shaded and labelled with their targets."""
+    rows = primary_rows(table)
+    order = np.argsort(rows.time_ms, kind="stable")
+    times = rows.time_ms[order]
+    probs = rows.probs[order].astype(np.float64)
+    if calibration is not None and len(probs):
+        probs = calibration.apply(probs).astype(np.float64)
+    end_ms = max(
+        [float(times[-1]) if len(times) else 0.0] + [float(line.end_ms) for line in report.lines] + [1000.0]
+    )
+    pw, ph = _W - _ML - _MR, _H - _MT - _MB
+
+    def x(t: float) -> float:
+        return _ML + pw * (t / end_ms)
+
+    def y(p: float) -> float:
+        return _MT + ph * (1.0 - p)
+
+    parts = [
+        f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img" '
+        f'aria-label="Emotion probabilities of the primary face over time" '
+        f'font-family="sans-serif" font-size="11">',
+        f'<rect x="{_ML}" y="{_MT}" width="{pw}" height="{ph}" fill="#ffffff" stroke="#bdbdbd"/>',
+    ]
+    for line in report.lines:
+        colour = emotion_color_hex(line.targets[0]) if line.targets else "#bdbdbd"
+        x0, x1 = x(line.start_ms), x(line.end_ms)
+        label = html.escape(f"{line.index + 1} {'|'.join(line.targets)}")
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{_MT}" width="{max(x1 - x0, 0.5):.1f}" height="{ph}" '
+            f'fill="{colour}" fill-opacity="0.13"><title>{label}: '
+            f'{html.escape(line.text)}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{x0 + 3:.1f}" y="{_MT - 8}" fill="{colour}" font-weight="bold">{label}</text>'
+        )
+    for p in (0.0, 0.5, 1.0):
+        parts.append(
+            f'<line x1="{_ML}" x2="{_ML + pw}" y1="{y(p):.1f}" y2="{y(p):.1f}" '
+            f'stroke="#e0e0e0" stroke-dasharray="3,3"/>'
+            f'<text x="{_ML - 6}" y="{y(p) + 4:.1f}" text-anchor="end" fill="#616161">{p:.1f}</text>'
+        )
+    step = _nice_step(end_ms / 1000.0)
+    k = 0
+    while k * step * 1000 <= end_ms + 1e-6:
+        t = k * step * 1000
+        parts.append(
+            f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{_MT + ph}" y2="{_MT + ph + 4}" stroke="#9e9e9e"/>'
+            f'<text x="{x(t):.1f}" y="{_MT + ph + 16}" text-anchor="middle" fill="#616161">'
+            f"{format_time(int(t))}</text>"
+        )
+        k += 1
+    parts.append(
+        f'<text x="{_ML + pw / 2:.1f}" y="{_H - 4}" text-anchor="middle" fill="#616161">time (mm:ss)</text>'
+    )
+    if len(times):
+        pts_t, pts_p, breaks = _curve_points(times, probs, estimate_frame_ms(table))
+        xs = [f"{x(t):.1f}" for t in pts_t]
+        for k, emotion in enumerate(EMOTIONS):
+            d = []
+            for i, xv in enumerate(xs):
+                cmd = "M" if i == 0 or breaks[i - 1] else "L"
+                d.append(f"{cmd}{xv},{y(float(pts_p[i, k])):.1f}")
+            parts.append(
+                f'<path d="{" ".join(d)}" fill="none" stroke="{emotion_color_hex(emotion)}" '
+                f'stroke-width="1.6" stroke-linejoin="round"><title>{emotion}</title></path>'
+            )
+    else:
+        parts.append(
+            f'<text x="{_ML + pw / 2:.1f}" y="{_MT + ph / 2:.1f}" text-anchor="middle" '
+            f'fill="#616161">No face was found in this take.</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
