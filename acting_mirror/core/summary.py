@@ -1,0 +1,114 @@
+"""The ``summary.json`` of a take: counts, timing and the primary face's emotions.
+
+:class:`SummaryBuilder` sees every analysed frame once (``update``) and keeps only
+running totals, so a long take costs no memory.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+
+import acting_mirror
+from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, Face, FrameResult
+
+SUMMARY_KEYS: tuple[str, ...] = (
+    "source", "frames", "duration_s", "fps", "faces_seen", "frames_with_face",
+    "frames_with_primary", "processing", "detector", "model",
+    "primary_emotion_shares", "mean_primary_probs", "created", "version",
+)
+"""The top-level keys of every summary, in the order they are written."""
+
+
+def _primary_face(result: FrameResult) -> Face | None:
+    """The flagged primary face; a lone untracked face counts as primary too."""
+    face = result.primary
+    if face is None and len(result.faces) == 1:
+        face = result.faces[0]
+    return face
+
+
+class SummaryBuilder:
+    """Accumulates a take's summary frame by frame.
+
+    ``faces_seen`` counts distinct tracker ids; when no face carries an id (no tracker)
+    it is the most faces seen in one frame. ``primary_emotion_shares`` gives, for each
+    emotion, the fraction of frames with a classified primary face whose top emotion it
+    was; ``mean_primary_probs`` the mean shown probabilities over those frames. Both
+    always list all seven emotions (zeros when no primary face was classified).
+    """
+
+    def __init__(self, source_name: str, fps: float, detector: str, model: str):
+        self.source_name = str(source_name)
+        self.fps = float(fps)
+        self.detector = str(detector)
+        self.model = str(model)
+        self._frames = 0
+        self._first_ms: int | None = None
+        self._last_ms = 0
+        self._frames_with_face = 0
+        self._face_ids: set[int] = set()
+        self._max_faces = 0
+        self._primary_frames = 0
+        self._top_counts = np.zeros(N_EMOTIONS, dtype=np.int64)
+        self._prob_sums = np.zeros(N_EMOTIONS, dtype=np.float64)
+
+    @property
+    def frames(self) -> int:
+        return self._frames
+
+    def update(self, result: FrameResult) -> None:
+        """Count one analysed frame."""
+        self._frames += 1
+        t = int(result.frame.time_ms)
+        if self._first_ms is None:
+            self._first_ms = t
+        self._last_ms = max(self._last_ms, t)
+        faces = result.faces
+        if faces:
+            self._frames_with_face += 1
+            self._max_faces = max(self._max_faces, len(faces))
+            for face in faces:
+                if face.face_id >= 0:
+                    self._face_ids.add(face.face_id)
+        primary = _primary_face(result)
+        if primary is not None:
+            probs = primary.shown_probs
+            if probs is not None:
+                self._primary_frames += 1
+                self._top_counts[int(np.argmax(probs))] += 1
+                self._prob_sums += probs
+
+    def build(self, processing_seconds: float) -> dict:
+        """The summary as a JSON-ready dict (keys in :data:`SUMMARY_KEYS` order)."""
+        frames = self._frames
+        if frames and self._first_ms is not None:
+            period_s = 1.0 / self.fps if self.fps > 0 else 0.0
+            duration_s = (self._last_ms - self._first_ms) / 1000.0 + period_s
+        else:
+            duration_s = 0.0
+        seconds = max(float(processing_seconds), 0.0)
+        n = self._primary_frames
+        shares = self._top_counts / n if n else np.zeros(N_EMOTIONS)
+        means = self._prob_sums / n if n else np.zeros(N_EMOTIONS)
+        faces_seen = len(self._face_ids) if self._face_ids else self._max_faces
+        return {
+            "source": self.source_name,
+            "frames": frames,
+            "duration_s": round(duration_s, 3),
+            "fps": round(self.fps, 3),
+            "faces_seen": faces_seen,
+            "frames_with_face": self._frames_with_face,
+            "frames_with_primary": n,
+            "processing": {
+                "seconds": round(seconds, 3),
+                "fps": round(frames / seconds, 2) if seconds > 0 else 0.0,
+            },
+            "detector": self.detector,
+            "model": self.model,
+            "primary_emotion_shares": {e: round(float(v), 4) for e, v in zip(EMOTIONS, shares)},
+            "mean_primary_probs": {e: round(float(v), 4) for e, v in zip(EMOTIONS, means)},
+            "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "version": acting_mirror.__version__,
+        }
