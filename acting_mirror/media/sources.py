@@ -41,6 +41,7 @@ from urllib.request import url2pathname
 import cv2
 import numpy as np
 
+from acting_mirror.core.ports import FrameSource
 from acting_mirror.core.types import Frame
 from acting_mirror.errors import SourceError
 from acting_mirror.media.streams import ResolvedStream, StreamResolver, YtDlpResolver
@@ -282,6 +283,9 @@ class VideoFileSource(_Lifecycle):
     def _rewind(self) -> bool:
         self._capture.release()
         self._capture = self._open()
+        if self._closed:  # closed from another thread while reopening
+            self._capture.release()
+            return False
         self._times.new_pass()
         image, pos = self._capture.read()
         if image is None:
@@ -574,7 +578,7 @@ def open_source(
     *,
     resolver: StreamResolver | None = None,
     loop: bool = False,
-):
+) -> FrameSource:
     """Open what ``spec`` names as a frame source.
 
     * ``camera:N``, an int, a bare digit string or ``/dev/videoN`` -> :class:`CameraSource`

@@ -230,3 +230,22 @@ def test_list_cameras_lists_only_existing_devices():
             assert os.path.exists(f"/dev/video{cam.index}")
     if sys.platform.startswith("linux") and not any(Path("/dev").glob("video*")):
         assert cameras == []
+
+
+def test_media_times_fall_back_to_the_frame_rate_and_never_go_back():
+    from acting_mirror.media.sources import _MediaTimes
+
+    times = _MediaTimes(fps=25.0)
+    # a backend that reports 0 after the first frame, then jumps back: nonsense
+    reported = [0.0, 0.0, 0.0, 120.0, 80.0, float("nan"), 240.0]
+    stamped = [times.stamp(p) for p in reported]
+    assert stamped[:4] == [0, 40, 80, 120]
+    assert all(b > a for a, b in zip(stamped, stamped[1:]))
+    assert stamped[-1] == 240
+
+
+def test_media_times_start_at_zero_for_streams_that_start_late():
+    from acting_mirror.media.sources import _MediaTimes
+
+    times = _MediaTimes(fps=30.0)
+    assert [times.stamp(p) for p in (5000.0, 5033.3, 5066.7)] == [0, 33, 67]
