@@ -235,7 +235,7 @@ def _table_row(line: LineScore) -> str:
 # --- SVG plot ------------------------------------------------------------------------
 
 _W, _H = 940, 300
-_ML, _MR, _MT, _MB = 44, 12, 30, 34  # margins: left, right, top (cue labels), bottom
+_ML, _MR, _MT, _MB = 44, 26, 30, 34  # margins: left, right, top (cue labels), bottom
 
 
 def _nice_step(span_s: float) -> float:
@@ -309,6 +309,8 @@ def render_svg(
             f'<rect x="{x0:.1f}" y="{_MT}" width="{max(x1 - x0, 0.5):.1f}" height="{ph}" '
             f'fill="{colour}" fill-opacity="0.13"><title>{label}: '
             f'{html.escape(line.text)}</title></rect>'
+            f'<line x1="{x0:.1f}" x2="{x0:.1f}" y1="{_MT}" y2="{_MT + ph}" stroke="{colour}" '
+            f'stroke-opacity="0.6"/>'
         )
         parts.append(
             f'<text x="{x0 + 3:.1f}" y="{_MT - 8}" fill="{colour}" font-weight="bold">{label}</text>'
