@@ -23,12 +23,24 @@ from acting_mirror.media.recorder import TakeRecorder
 from acting_mirror.media.sources import open_source
 from acting_mirror.media.takes import new_take_dir, prepare_out_dir
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
+from acting_mirror.media.prefetch import Prefetcher
+from acting_mirror.core.stats import StageStats
 from acting_mirror.vision.detectors import create_detector
+from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
+
+
+def build_detector(settings: AnalysisSettings = AnalysisSettings()):
+    """The face detector for ``settings``: full detection on keyframes, refined in between
+    (``settings.keyframe_interval`` 1 detects the whole frame every time)."""
+    detector = create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
+    if settings.keyframe_interval <= 1:
+        return detector
+    return KeyframeDetector(detector, KeyframePolicy(keyframe_interval=settings.keyframe_interval))
 
 
 def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:
     """The full analysis stack for ``settings`` (detector, LiteRT classifier, tracker, smoother)."""
-    detector = create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
+    detector = build_detector(settings)
     classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin)
     return Analyzer(
         detector,
@@ -50,6 +62,7 @@ class TakeOutcome:
     frames: int
     seconds: float
     summary: dict
+    stages: StageStats
 
 
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -72,7 +85,8 @@ def process_to_take(
     cannot be opened leaves nothing behind. ``out_dir`` is used exactly (it must not exist or
     be empty); without it a new timestamped folder is made under ``takes_root``.
     """
-    source = open_source(input_spec)
+    source = Prefetcher(open_source(input_spec))
+    stages = StageStats()
     try:
         analyzer = build_analyzer(settings)
         created = out_dir is not None and not Path(out_dir).exists()
@@ -90,7 +104,13 @@ def process_to_take(
             with TakeRecorder(folder, source.fps, write_video=write_video, summary=summary) as recorder:
                 for frame in source:
                     result = analyzer.analyze(frame)
-                    annotated = annotator.annotate(frame.image, result, copy=False) if write_video else None
+                    stages.add_all(result.timings_ms)
+                    if write_video:
+                        t0 = time.perf_counter()
+                        annotated = annotator.annotate(frame.image, result, copy=False)
+                        stages.add("annotate", (time.perf_counter() - t0) * 1e3)
+                    else:
+                        annotated = None
                     recorder.write(result, annotated)
                     n += 1
                     if on_result is not None:
@@ -100,6 +120,8 @@ def process_to_take(
                     if max_frames is not None and n >= max_frames:
                         break
                 recorder.finish(time.perf_counter() - started)
+                stages.extend("decode", source.decode_ms)
+                stages.extend("encode", recorder.encode_ms)
         except BaseException:
             if n == 0:
                 _remove_new_folder(folder, created or out_dir is None)
@@ -109,7 +131,7 @@ def process_to_take(
             from acting_mirror.errors import SourceError
 
             raise SourceError(f"{input_spec} gave no frames to analyse.")
-        return TakeOutcome(folder, n, time.perf_counter() - started, recorder.summary_dict)
+        return TakeOutcome(folder, n, time.perf_counter() - started, recorder.summary_dict, stages)
     finally:
         source.close()
 

@@ -76,3 +76,4 @@ class AnalysisSettings:
     mtcnn_min_confidence: float = 0.9
     smoothing_alpha: float = 0.35  # weight of the newest frame in the moving average
     crop_margin: float = 0.1  # extra border around a face crop, as a fraction of its size
+    keyframe_interval: int = 6  # full-frame detection every N frames, refined in between

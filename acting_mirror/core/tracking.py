@@ -12,6 +12,7 @@ class _Track:
     face_id: int
     box: Box
     missed: int = 0
+    hits: int = 1
 
 
 class FaceTracker:
@@ -19,12 +20,20 @@ class FaceTracker:
 
     A track survives ``max_missed`` frames without a match (a blink of the detector does not
     change a face's id). The primary face is the largest; it only changes when another face
-    is ``switch_ratio`` times larger, or when the primary is gone, so two similar faces do
-    not make it flip.
+    is ``switch_ratio`` times larger and has been seen ``min_hits`` frames, or when the
+    primary is gone, so two similar faces do not make it flip and a passing false
+    detection does not steal it.
     """
 
-    def __init__(self, min_iou: float = 0.25, max_missed: int = 15, switch_ratio: float = 1.3):
+    def __init__(
+        self,
+        min_iou: float = 0.25,
+        max_missed: int = 15,
+        switch_ratio: float = 1.3,
+        min_hits: int = 3,
+    ):
         self.min_iou = min_iou
+        self.min_hits = min_hits
         self.max_missed = max_missed
         self.switch_ratio = switch_ratio
         self._tracks: list[_Track] = []
@@ -65,6 +74,7 @@ class FaceTracker:
             used_tracks.add(ti)
             self._tracks[ti].box = faces[fi].box
             self._tracks[ti].missed = 0
+            self._tracks[ti].hits += 1
         for ti, track in enumerate(self._tracks):
             if ti not in used_tracks:
                 track.missed += 1
@@ -85,9 +95,15 @@ class FaceTracker:
                 self._primary_id = None
             return None
         areas = {i: f.box.area for f, i in zip(faces, ids)}
-        largest = max(areas, key=areas.__getitem__)
+        hits = {t.face_id: t.hits for t in self._tracks}
+        # a face must have been seen a few frames in a row before it can take over, so a
+        # one-frame false detection never becomes the main face
+        settled = {i: a for i, a in areas.items() if hits.get(i, 0) >= self.min_hits} or areas
+        largest = max(settled, key=settled.__getitem__)
         current = self._primary_id
-        if current not in areas or areas[largest] > self.switch_ratio * areas[current]:
+        if current not in areas or (
+            largest != current and settled[largest] > self.switch_ratio * areas[current]
+        ):
             self._primary_id = largest
         return self._primary_id
 

@@ -96,6 +96,7 @@ class TakeRecorder:
         self._work: queue.Queue[np.ndarray | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.summary_dict: dict | None = None
+        self.encode_ms: deque[float] = deque(maxlen=10_000)  # recent encode times, for bench
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -206,7 +207,9 @@ class TakeRecorder:
                 return
             if self._error is None:
                 try:
+                    t0 = time.perf_counter()
                     writer.write(buf)
+                    self.encode_ms.append((time.perf_counter() - t0) * 1e3)
                     self._frames_written += 1
                     if self._frames_written % _GROWTH_CHECK_EVERY == 0:
                         sizes.append(self.video_path.stat().st_size)

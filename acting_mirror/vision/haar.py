@@ -52,7 +52,7 @@ class HaarDetector:
         cascade_path: Path | None = None,
         *,
         scale_factor: float = 1.1,
-        min_neighbors: int = 5,
+        min_neighbors: int = 6,
         min_face_frac: float = 0.06,
         work_height: int = 720,
     ):

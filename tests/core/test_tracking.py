@@ -82,3 +82,15 @@ def test_smoother_keeps_faces_apart():
         (Face(Box(0, 0, 5, 5), face_id=0, raw_probs=happy), Face(Box(9, 9, 5, 5), face_id=1, raw_probs=angry))
     )
     assert [f.top_emotion for f in out] == ["happy", "angry"]
+
+
+def test_a_new_large_detection_must_persist_before_it_becomes_primary():
+    tracker = FaceTracker(min_hits=3)
+    for _ in range(5):
+        out = tracker.update(faces((0, 0, 100, 100)))
+    pid = [f.face_id for f in out if f.primary]
+    out = tracker.update(faces((0, 0, 100, 100), (300, 0, 200, 200)))  # sudden big one
+    assert [f.face_id for f in out if f.primary] == pid
+    for _ in range(3):
+        out = tracker.update(faces((0, 0, 100, 100), (300, 0, 200, 200)))
+    assert [f.box.w for f in out if f.primary] == [200]
