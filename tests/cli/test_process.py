@@ -1,0 +1,150 @@
+"""`acting-mirror process`, end to end, with the real model and real photos."""
+
+import csv
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from acting_mirror.core.types import EMOTIONS
+
+
+COLUMNS = ["frame", "time_ms", "face_id", "primary", "x", "y", "w", "h", *EMOTIONS]
+
+
+def read_rows(take):
+    with (take / "timeline.csv").open() as fh:
+        return list(csv.DictReader(fh))
+
+
+def count_frames(path):
+    cap = cv2.VideoCapture(str(path))
+    n = 0
+    while cap.read()[0]:
+        n += 1
+    cap.release()
+    return n
+
+
+def test_clip_becomes_a_complete_take(cli, portrait_clip, tmp_path):
+    take = tmp_path / "take"
+    code, out, err = cli("process", portrait_clip, "--out", take)
+    assert code == 0, err
+    assert "Analysed 20 frames" in out and str(take) in out
+    assert count_frames(take / "output.avi") == 20  # every analysed frame kept
+    with (take / "timeline.csv").open() as fh:
+        header = next(csv.reader(fh))
+    assert header[: len(COLUMNS)] == COLUMNS
+    rows = read_rows(take)
+    primary = [r for r in rows if r["primary"] == "1"]
+    assert sorted({int(r["frame"]) for r in primary}) == list(range(20))
+    assert [int(r["time_ms"]) for r in primary] == [i * 100 for i in range(20)]
+    top = [max(EMOTIONS, key=lambda e: float(r[e])) for r in primary]
+    assert top[:10].count("happy") >= 9  # the astronaut smiles
+    assert top[-5:].count("neutral") == 5  # Grace Hopper, once the smoothing has caught up
+    summary = json.loads((take / "summary.json").read_text())
+    assert summary["frames"] == 20 and summary["detector"] == "haar"
+    assert summary["model"] == "emotion_mini_xception.tflite"
+    assert summary["primary_emotion_shares"]["happy"] > 0.4
+
+
+def test_a_photo_without_faces_gives_no_rows(cli, faceless_bgr, tmp_path):
+    photo = tmp_path / "coffee.png"
+    cv2.imwrite(str(photo), faceless_bgr)
+    code, _, err = cli("process", photo, "--out", tmp_path / "t", "--no-video")
+    assert code == 0, err
+    assert read_rows(tmp_path / "t") == []
+    assert not (tmp_path / "t" / "output.avi").exists()
+
+
+def test_mtcnn_detector_reads_the_same_faces(cli, portrait_clip, tmp_path):
+    code, _, err = cli("process", portrait_clip, "--out", tmp_path / "m", "--detector", "mtcnn", "--no-video")
+    assert code == 0, err
+    rows = [r for r in read_rows(tmp_path / "m") if r["primary"] == "1"]
+    assert len({r["frame"] for r in rows}) == 20
+    summary = json.loads((tmp_path / "m" / "summary.json").read_text())
+    assert summary["detector"] == "mtcnn"
+
+
+def test_a_face_at_the_frame_edge(cli, astronaut_bgr, tmp_path):
+    # the face half out of the picture, at the right edge
+    img = np.full((400, 400, 3), 30, np.uint8)
+    img[:, :220] = astronaut_bgr[20:420, 200:420]
+    photo = tmp_path / "edge.png"
+    cv2.imwrite(str(photo), img)
+    code, _, err = cli("process", photo, "--out", tmp_path / "e", "--detector", "mtcnn")
+    assert code == 0, err
+    for r in read_rows(tmp_path / "e"):
+        x, y, w, h = (int(r[k]) for k in "xywh")
+        assert x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= 400 and y + h <= 400
+
+
+def test_image_folder_input(cli, letterboxed, astronaut_bgr, grace_hopper_bgr, tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "1.png"), letterboxed(astronaut_bgr))
+    cv2.imwrite(str(folder / "2.jpg"), letterboxed(grace_hopper_bgr))
+    code, out, err = cli("process", folder, "--out", tmp_path / "f")
+    assert code == 0, err
+    assert count_frames(tmp_path / "f" / "output.avi") == 2
+
+
+def test_without_out_a_new_take_folder_appears_in_the_library(cli, portrait_clip, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTING_MIRROR_HOME", str(tmp_path / "home"))
+    for _ in range(2):
+        assert cli("process", portrait_clip, "--no-video", "--quiet")[0] == 0
+    takes = sorted((tmp_path / "home" / "takes").iterdir())
+    assert len(takes) == 2 and all((t / "timeline.csv").is_file() for t in takes)
+
+
+@pytest.mark.parametrize(
+    "make_input, message",
+    [
+        (lambda d: d / "nope.mp4", "no such file"),
+        (lambda d: (d / "empty.mp4").write_bytes(b"") or d / "empty.mp4", "empty"),
+        (lambda d: (d / "junk.avi").write_bytes(b"\x00garbage" * 500) or d / "junk.avi", ""),
+        (lambda d: "http://127.0.0.1:9/clip.mp4", "127.0.0.1"),
+        (lambda d: "ftp://example.invalid/clip.mp4", ""),
+    ],
+    ids=["missing", "empty", "corrupt", "unreachable-url", "unsupported-url"],
+)
+def test_bad_input_is_one_line_and_exit_2_and_leaves_nothing(cli, tmp_path, make_input, message):
+    out_dir = tmp_path / "take"
+    code, out, err = cli("process", make_input(tmp_path), "--out", out_dir)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and message in err.lower()
+    assert "Traceback" not in err
+    assert not out_dir.exists()
+
+
+def test_an_existing_take_is_never_touched(cli, portrait_clip, tmp_path):
+    take = tmp_path / "take"
+    take.mkdir()
+    (take / "notes.txt").write_text("mine")
+    code, _, err = cli("process", portrait_clip, "--out", take)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert [p.name for p in take.iterdir()] == ["notes.txt"]
+
+
+def test_a_broken_model_file_is_refused(cli, portrait_clip, tmp_path):
+    model = tmp_path / "broken.tflite"
+    model.write_bytes(b"not a model")
+    code, _, err = cli("process", portrait_clip, "--out", tmp_path / "t", "--model", model)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "t").exists()
+
+
+def test_unknown_detector_is_a_usage_error(cli, portrait_clip):
+    with pytest.raises(SystemExit) as exc:
+        cli("process", portrait_clip, "--detector", "nope")
+    assert exc.value.code == 2
+
+
+def test_installed_command_finds_its_models(run_installed, portrait_clip, tmp_path):
+    """The installed console script, run from outside the repository."""
+    version = run_installed("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("acting-mirror ")
+    result = run_installed("process", portrait_clip, "--out", tmp_path / "t", "--no-video", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "t" / "summary.json").is_file()
