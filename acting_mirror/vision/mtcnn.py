@@ -196,6 +196,8 @@ class MtcnnDetector:
         ``min_face_size``, and no upper bound); a narrow range prunes the pyramid, which
         makes a search around a known face several times cheaper."""
         rgb = _as_rgb(image)
+        if rgb is None:
+            return ()
         height, width = rgb.shape[:2]
         smallest = max(_CELL, int(min_size) if min_size is not None else self.min_face_size)
         largest = max(smallest, int(max_size)) if max_size is not None else None
@@ -351,9 +353,12 @@ class MtcnnDetector:
 # -- helpers shared by the stages, on rows (x1, y1, x2, y2, score) -------------------------
 
 
-def _as_rgb(image: np.ndarray) -> np.ndarray:
+def _as_rgb(image: np.ndarray) -> np.ndarray | None:
+    """The image as RGB (what the networks were trained on); ``None`` when empty."""
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
         raise ValueError("MtcnnDetector.detect expects a uint8 BGR image")
+    if image.size == 0:
+        return None
     if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
         return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
     if image.ndim == 3 and image.shape[2] == 3:

@@ -45,10 +45,14 @@ class MtcnnPackageDetector:
     def detect(self, image: np.ndarray) -> Faces:
         if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
             raise ValueError("MtcnnPackageDetector.detect expects a uint8 BGR image")
+        if image.size == 0:
+            return ()
         if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
             rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+        elif image.ndim == 3 and image.shape[2] == 4:
+            rgb = cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
         else:
-            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # the package takes RGB
         height, width = rgb.shape[:2]
         shrink = _PACKAGE_MIN_FACE / self.min_face_size
         if shrink < 1.0:
