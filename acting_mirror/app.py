@@ -32,10 +32,17 @@ from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
 def build_detector(settings: AnalysisSettings = AnalysisSettings()):
     """The face detector for ``settings``: full detection on keyframes, refined in between
     (``settings.keyframe_interval`` 1 detects the whole frame every time)."""
-    detector = create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
+    def make():
+        return create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
+
+    detector = make()
     if settings.keyframe_interval <= 1:
         return detector
-    return KeyframeDetector(detector, KeyframePolicy(keyframe_interval=settings.keyframe_interval))
+    return KeyframeDetector(
+        detector,
+        KeyframePolicy(keyframe_interval=settings.keyframe_interval),
+        background=make() if settings.background_detection else None,
+    )
 
 
 def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:

@@ -33,7 +33,7 @@ def _cascade_path(path: Path | None) -> Path:
         return bundled
     data = getattr(cv2, "data", None)
     if data is not None:
-        return Path(data.haarcascades) / "haarcascade_frontalface_default.xml"
+        return Path(data.haarcascades) / bundled.name
     return bundled
 
 
@@ -41,7 +41,8 @@ class HaarDetector:
     """Frontal faces with OpenCV's Haar cascade.
 
     The frame is converted to gray and, when taller than ``work_height``, downscaled before
-    detection (boxes are scaled back). ``min_face_frac`` sets the smallest face as a fraction
+    detection (boxes are scaled back). No histogram equalisation: with this cascade it
+    costs found faces (glasses, caps) and adds false ones. ``min_face_frac`` sets the smallest face as a fraction
     of the frame height, which bounds the pyramid and the false positives.
     """
 
@@ -52,7 +53,7 @@ class HaarDetector:
         cascade_path: Path | None = None,
         *,
         scale_factor: float = 1.1,
-        min_neighbors: int = 6,
+        min_neighbors: int = 4,
         min_face_frac: float = 0.06,
         work_height: int = 720,
     ):
@@ -79,7 +80,6 @@ class HaarDetector:
         if height > self.work_height:
             scale = self.work_height / height
             gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        gray = cv2.equalizeHist(gray)
         min_side = max(20, int(self.min_face_frac * gray.shape[0]))
         if min_size is not None:
             min_side = max(20, int(min_size * scale))

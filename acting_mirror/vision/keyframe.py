@@ -6,10 +6,17 @@ runs the wrapped detector on the whole (downscaled) frame only every ``keyframe_
 frames, or when it has lost a face, and in between looks for each known face only in a
 small window around where it was, scaled so the face is about ``roi_face_px`` tall.
 Any FaceDetector can be wrapped; the result is again a FaceDetector.
+
+Given a ``background`` detector (a second instance: detectors are not thread-safe), the
+keyframe's full detection runs on it on a helper thread (OpenCV and LiteRT release the GIL) while frames keep flowing through the cheap refinement; its
+faces join when it finishes. That keeps every frame's latency low for live video, at the
+price of new faces appearing a few frames later. Only when no face is known at all does a
+full detection block, and then at most once every ``keyframe_interval`` frames.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -30,9 +37,18 @@ class KeyframePolicy:
 
 
 class KeyframeDetector:
-    def __init__(self, inner: FaceDetector, policy: KeyframePolicy = KeyframePolicy()):
+    def __init__(
+        self,
+        inner: FaceDetector,
+        policy: KeyframePolicy = KeyframePolicy(),
+        *,
+        background: FaceDetector | None = None,
+    ):
         self.inner = inner
         self.policy = policy
+        self.background = background
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
         self.name = inner.name
         self._known: list[Face] = []
         self._misses: list[int] = []
@@ -45,8 +61,18 @@ class KeyframeDetector:
     def reset(self) -> None:
         self._known, self._misses = [], []
         self._force_full = True
+        self._pending = None
+
+    def close(self) -> None:
+        """Stop the background thread (if any); safe to call twice."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        self._pending = None
 
     def detect(self, image: np.ndarray) -> Faces:
+        if self.background is not None:
+            return self._detect_background(image)
         self._since_full += 1
         if (
             self._force_full
@@ -61,15 +87,58 @@ class KeyframeDetector:
             return faces
         return self._refine(image)
 
+    def _detect_background(self, image: np.ndarray) -> Faces:
+        self._since_full += 1
+        if self._pending is not None and self._pending.done():
+            self._merge(self._pending.result())
+            self._pending = None
+        if not self._known:
+            if self._since_full >= self.policy.keyframe_interval or self._force_full:
+                if self._pending is not None:  # a full pass is already under way: wait for it
+                    self._merge(self._pending.result())
+                    self._pending = None
+                else:
+                    self._merge(self._detect_full(image))
+                self._since_full = 0
+                self._force_full = False
+            elif self._pending is None:
+                self._submit(image)
+            return tuple(self._known)
+        if self._pending is None and (
+            self._force_full or self._since_full >= self.policy.keyframe_interval
+        ):
+            self._submit(image)
+        return self._refine(image)
+
+    def _submit(self, image: np.ndarray) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="full-face-detection")
+        self._pending = self._executor.submit(self._detect_full, image.copy(), self.background)
+        self._since_full = 0
+        self._force_full = False
+
+    def _merge(self, full: Faces) -> None:
+        """Fold a full pass's faces in: known faces keep their fresher box, new ones join."""
+        known, misses = list(self._known), list(self._misses)
+        for face in full:
+            match = max(range(len(known)), key=lambda i: known[i].box.iou(face.box), default=None)
+            if match is not None and known[match].box.iou(face.box) > 0.2:
+                misses[match] = 0
+            else:
+                known.append(face)
+                misses.append(0)
+        self._known, self._misses = known, misses
+
     # -- full frame -------------------------------------------------------------------
-    def _detect_full(self, image: np.ndarray) -> Faces:
+    def _detect_full(self, image: np.ndarray, detector: FaceDetector | None = None) -> Faces:
+        detector = detector or self.inner
         self.full_detections += 1
         height, width = image.shape[:2]
         scale = min(1.0, self.policy.full_height / height)
         small = image if scale == 1.0 else cv2.resize(
             image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
         )
-        return _mapped(self.inner.detect(small), 0, 0, 1.0 / scale, width, height)
+        return _mapped(detector.detect(small), 0, 0, 1.0 / scale, width, height)
 
     # -- around known faces -----------------------------------------------------------
     def _refine(self, image: np.ndarray) -> Faces:

@@ -1,3 +1,6 @@
+import time
+
+import cv2
 import numpy as np
 
 from acting_mirror.core.types import Box, Face
@@ -5,7 +8,7 @@ from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
 
 
 class CountingDetector:
-    """Finds a 'face' wherever the image has bright pixels; counts calls and input sizes."""
+    """Finds a 'face' at each bright blob; counts calls and input sizes."""
 
     name = "fake"
 
@@ -14,10 +17,9 @@ class CountingDetector:
 
     def detect(self, image):
         self.calls.append(image.shape[:2])
-        ys, xs = np.nonzero(image[..., 0] > 200)
-        if len(xs) == 0:
-            return ()
-        return (Face(box=Box.from_xyxy(xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)),)
+        mask = (image[..., 0] > 200).astype(np.uint8)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+        return tuple(Face(box=Box(*map(int, stats[i, :4]))) for i in range(1, n))
 
 
 def frame_with_face(x, y, size=100, shape=(720, 1280)):
@@ -55,3 +57,25 @@ def test_boxes_stay_inside_the_frame_at_the_edge():
         faces = det.detect(frame_with_face(1230, 660, size=50))
         b = faces[0].box
         assert b.x >= 0 and b.y >= 0 and b.x2 <= 1280 and b.y2 <= 720 and b.area > 0
+
+
+def test_background_full_detection_finds_a_new_face_without_blocking_frames():
+    inner, helper = CountingDetector(), CountingDetector()
+    det = KeyframeDetector(inner, KeyframePolicy(keyframe_interval=3), background=helper)
+    try:
+        first = det.detect(frame_with_face(300, 200))  # nothing known yet: one blocking pass
+        assert len(first) == 1
+        img = frame_with_face(300, 200)
+        img[500:580, 900:980] = 255  # a second face walks in
+        seen = 0
+        for _ in range(40):
+            faces = det.detect(img)
+            seen = max(seen, len(faces))
+            if seen == 2:
+                break
+            time.sleep(0.005)
+        assert seen == 2
+        assert len(det.detect(img)) == 2  # and it stays
+        assert helper.calls  # the full passes ran on the background detector
+    finally:
+        det.close()
