@@ -106,7 +106,10 @@ class _Network:
 
     def buffer(self, shape: tuple[int, ...]) -> np.ndarray:
         """The reusable input array for ``shape`` (zeros when new)."""
-        return self._slot(shape).buffer
+        slot = self._slot(shape)
+        if slot.buffer is None:
+            slot.buffer = np.zeros(shape, dtype=np.float32)
+        return slot.buffer
 
     def run(self, batch: np.ndarray) -> dict[int, np.ndarray]:
         """Outputs for ``batch`` keyed by their last dimension (2, 4 or 10)."""
@@ -127,12 +130,12 @@ class _Slot:
         self.outputs = {
             int(d["shape_signature"][-1]): d["index"] for d in interpreter.get_output_details()
         }
-        self.buffer = np.empty((0,), dtype=np.float32)
+        self.buffer: np.ndarray | None = None
 
     def shape_to(self, shape: tuple[int, ...]) -> None:
         self.interpreter.resize_tensor_input(self.input, list(shape), strict=True)
         self.interpreter.allocate_tensors()
-        self.buffer = np.zeros(shape, dtype=np.float32)
+        self.buffer = None
 
 
 class MtcnnDetector:
