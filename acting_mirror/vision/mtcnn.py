@@ -4,13 +4,13 @@ Three small networks run in cascade: PNet slides over an image pyramid and propo
 windows, RNet re-scores and refines them, ONet scores them once more and places five
 landmarks. The networks are the ``mtcnn`` 1.0.0 package's weights converted to TFLite by
 ``models/build_mtcnn_models.py``; the glue between them (pyramid, proposals, NMS, box
-regression, squaring, crops) follows that package step by step, in NumPy and OpenCV, so
-both find the same faces (parity figures in ``models/MTCNN.md``).
+regression, squaring, crops) follows that package step by step, in NumPy and OpenCV, with
+its settings, so both find the same faces (parity figures in ``models/MTCNN.md``).
 
-Speed comes from doing as little as possible per frame: one LiteRT interpreter per
-pyramid level shape, created the first time a frame size is seen and reused; one invoke
-each for all RNet candidates and all ONet candidates; pyramid levels and crops made with
-OpenCV straight from the ``uint8`` frame.
+Speed comes from doing as little as possible per frame: a pyramid made by exact halvings
+and one short bilinear step per level; one LiteRT interpreter per (rounded-up) level size,
+created the first time it is needed and kept; one invoke each for all RNet candidates and
+all ONet candidates of a frame; crops taken with OpenCV straight from the ``uint8`` frame.
 """
 
 from __future__ import annotations
