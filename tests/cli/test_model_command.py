@@ -1,0 +1,103 @@
+"""``acting-mirror model evaluate | export | train``."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from acting_mirror.cli import main
+from acting_mirror.core.types import EMOTIONS, Box
+from acting_mirror.vision.classifier import LiteRTEmotionClassifier
+from acting_mirror.vision.crops import extract_crops, square_crop_box
+
+ASTRONAUT_FACE = Box(177, 66, 95, 95)  # where the bundled Haar cascade finds the faces
+HOPPER_FACE = Box(155, 105, 222, 222)
+
+
+def face_crop(image_bgr, box, side):
+    gray = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    return extract_crops(gray, [square_crop_box(box, gray.shape[1], gray.shape[0], 0.1)], (side, side))[0]
+
+
+@pytest.fixture
+def labelled_folder(tmp_path, astronaut_bgr, grace_hopper_bgr):
+    root = tmp_path / "faces"
+    (root / "happy").mkdir(parents=True)
+    (root / "neutral").mkdir()
+    cv2.imwrite(str(root / "happy" / "astronaut.png"), face_crop(astronaut_bgr, ASTRONAUT_FACE, 96))
+    cv2.imwrite(str(root / "neutral" / "grace_hopper.png"), face_crop(grace_hopper_bgr, HOPPER_FACE, 96))
+    return root
+
+
+def test_evaluate_prints_accuracy_recall_and_confusion(labelled_folder, capsys):
+    assert main(["model", "evaluate", str(labelled_folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"emotion_mini_xception on {labelled_folder}: 2 faces"
+    assert out[1] == "accuracy  100.0%"
+    assert "happy 100%" in out[2] and "neutral 100%" in out[2] and "angry -" in out[2]
+    happy_row = next(line for line in out if line.startswith("happy "))
+    assert happy_row.split()[1:] == ["0", "0", "0", "1", "0", "0", "0"]
+
+
+def test_evaluate_json_is_machine_readable(labelled_folder, capsys):
+    assert main(["model", "evaluate", str(labelled_folder), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["accuracy"] == 1.0 and result["count"] == 2
+    assert result["labels"] == list(EMOTIONS)
+    assert np.array(result["confusion"]).shape == (7, 7)
+    assert result["recall"]["happy"] == 1.0 and result["recall"]["fear"] is None
+
+
+def test_evaluate_problems_are_one_line_and_exit_2(labelled_folder, tmp_path, capsys):
+    assert main(["model", "evaluate", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("acting-mirror: ") and "does not exist" in err and err.count("\n") == 1
+    broken = tmp_path / "broken.tflite"
+    broken.write_bytes(b"junk")
+    assert main(["model", "evaluate", str(labelled_folder), "--model", str(broken)]) == 2
+    assert "not a readable TFLite file" in capsys.readouterr().err
+
+
+@pytest.mark.tools
+def test_export_writes_a_tflite_and_will_not_overwrite_it(tmp_path, capsys):
+    from acting_mirror.vision.model_tools import build_mini_xception
+
+    keras_file = tmp_path / "mine.keras"
+    build_mini_xception(64).save(keras_file)
+    out = tmp_path / "mine.tflite"
+    assert main(["model", "export", str(keras_file), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {out}: input (64, 64, 1), sha256 " in printed and "TFLite matches Keras" in printed
+    assert LiteRTEmotionClassifier(out).input_size == (64, 64)
+    assert main(["model", "export", str(keras_file), "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["model", "export", str(keras_file), "--out", str(out), "--force"]) == 0
+
+
+@pytest.mark.tools
+def test_train_one_epoch_on_a_small_csv_gives_a_usable_model(tmp_path, lfw_faces, astronaut_bgr, capsys):
+    rows = ["emotion,pixels"]
+    for i, face in enumerate(lfw_faces[:70]):  # LFW has no emotion labels: any labels do here
+        rows.append(f"{i % 7}," + " ".join(map(str, cv2.resize(face, (48, 48)).ravel())))
+    data = tmp_path / "tiny.csv"
+    data.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "trained"
+    assert main(["model", "train", str(data), "--out", str(out), "--epochs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "trained 1 epochs" in printed and "TFLite matches Keras" in printed and "accuracy" in printed
+    assert (out / "emotion_mini_xception.keras").is_file()
+    model = LiteRTEmotionClassifier(out / "emotion_mini_xception.tflite")
+    assert model.input_size == (48, 48) and model.channels == 1
+    probs = model.predict(face_crop(astronaut_bgr, ASTRONAUT_FACE, 48)[None])
+    assert probs.shape == (1, 7) and probs.sum() == pytest.approx(1.0, abs=1e-5)
+    assert main(["model", "train", str(data), "--out", str(out), "--epochs", "1"]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_train_rejects_other_input_sizes(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["model", "train", str(tmp_path), "--out", str(tmp_path / "o"), "--input-size", "32"])
+    assert stop.value.code == 2
