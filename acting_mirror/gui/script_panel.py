@@ -1,0 +1,673 @@
+"""The live script panel: the line to play now (large, like a teleprompter), its target
+emotion, what the face reads as, an on-target meter for the line, one short cue for the
+actor, and the next line. Also the take controls (start with a 3-2-1, stop, next line)
+and the actor profile / calibration switch.
+
+:class:`ScriptRegions` shades a script's lines on a pyqtgraph plot (each line in its
+target's colour), for the live curves and the review; :class:`LiveSpans` works out where
+the lines are while a take runs (timed: from the script; teleprompter: from the moments
+the actor moved on).
+
+The panel shows :class:`~acting_mirror.core.follower.CueState` values; it does not
+follow the script itself (the analysis worker does, frame by frame).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from acting_mirror.core.follower import HINT_DONE, HINT_NO_FACE, HINT_ON_TARGET, CueState
+from acting_mirror.core.palette import emotion_color_hex
+from acting_mirror.core.script import Cue, Script, format_span, format_time
+
+PHASES = ("idle", "countdown", "take")
+"""``idle``: ready to start a take; ``countdown``: 3-2-1 running; ``take``: recording."""
+
+ADVANCE_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_PageDown)
+"""Keys that move a teleprompter take to its next line."""
+
+ON_TARGET_GREEN = "#66bb6a"
+HINT_AMBER = "#ffca28"
+MUTED = "#9aa3ad"
+NO_WORDS = "(no words: play the emotion)"
+
+
+def _text_on(color_hex: str) -> str:
+    c = QColor(color_hex)
+    luminance = 0.2126 * c.red() + 0.7152 * c.green() + 0.0722 * c.blue()
+    return "#000000" if luminance >= 140 else "#ffffff"
+
+
+def target_chips_html(targets: Sequence[str], *, size: str = "1.05em") -> str:
+    """The target emotions as coloured chips (rich text for a QLabel)."""
+    chips = []
+    for t in targets:
+        colour = emotion_color_hex(t)
+        chips.append(
+            f"<span style='background:{colour}; color:{_text_on(colour)}; font-size:{size};"
+            f" font-weight:600'>&nbsp;{t.upper()}&nbsp;</span>"
+        )
+    return " <span style='color:#9aa3ad'>or</span> ".join(chips)
+
+
+def describe_script(script: Script) -> str:
+    """One line about a script: its form, lines and length."""
+    n = len(script.cues)
+    lines = f"{n} line" + ("s" if n != 1 else "")
+    if script.timed and script.duration_ms is not None:
+        return f"timed · {lines} · {format_time(script.duration_ms)}"
+    return f"teleprompter · {lines} · you set the pace"
+
+
+# ------------------------------------------------------------------------- spans
+
+
+@dataclass(frozen=True)
+class Span:
+    """A script line's place on a time axis (milliseconds of take time)."""
+
+    start_ms: int
+    end_ms: int
+    targets: tuple[str, ...]
+    index: int
+    text: str = ""
+
+
+def spans_of(script: Script) -> list[Span]:
+    """The spans of a script whose lines have times (none otherwise)."""
+    if not script.has_times:
+        return []
+    return [Span(int(c.start_ms), int(c.end_ms), c.targets, c.index, c.text) for c in script.cues]
+
+
+class LiveSpans:
+    """Where a script's lines lie in take time while the take runs, from the stream of
+    CueStates: a timed script's lines are known up front; a teleprompter line starts
+    when it first shows and grows until the next one replaces it."""
+
+    def __init__(self, script: Script | None = None):
+        self.script = script
+        self.now_ms: int | None = None  # the newest state's take time
+        self._started: list[tuple[Cue, int]] = []
+        self._end: int | None = None
+
+    def reset(self, script: Script | None = None) -> None:
+        if script is not None:
+            self.script = script
+        self.now_ms = None
+        self._started = []
+        self._end = None
+
+    def update(self, state: CueState) -> None:
+        if self.script is None or not state.started or state.elapsed_ms is None:
+            return
+        self.now_ms = int(state.elapsed_ms)
+        if self.script.timed:
+            return
+        if state.cue is not None:
+            if not self._started or self._started[-1][0].index != state.cue.index:
+                self._started.append((state.cue, self.now_ms))
+        elif state.finished and self._end is None:
+            self._end = self.now_ms
+
+    @property
+    def spans(self) -> list[Span]:
+        if self.script is None:
+            return []
+        if self.script.timed:
+            return spans_of(self.script)
+        out = []
+        for i, (cue, start) in enumerate(self._started):
+            if i + 1 < len(self._started):
+                end = self._started[i + 1][1]
+            else:
+                end = self._end if self._end is not None else (self.now_ms or start)
+            out.append(Span(start, max(end, start), cue.targets, cue.index, cue.text))
+        return out
+
+
+class ScriptRegions:
+    """Shaded regions on a plot, one per script line in its (first) target's colour, with
+    the line number and target written at the top. ``set_shift(ms)`` slides them: a line
+    at take time ``t`` is drawn at ``x = (t - shift) / 1000`` seconds (the live curves put
+    "now" at 0; the review uses shift 0). Items are reused, never created per frame."""
+
+    def __init__(self, plot_item: pg.PlotItem, *, label_y: float = 1.0, alpha: int = 46):
+        self.plot_item = plot_item
+        self.label_y = label_y
+        self.alpha = alpha
+        self._spans: list[Span] = []
+        self._regions: list[pg.LinearRegionItem] = []
+        self._labels: list[pg.TextItem] = []
+        self._shift_ms = 0.0
+
+    @property
+    def spans(self) -> list[Span]:
+        return list(self._spans)
+
+    def regions(self) -> list[tuple[float, float]]:
+        """The visible regions' x ranges (seconds), in line order."""
+        return [tuple(r.getRegion()) for r in self._regions[: len(self._spans)]]
+
+    def region_colors(self) -> list[str]:
+        return [r.brush.color().name() for r in self._regions[: len(self._spans)]]
+
+    def clear(self) -> None:
+        self.set_spans([])
+
+    def set_spans(self, spans: Iterable[Span]) -> None:
+        spans = list(spans)
+        same_lines = [(s.index, s.targets) for s in spans] == [(s.index, s.targets) for s in self._spans]
+        self._spans = spans
+        while len(self._regions) < len(spans):
+            region = pg.LinearRegionItem(movable=False)
+            region.setZValue(-20)
+            label = pg.TextItem(anchor=(0, 0))
+            label.setZValue(-19)
+            self.plot_item.addItem(region, ignoreBounds=True)
+            self.plot_item.addItem(label, ignoreBounds=True)
+            self._regions.append(region)
+            self._labels.append(label)
+        for i, (region, label) in enumerate(zip(self._regions, self._labels)):
+            visible = i < len(spans)
+            region.setVisible(visible)
+            label.setVisible(visible)
+            if not visible or same_lines:
+                continue
+            span = spans[i]
+            colour = QColor(emotion_color_hex(span.targets[0] if span.targets else None))
+            fill = QColor(colour)
+            fill.setAlpha(self.alpha)
+            edge = QColor(colour)
+            edge.setAlpha(150)
+            region.setBrush(pg.mkBrush(fill))
+            region.setHoverBrush(pg.mkBrush(fill))
+            for line in region.lines:
+                line.setPen(pg.mkPen(edge, width=1))
+                line.setHoverPen(pg.mkPen(edge, width=1))
+            label.setText(f"{span.index + 1} {'|'.join(span.targets)}", color=colour)
+        self._place()
+
+    def set_shift(self, shift_ms: float) -> None:
+        if shift_ms != self._shift_ms:
+            self._shift_ms = float(shift_ms)
+            self._place()
+
+    def _place(self) -> None:
+        left = self.plot_item.getViewBox().viewRange()[0][0]
+        for span, region, label in zip(self._spans, self._regions, self._labels):
+            x0 = (span.start_ms - self._shift_ms) / 1000.0
+            x1 = (span.end_ms - self._shift_ms) / 1000.0
+            region.setRegion((x0, x1))
+            label.setPos(max(x0, left), self.label_y)
+
+
+# ------------------------------------------------------------------------- panel
+
+
+def _font(scale: float = 1.0, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    return font
+
+
+class ScriptPanel(QWidget):
+    """See the module docstring. Feed it with :meth:`set_script`, :meth:`show_state`
+    (every displayed frame), :meth:`set_phase`; it asks for actions with signals."""
+
+    startRequested = Signal()  # start a take: countdown, then record
+    cancelRequested = Signal()  # stop the countdown
+    stopRequested = Signal()  # stop the take (a report follows)
+    advanceRequested = Signal()  # teleprompter: next line
+    openRequested = Signal()  # choose a script file
+    exampleRequested = Signal()  # load the bundled example script
+    closeRequested = Signal()  # put the script away
+    actorChanged = Signal(str)  # "" for no actor profile
+    calibratedToggled = Signal(bool)
+    calibrateRequested = Signal()  # record a neutral calibration
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.script: Script | None = None
+        self.script_path: Path | None = None
+        self.phase = "idle"
+        self.state: CueState | None = None
+        self.states_shown = 0
+        self.setMinimumWidth(320)
+        self._build()
+        self.set_script(None)
+
+    # ---------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        # --- header: script name and form, open / close
+        self.name_label = QLabel()
+        self.name_label.setFont(_font(1.1, bold=True))
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form_label = QLabel()
+        self.form_label.setStyleSheet(f"color:{MUTED}")
+        self.open_button = QToolButton()
+        self.open_button.setText("Open…")
+        self.open_button.setToolTip("Open another script (File ▸ Open script…)")
+        self.open_button.clicked.connect(self.openRequested)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Put the script away")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.closeRequested)
+        head = QHBoxLayout()
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.name_label)
+        names.addWidget(self.form_label)
+        head.addLayout(names, 1)
+        head.addWidget(self.open_button)
+        head.addWidget(self.close_button)
+
+        # --- the line now
+        self.counter_label = QLabel()
+        self.counter_label.setStyleSheet(f"color:{MUTED}; letter-spacing:1px")
+        self.counter_label.setFont(_font(0.95, bold=True))
+        self.line_progress = QProgressBar()
+        self.line_progress.setRange(0, 1000)
+        self.line_progress.setTextVisible(False)
+        self.line_progress.setMaximumHeight(5)
+        self.line_progress.setToolTip("How far through this line's time you are")
+        self.line_label = QLabel()
+        self.line_label.setWordWrap(True)
+        self.line_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.line_label.setFont(_font(1.9, bold=True))
+        self.line_label.setMinimumHeight(80)
+        self.line_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.line_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding)
+
+        self.target_caption = QLabel("TARGET")
+        self.detected_caption = QLabel("READS AS")
+        for caption in (self.target_caption, self.detected_caption):
+            caption.setStyleSheet(f"color:{MUTED}; font-size:8pt; letter-spacing:1px")
+        self.target_label = QLabel()
+        self.target_label.setTextFormat(Qt.TextFormat.RichText)
+        self.target_label.setFont(_font(1.15))
+        self.detected_label = QLabel()
+        self.detected_label.setTextFormat(Qt.TextFormat.RichText)
+        self.detected_label.setFont(_font(1.15))
+        emotions = QHBoxLayout()
+        col1, col2 = QVBoxLayout(), QVBoxLayout()
+        col1.setSpacing(2)
+        col2.setSpacing(2)
+        col1.addWidget(self.target_caption)
+        col1.addWidget(self.target_label)
+        col2.addWidget(self.detected_caption)
+        col2.addWidget(self.detected_label)
+        emotions.addLayout(col1, 1)
+        emotions.addLayout(col2, 1)
+
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setFormat("on target %p% of this line")
+        self.meter.setToolTip(
+            "The share of this line's frames so far in which your face read as a target "
+            "emotion (the model is often wrong: a rehearsal aid, not a judge)")
+        self.meter.setMinimumHeight(22)
+
+        self.hint_label = QLabel()
+        self.hint_label.setFont(_font(1.45, bold=True))
+        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint_label.setWordWrap(True)
+
+        self.next_label = QLabel()
+        self.next_label.setWordWrap(True)
+        self.next_label.setTextFormat(Qt.TextFormat.RichText)
+
+        line_box = QFrame()
+        line_box.setObjectName("linebox")
+        line_box.setStyleSheet(
+            "QFrame#linebox { background:#15171c; border:1px solid #2f343c; border-radius:8px; }")
+        box = QVBoxLayout(line_box)
+        box.setContentsMargins(14, 10, 14, 12)
+        box.setSpacing(6)
+        box.addWidget(self.counter_label)
+        box.addWidget(self.line_progress)
+        box.addWidget(self.line_label, 1)
+        box.addLayout(emotions)
+        box.addWidget(self.meter)
+        box.addWidget(self.hint_label)
+
+        # --- controls
+        self.start_button = QPushButton()
+        self.start_button.setObjectName("record")
+        self.start_button.setMinimumHeight(36)
+        self.start_button.clicked.connect(self._start_clicked)
+        self.next_button = QPushButton("Next line  ▶")
+        self.next_button.setMinimumHeight(36)
+        self.next_button.setToolTip("Move to the next line (Space, → or Page Down)")
+        self.next_button.clicked.connect(self._advance_clicked)
+        controls = QHBoxLayout()
+        controls.addWidget(self.start_button, 1)
+        controls.addWidget(self.next_button, 1)
+
+        # --- actor profile and calibration
+        self.actor_combo = QComboBox()
+        self.actor_combo.setToolTip("Whose neutral calibration to use")
+        self.actor_combo.activated.connect(self._actor_chosen)
+        self.calibrated_check = QCheckBox("Calibrated")
+        self.calibrated_check.setToolTip(
+            "Correct the readings with this actor's relaxed (neutral) face; switch off to "
+            "compare with the raw readings")
+        self.calibrated_check.toggled.connect(self.calibratedToggled)
+        self.calibrate_button = QToolButton()
+        self.calibrate_button.setText("Calibrate…")
+        self.calibrate_button.setToolTip("Record a few seconds of your relaxed face")
+        self.calibrate_button.clicked.connect(self.calibrateRequested)
+        actor_row = QHBoxLayout()
+        actor_row.addWidget(QLabel("Actor"))
+        actor_row.addWidget(self.actor_combo, 1)
+        actor_row.addWidget(self.calibrate_button)
+        actor_row.addWidget(self.calibrated_check)
+
+        script_page = QWidget()
+        page = QVBoxLayout(script_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(8)
+        page.addLayout(head)
+        page.addWidget(line_box, 1)
+        page.addWidget(self.next_label)
+        page.addLayout(controls)
+
+        # --- no script yet
+        empty_page = QWidget()
+        empty = QVBoxLayout(empty_page)
+        title = QLabel("Rehearse a script")
+        title.setFont(_font(1.4, bold=True))
+        text = QLabel(
+            "A script lists your lines and the emotion each should show, e.g.<br>"
+            "<code>0:00-0:03 happy We made it!</code> (timed) or "
+            "<code>happy We made it!</code> (teleprompter: you move on with a key).<br>"
+            "Acting Mirror then shows each line, counts 3-2-1, records the take and "
+            "tells you, line by line, how your face read.")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_open_button = QPushButton("Open script…")
+        self.empty_open_button.setObjectName("primary")
+        self.empty_open_button.clicked.connect(self.openRequested)
+        self.example_button = QPushButton("Try the example")
+        self.example_button.clicked.connect(self.exampleRequested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.empty_open_button)
+        buttons.addWidget(self.example_button)
+        buttons.addStretch(1)
+        empty.addStretch(1)
+        empty.addWidget(title)
+        empty.addWidget(text)
+        empty.addSpacing(8)
+        empty.addLayout(buttons)
+        empty.addStretch(2)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(empty_page)
+        self.pages.addWidget(script_page)
+        self._empty_page, self._script_page = empty_page, script_page
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(actor_row)
+
+        # teleprompter keys (Space is the window's play key: the window routes it here
+        # during a teleprompter take, see handle_advance_key)
+        self._shortcuts = []
+        for key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self._advance_key)
+            self._shortcuts.append(shortcut)
+
+    # ---------------------------------------------------------------- inputs
+
+    @property
+    def teleprompter(self) -> bool:
+        return self.script is not None and not self.script.timed
+
+    @property
+    def meter_value(self) -> int:
+        return self.meter.value()
+
+    def set_script(self, script: Script | None, path: Path | None = None) -> None:
+        """Show ``script`` (``None``: the "open a script" page)."""
+        self.script = script
+        self.script_path = Path(path) if path is not None else None
+        self.state = None
+        if script is None:
+            self.pages.setCurrentWidget(self._empty_page)
+        else:
+            self.pages.setCurrentWidget(self._script_page)
+            self.name_label.setText(script.source or (self.script_path.name if self.script_path else "script"))
+            self.name_label.setToolTip(str(self.script_path) if self.script_path else "")
+            self.form_label.setText(describe_script(script))
+            self._show_waiting(script.cues[0])
+        self.set_phase("idle")
+
+    def set_phase(self, phase: str) -> None:
+        if phase not in PHASES:
+            raise ValueError(f"unknown phase {phase!r}")
+        self.phase = phase
+        has_script = self.script is not None
+        if phase == "idle":
+            self.start_button.setText("●  Start take  (3-2-1)")
+            self.start_button.setToolTip("Count 3-2-1, then record a take of this script (Ctrl+R)")
+        elif phase == "countdown":
+            self.start_button.setText("Cancel")
+            self.start_button.setToolTip("Stop the countdown")
+        else:
+            self.start_button.setText("■  Stop take")
+            self.start_button.setToolTip("Stop now; the lines so far are scored")
+        self.start_button.setEnabled(has_script)
+        self.next_button.setVisible(self.teleprompter)
+        self.next_button.setEnabled(self.teleprompter and phase == "take")
+        self.open_button.setEnabled(phase == "idle")
+        self.close_button.setEnabled(phase == "idle")
+        self.actor_combo.setEnabled(phase == "idle")
+        self.calibrate_button.setEnabled(phase == "idle")
+
+    def set_actors(self, names: Sequence[str], current: str = "") -> None:
+        """The actor profiles to offer (``current`` selected; "" for none)."""
+        self.actor_combo.blockSignals(True)
+        self.actor_combo.clear()
+        self.actor_combo.addItem("No profile", "")
+        for name in names:
+            self.actor_combo.addItem(name, name)
+        index = self.actor_combo.findData(current)
+        self.actor_combo.setCurrentIndex(max(index, 0))
+        self.actor_combo.blockSignals(False)
+        self._refresh_calibrated_enabled()
+
+    @property
+    def actor(self) -> str:
+        return str(self.actor_combo.currentData() or "")
+
+    def set_calibrated(self, on: bool) -> None:
+        self.calibrated_check.blockSignals(True)
+        self.calibrated_check.setChecked(bool(on))
+        self.calibrated_check.blockSignals(False)
+
+    @property
+    def calibrated(self) -> bool:
+        """True when the switch is on and an actor profile is chosen."""
+        return self.calibrated_check.isChecked() and bool(self.actor)
+
+    def _refresh_calibrated_enabled(self) -> None:
+        has_actor = bool(self.actor)
+        self.calibrated_check.setEnabled(has_actor)
+        self.calibrated_check.setToolTip(
+            "Correct the readings with this actor's relaxed (neutral) face; switch off to "
+            "compare with the raw readings" if has_actor else
+            "Choose an actor profile (or calibrate one) to use a neutral calibration")
+
+    def _actor_chosen(self, _index: int) -> None:
+        self._refresh_calibrated_enabled()
+        self.actorChanged.emit(self.actor)
+
+    def _start_clicked(self) -> None:
+        if self.phase == "idle":
+            self.startRequested.emit()
+        elif self.phase == "countdown":
+            self.cancelRequested.emit()
+        else:
+            self.stopRequested.emit()
+
+    def _advance_clicked(self) -> None:
+        if self.teleprompter and self.phase == "take":
+            self.advanceRequested.emit()
+
+    def _advance_key(self) -> None:
+        if self.isVisible():
+            self._advance_clicked()
+
+    def handle_advance_key(self) -> bool:
+        """For the window's own key handling (e.g. Space): advance and return True when a
+        teleprompter take is running, else False (the key means something else)."""
+        if self.teleprompter and self.phase == "take":
+            self.advanceRequested.emit()
+            return True
+        return False
+
+    # ---------------------------------------------------------------- states
+
+    def show_state(self, state: CueState) -> None:
+        """Show one frame's state of the script (call for every displayed frame)."""
+        if self.script is None:
+            return
+        self.state = state
+        self.states_shown += 1
+        n = len(self.script.cues)
+        cue = state.cue
+        if state.finished:
+            self.counter_label.setText(f"ALL {n} LINES PLAYED")
+            self.line_label.setText("Scene complete.")
+            self._set_line_style(muted=False)
+            self.target_label.setText("—")
+            self.line_progress.setValue(1000)
+        elif cue is not None:
+            span = f"  ·  {format_span(cue)}" if cue.timed and self.script.timed else ""
+            self.counter_label.setText(f"LINE {cue.index + 1} OF {n}{span}")
+            self.line_label.setText(cue.text or NO_WORDS)
+            self._set_line_style(muted=False)
+            self.target_label.setText(target_chips_html(cue.targets))
+            self.line_progress.setValue(int(round(state.progress * 1000)))
+        elif state.next_cue is not None:
+            self._show_waiting(state.next_cue, state)
+        self.line_progress.setVisible(self.script.timed)
+
+        # what the face reads as now
+        if state.detected is None:
+            self.detected_label.setText(f"<span style='color:{MUTED}'>no face</span>")
+        else:
+            colour = emotion_color_hex(state.detected)
+            share = ""
+            if state.probs is not None:
+                share = f" <span style='color:{MUTED}'>{round(100 * float(np.max(state.probs)))}%</span>"
+            mark = " ✓" if state.on_target else ""
+            self.detected_label.setText(
+                f"<span style='color:{colour}; font-weight:600'>{state.detected}{mark}</span>{share}")
+
+        self.meter.setValue(int(round(100 * state.on_target_meter)) if cue is not None else 0)
+        self.meter.setEnabled(cue is not None)
+        self._show_hint(state)
+        self._show_next(state)
+
+    def _show_waiting(self, cue: Cue, state: CueState | None = None) -> None:
+        """Before the first line (or between timed lines): the line coming up, dimmed."""
+        n = len(self.script.cues) if self.script else 0
+        if state is None or not state.started:
+            self.counter_label.setText(f"UP FIRST  ·  LINE {cue.index + 1} OF {n}")
+        else:
+            wait = state.time_to_next_ms
+            when = f" IN {max(0, -(-wait // 1000))} S" if wait is not None else ""
+            self.counter_label.setText(f"NEXT{when}  ·  LINE {cue.index + 1} OF {n}")
+        self.line_label.setText(cue.text or NO_WORDS)
+        self._set_line_style(muted=True)
+        self.target_label.setText(target_chips_html(cue.targets))
+        self.line_progress.setValue(0)
+        self.meter.setValue(0)
+        if state is None:
+            self.detected_label.setText(f"<span style='color:{MUTED}'>—</span>")
+            self.hint_label.setText("Press Start take when you are ready")
+            self.hint_label.setStyleSheet(f"color:{MUTED}")
+            self._show_next(None)
+
+    def _set_line_style(self, *, muted: bool) -> None:
+        self.line_label.setStyleSheet(f"color:{MUTED}" if muted else "color:#ffffff")
+
+    def _show_hint(self, state: CueState) -> None:
+        hint = state.hint
+        if hint == HINT_ON_TARGET:
+            colour, text = ON_TARGET_GREEN, "✓ on target"
+        elif hint == HINT_DONE:
+            colour, text = ON_TARGET_GREEN, "Scene complete"
+        elif hint == HINT_NO_FACE or state.cue is None:
+            colour, text = MUTED, hint[:1].upper() + hint[1:]
+        else:
+            colour, text = HINT_AMBER, hint[:1].upper() + hint[1:]
+        self.hint_label.setText(text)
+        self.hint_label.setStyleSheet(f"color:{colour}")
+
+    def _show_next(self, state: CueState | None) -> None:
+        if self.script is None:
+            return
+        nxt = None
+        if state is not None and state.cue is not None:
+            nxt = state.next_cue
+        elif state is None or not state.started:
+            nxt = self.script.cues[1] if len(self.script.cues) > 1 else None
+        if state is not None and state.finished:
+            self.next_label.setText("")
+            return
+        if nxt is None:
+            last = state is not None and state.cue is not None
+            self.next_label.setText(
+                f"<span style='color:{MUTED}'>Last line.</span>" if last else "")
+            return
+        when = ""
+        if state is not None and state.cue is not None and self.script.timed:
+            wait = state.time_to_next_ms
+            if wait is not None:
+                when = f" in {max(0, -(-wait // 1000))} s"
+        elif self.teleprompter and self.phase == "take":
+            when = " (Space)"
+        text = nxt.text or NO_WORDS
+        self.next_label.setText(
+            f"<span style='color:{MUTED}'>NEXT{when}:</span> "
+            f"{target_chips_html(nxt.targets, size='0.85em')} "
+            f"<span style='color:#c8ccd2'>{_escape(text)}</span>")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = [
+    "ScriptPanel", "ScriptRegions", "LiveSpans", "Span", "spans_of", "describe_script",
+    "target_chips_html", "PHASES", "ADVANCE_KEYS",
+]
