@@ -83,17 +83,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _Bar:
-    """A tqdm bar on stderr that learns its total from the first ``(done, total)`` call."""
+    """A tqdm bar on stderr that learns its total from the first ``(done, total)`` call.
+
+    Nothing at all when stderr is not a terminal: even a disabled tqdm starts a monitor
+    thread that outlives the command.
+    """
 
     def __init__(self, desc: str, unit: str):
         self.desc, self.unit, self.bar = desc, unit, None
+        self.enabled = sys.stderr.isatty()
 
     def __call__(self, done: int, total: int) -> None:
-        from tqdm import tqdm
-
+        if not self.enabled:
+            return
         if self.bar is None:
-            self.bar = tqdm(total=total, desc=self.desc, unit=self.unit, disable=None, file=sys.stderr)
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.desc, unit=self.unit, file=sys.stderr)
         self.bar.update(done - self.bar.n)
+
+    def set_postfix(self, values: dict) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix(values)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -151,14 +162,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from acting_mirror.vision.model_tools import train
 
-    bar = tqdm(total=args.epochs, desc="training", unit="epoch", disable=None, file=sys.stderr)
+    bar = _Bar("training", "epoch")
 
     def on_epoch(epoch: int, logs: dict) -> None:
-        bar.update(1)
+        bar(epoch + 1, args.epochs)
         bar.set_postfix({k: f"{v:.3f}" for k, v in logs.items() if k in ("loss", "accuracy", "val_accuracy")})
 
     try:
