@@ -40,6 +40,14 @@ class Countdown(QObject):
         return self._timer.isActive()
 
     @property
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def set_interval(self, ms: int) -> None:
+        """The time between numbers (1000 ms in the app; tests count faster)."""
+        self._timer.setInterval(int(ms))
+
+    @property
     def remaining(self) -> int:
         """The number showing now (0 when not counting)."""
         return self._remaining if self.running else 0
