@@ -21,10 +21,13 @@ from acting_mirror.errors import ModelError
 from acting_mirror.vision.crops import extract_crops, square_crop_box
 
 # All faces of a frame go through ONE invoke, the input tensor resized only when the
-# number of faces changes. Measured with LiteRT 2.3 on 2 busy CPU cores, mini-Xception
-# 64x64: one thread, batch and one-invoke-per-face cost the same (~0.36 ms/face at 1, 5
-# and 20 faces); two threads, the batch wins (20 faces: 0.40 against 0.60 ms/face) as the
-# thread hand-off is paid once per invoke. A resize costs well under 0.1 ms.
+# number of faces changes (a resize costs well under 0.1 ms). classify() on a 1280x720
+# frame, LiteRT 2.3, 2 shared CPU cores, best of 7x50 runs, ms per face:
+#   faces            1     5     20
+#   one invoke      0.50  0.41  0.41   (num_threads=1; 0.78 0.45 0.44 with 2 threads)
+#   invoke per face 0.50  0.50  0.52   (num_threads=1; 0.63 0.80 0.70 with 2 threads)
+# The network itself costs the same per face either way with one thread; the batch
+# saves the per-call overhead (gray conversion, Python, the thread hand-off).
 
 
 class LiteRTEmotionClassifier:
