@@ -78,6 +78,6 @@ class AnalysisSettings:
     mtcnn_min_confidence: float = 0.9
     smoothing_alpha: float = 0.35  # weight of the newest frame in the moving average
     crop_margin: float = 0.1  # extra border around a face crop, as a fraction of its size
-    keyframe_interval: int = 6  # full-frame detection every N frames, refined in between
-    # run keyframes' full detection on a helper thread (live video: low latency per frame)
-    background_detection: bool = False
+    keyframe_interval: int = 10  # full-frame detection every N frames, refined in between
+    # run keyframes' full detection on a helper thread, so no frame waits for it
+    background_detection: bool = True

@@ -28,12 +28,12 @@ from acting_mirror.core.types import Box, Face, Faces
 
 @dataclass(frozen=True)
 class KeyframePolicy:
-    keyframe_interval: int = 6  # full detection at least every N frames
+    keyframe_interval: int = 10  # full detection at least every N frames
     full_height: int = 480  # frames taller than this are downscaled for full detection
     roi_scale: float = 1.8  # search window side, as a multiple of the face's size
     roi_face_px: int = 48  # the face's height inside the rescaled search window
     max_misses: int = 2  # refinements in a row a face may miss before a full detection
-    max_refine_per_frame: int = 6  # with more faces, they take turns (the rest hold still)
+    max_refine_per_frame: int = 4  # with more faces, they take turns (the rest hold still)
 
 
 class KeyframeDetector:
