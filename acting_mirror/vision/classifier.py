@@ -19,6 +19,7 @@ from acting_mirror import config
 from acting_mirror.core.types import N_EMOTIONS, Faces
 from acting_mirror.errors import ModelError
 from acting_mirror.vision.crops import extract_crops, square_crop_box
+from acting_mirror.vision.litert import quiet_delegate_banner
 
 # All faces of a frame go through ONE invoke, the input tensor resized only when the
 # number of faces changes (a resize costs well under 0.1 ms). classify() on a 1280x720
@@ -45,6 +46,7 @@ class LiteRTEmotionClassifier:
             raise ModelError(f"The emotion model {path} does not exist.")
         if not path.is_file():
             raise ModelError(f"The emotion model {path} is a folder, not a model file.")
+        quiet_delegate_banner(path)
         try:
             interpreter = Interpreter(model_path=str(path), num_threads=num_threads)
             interpreter.allocate_tensors()

@@ -71,44 +71,43 @@ class KeyframeDetector:
         self._pending = None
 
     def detect(self, image: np.ndarray) -> Faces:
+        self._since_full += 1
         if self.background is not None:
             return self._detect_background(image)
-        self._since_full += 1
-        if (
-            self._force_full
-            or not self._known
-            or self._since_full >= self.policy.keyframe_interval
-        ):
-            faces = self._detect_full(image)
-            self._known = list(faces)
-            self._misses = [0] * len(faces)
-            self._since_full = 0
-            self._force_full = False
-            return faces
-        return self._refine(image)
+        if self._known and not self._force_full and self._since_full < self.policy.keyframe_interval:
+            faces = self._refine(image)
+            if not self._force_full:
+                return faces
+        # a keyframe, or a face was just lost: look at the whole frame now
+        return self._replace_known(self._detect_full(image))
 
     def _detect_background(self, image: np.ndarray) -> Faces:
-        self._since_full += 1
         if self._pending is not None and self._pending.done():
             self._merge(self._pending.result())
             self._pending = None
-        if not self._known:
-            if self._since_full >= self.policy.keyframe_interval or self._force_full:
-                if self._pending is not None:  # a full pass is already under way: wait for it
-                    self._merge(self._pending.result())
-                    self._pending = None
-                else:
-                    self._merge(self._detect_full(image))
-                self._since_full = 0
-                self._force_full = False
-            elif self._pending is None:
+        if self._known:
+            faces = self._refine(image)
+            if self._pending is None and (
+                self._force_full or self._since_full >= self.policy.keyframe_interval
+            ):
                 self._submit(image)
-            return tuple(self._known)
-        if self._pending is None and (
-            self._force_full or self._since_full >= self.policy.keyframe_interval
-        ):
+            if self._known:
+                return faces
+            # every face was just lost (a cut, or the actor left): fall through
+        if self._force_full or self._since_full >= self.policy.keyframe_interval:
+            # nothing known: one blocking pass, at most every keyframe_interval frames
+            self._pending = None
+            return self._replace_known(self._detect_full(image))
+        if self._pending is None:
             self._submit(image)
-        return self._refine(image)
+        return ()
+
+    def _replace_known(self, faces: Faces) -> Faces:
+        self._known = list(faces)
+        self._misses = [0] * len(faces)
+        self._since_full = 0
+        self._force_full = False
+        return faces
 
     def _submit(self, image: np.ndarray) -> None:
         if self._executor is None:

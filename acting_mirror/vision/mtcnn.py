@@ -24,6 +24,7 @@ import numpy as np
 from acting_mirror.config import models_dir as _bundled_models_dir
 from acting_mirror.core.types import Box, Face, Faces
 from acting_mirror.errors import ModelError
+from acting_mirror.vision.litert import quiet_delegate_banner
 
 PNET_FILE = "mtcnn_pnet.tflite"
 RNET_FILE = "mtcnn_rnet.tflite"
@@ -67,6 +68,7 @@ class _Network:
                 "rebuild it with `python models/build_mtcnn_models.py`."
             ) from None
         self._path = path
+        quiet_delegate_banner(path)
         self._interpreter_type = Interpreter
         self._num_threads = num_threads
         self._keep_shapes = keep_shapes

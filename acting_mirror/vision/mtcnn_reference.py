@@ -7,11 +7,14 @@ the ``tools`` extra, and imports TensorFlow only when constructed.
 
 from __future__ import annotations
 
+import os
+
 import cv2
 import numpy as np
 
 from acting_mirror.core.types import Box, Face, Faces
 from acting_mirror.errors import DependencyError
+from acting_mirror.vision.litert import native_stderr_silenced
 
 # The package builds its pyramid from the frame size alone and, with a larger minimum
 # face, its last levels fall under PNet's 12 px window and the whole frame fails
@@ -33,7 +36,9 @@ class MtcnnPackageDetector:
         if min_face_size < 12:
             raise ValueError(f"min_face_size must be at least 12 pixels, not {min_face_size}")
         try:
-            from mtcnn import MTCNN
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no TensorFlow chatter
+            with native_stderr_silenced():  # absl's start-up warnings bypass that setting
+                from mtcnn import MTCNN
         except ImportError:
             raise DependencyError(
                 "The reference MTCNN needs TensorFlow and mtcnn: pip install 'acting-mirror[tools]'"
