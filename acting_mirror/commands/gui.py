@@ -1,0 +1,69 @@
+"""``acting-mirror gui`` (also what ``acting-mirror`` alone runs): open the desktop app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from acting_mirror.errors import ActingMirrorError
+
+DEFAULT_STATS_INTERVAL_S = 5.0
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "gui",
+        help="open the desktop app (the default when no command is given)",
+        description="Open Acting Mirror's window: your camera as a mirror with the emotions "
+        "your face shows, live curves, and one-click takes. Without --source it opens the "
+        "first camera, or offers the demo clip when there is none.",
+    )
+    p.add_argument("--source", metavar="SRC",
+                   help="what to play: camera:N, a video or picture file, a folder of "
+                   "pictures, an http(s)/YouTube link, or 'demo' for the bundled clip")
+    p.add_argument("--script", type=Path, metavar="FILE",
+                   help="an acting script to rehearse with (shown in the window)")
+    p.add_argument("--detector", choices=("haar", "mtcnn"),
+                   help="face detector to start with (default: the last one used, else haar)")
+    p.add_argument("--stats", nargs="?", type=float, const=DEFAULT_STATS_INTERVAL_S,
+                   metavar="SECONDS",
+                   help="print capture/analysed/painted fps and latency to stderr every "
+                   f"SECONDS (default {DEFAULT_STATS_INTERVAL_S:g})")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    script = getattr(args, "script", None)
+    if script is not None and not Path(script).is_file():
+        raise ActingMirrorError(f"Script file not found: {script}.")
+    if sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
+        raise ActingMirrorError(
+            "No screen found (DISPLAY is not set): the desktop app needs a graphical session; "
+            "the command-line tools (acting-mirror process ...) work without one."
+        )
+    stats = getattr(args, "stats", None)
+    if stats is not None:
+        if stats <= 0:
+            raise ActingMirrorError("--stats needs a positive number of seconds.")
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        stats_logger = logging.getLogger("acting_mirror.gui.stats")
+        stats_logger.addHandler(handler)
+        stats_logger.setLevel(logging.INFO)
+    try:
+        from acting_mirror.gui.app import run_app
+    except ImportError as exc:  # PySide6 or pyqtgraph missing, or no display libraries
+        raise ActingMirrorError(
+            f"The desktop app cannot start ({exc}); the command-line tools still work."
+        ) from exc
+    return run_app(
+        source=getattr(args, "source", None),
+        script=script,
+        detector=getattr(args, "detector", None),
+        stats_interval_s=stats,
+    )

@@ -1,0 +1,104 @@
+"""run_app: the QApplication, the look, and the main window."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from acting_mirror.gui.preferences import APPLICATION, ORGANIZATION
+
+_STYLE = """
+QPushButton { padding: 5px 12px; border-radius: 5px; background: #2f333b;
+              border: 1px solid #4a4f59; }
+QPushButton:hover { background: #3a3f48; }
+QPushButton:pressed { background: #25282e; }
+QPushButton:disabled { color: #6b7079; border-color: #3a3d44; }
+QToolButton { padding: 4px 8px; border-radius: 5px; background: #2f333b;
+              border: 1px solid #4a4f59; }
+QToolButton:hover { background: #3a3f48; }
+QToolButton:checked { background: #24405f; border-color: #3d7bd9; }
+QPushButton#record { font-weight: bold; color: white; background: #b71c1c;
+                     border: 1px solid #e53935; }
+QPushButton#record:hover { background: #c62828; }
+QPushButton#record:checked { background: #e53935; }
+QPushButton#record:disabled { background: #4a2323; color: #b0a0a0; }
+QPushButton#primary { font-weight: bold; background: #2e7d5b; border: 1px solid #43a077;
+                      color: white; padding: 6px 18px; }
+QStatusBar QLabel { padding: 0 6px; }
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion with a dark palette: the picture and the coloured curves stand out."""
+    app.setStyle("Fusion")
+    palette = QPalette()
+    base, window, text = QColor("#1b1d22"), QColor("#23262d"), QColor("#e8eaed")
+    palette.setColor(QPalette.ColorRole.Window, window)
+    palette.setColor(QPalette.ColorRole.WindowText, text)
+    palette.setColor(QPalette.ColorRole.Base, base)
+    palette.setColor(QPalette.ColorRole.AlternateBase, window)
+    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#2d3139"))
+    palette.setColor(QPalette.ColorRole.ToolTipText, text)
+    palette.setColor(QPalette.ColorRole.Text, text)
+    palette.setColor(QPalette.ColorRole.Button, QColor("#2d3139"))
+    palette.setColor(QPalette.ColorRole.ButtonText, text)
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#3d7bd9"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
+    palette.setColor(QPalette.ColorRole.Link, QColor("#8ab4f8"))
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a9099"))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7079"))
+    app.setPalette(palette)
+    app.setStyleSheet(_STYLE)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    return app
+
+
+def run_app(
+    *,
+    source: str | None = None,
+    script: Path | None = None,
+    detector: str | None = None,
+    stats_interval_s: float | None = None,
+) -> int:
+    """Open the main window and run until it closes; returns the exit status."""
+    import pyqtgraph as pg
+
+    from acting_mirror.gui.compat import check_qt_binding
+
+    check_qt_binding()
+    app = make_application()
+    apply_theme(app)
+    pg.setConfigOptions(antialias=True)
+    from acting_mirror.gui.main_window import MainWindow
+
+    window = MainWindow(source=source, script=script, detector=detector,
+                        stats_interval_s=stats_interval_s)
+    window.show()
+    QTimer.singleShot(0, window.start)
+
+    # Ctrl+C or a polite kill closes the window properly (finalising any take)
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    signal.signal(signal.SIGTERM, lambda *_: window.close())
+    heartbeat = QTimer()  # lets Python run its signal handlers while Qt waits
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
+    try:
+        return int(app.exec())
+    finally:
+        heartbeat.stop()
+        window.shutdown()
+        logging.getLogger(__name__).debug("Acting Mirror closed.")

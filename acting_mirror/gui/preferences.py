@@ -1,0 +1,131 @@
+"""Preferences: what the app remembers between runs, stored with QSettings.
+
+Organisation "ActingMirror", application "Acting Mirror" (the platform's usual place).
+``$ACTING_MIRROR_SETTINGS`` names an ini file to use instead; the tests point it at a
+temporary file so they never touch a user's settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from acting_mirror.config import DETECTORS, default_takes_dir
+
+ORGANIZATION = "ActingMirror"
+APPLICATION = "Acting Mirror"
+SETTINGS_ENV = "ACTING_MIRROR_SETTINGS"
+
+PLOT_WINDOWS_S: tuple[int, ...] = (10, 20, 30, 60)
+"""The plot window lengths offered in the View menu, in seconds."""
+
+MAX_RECENT = 8
+
+
+def open_settings() -> QSettings:
+    """The app's QSettings: the ini file named by ``$ACTING_MIRROR_SETTINGS`` if set."""
+    path = os.environ.get(SETTINGS_ENV)
+    if path:
+        return QSettings(str(Path(path).expanduser()), QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def _as_bool(value, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+class Preferences:
+    """Typed access to the stored settings; every setter saves at once."""
+
+    def __init__(self, settings: QSettings | None = None):
+        self._s = settings if settings is not None else open_settings()
+
+    def sync(self) -> None:
+        self._s.sync()
+
+    # ---------------------------------------------------------------- sources
+    @property
+    def last_source(self) -> str | None:
+        value = self._s.value("source/last")
+        return str(value) if value else None
+
+    @property
+    def recent_sources(self) -> list[str]:
+        value = self._s.value("source/recent")
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value if v][:MAX_RECENT]
+
+    def remember_source(self, spec: str) -> None:
+        """``spec`` becomes the last source and moves to the top of the recent list."""
+        recent = [spec] + [s for s in self.recent_sources if s != spec]
+        self._s.setValue("source/last", spec)
+        self._s.setValue("source/recent", recent[:MAX_RECENT])
+
+    def clear_recent(self) -> None:
+        self._s.remove("source/recent")
+
+    # ---------------------------------------------------------------- analysis
+    @property
+    def detector(self) -> str:
+        value = str(self._s.value("analysis/detector", "haar"))
+        return value if value in DETECTORS else "haar"
+
+    @detector.setter
+    def detector(self, name: str) -> None:
+        self._s.setValue("analysis/detector", name)
+
+    @property
+    def mirror(self) -> bool:
+        return _as_bool(self._s.value("view/mirror"), True)
+
+    @mirror.setter
+    def mirror(self, on: bool) -> None:
+        self._s.setValue("view/mirror", bool(on))
+
+    # ---------------------------------------------------------------- view
+    @property
+    def plot_seconds(self) -> int:
+        try:
+            value = int(self._s.value("view/plot_seconds", 20))
+        except (TypeError, ValueError):
+            return 20
+        return value if value in PLOT_WINDOWS_S else 20
+
+    @plot_seconds.setter
+    def plot_seconds(self, seconds: int) -> None:
+        self._s.setValue("view/plot_seconds", int(seconds))
+
+    @property
+    def show_bars(self) -> bool:
+        return _as_bool(self._s.value("view/show_bars"), True)
+
+    @show_bars.setter
+    def show_bars(self, on: bool) -> None:
+        self._s.setValue("view/show_bars", bool(on))
+
+    @property
+    def window_geometry(self):
+        return self._s.value("view/geometry")
+
+    @window_geometry.setter
+    def window_geometry(self, data) -> None:
+        self._s.setValue("view/geometry", data)
+
+    # ---------------------------------------------------------------- takes
+    @property
+    def takes_dir(self) -> Path:
+        value = self._s.value("takes/folder")
+        return Path(str(value)).expanduser() if value else default_takes_dir()
+
+    @takes_dir.setter
+    def takes_dir(self, folder: Path) -> None:
+        self._s.setValue("takes/folder", str(folder))

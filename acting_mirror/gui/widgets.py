@@ -1,0 +1,272 @@
+"""The window's own widgets: the video view, the message banner and the empty state."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+RECORD_RED = "#e53935"
+
+
+def fit_rect(image_size: QSize, area: QRect) -> QRect:
+    """The largest rectangle of ``image_size``'s aspect ratio centred in ``area``."""
+    if image_size.isEmpty() or area.isEmpty():
+        return QRect(area)
+    scaled = image_size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    x = area.x() + (area.width() - scaled.width()) // 2
+    y = area.y() + (area.height() - scaled.height()) // 2
+    return QRect(x, y, scaled.width(), scaled.height())
+
+
+class VideoView(QWidget):
+    """Paints the newest annotated picture, scaled to fit, with a recording badge.
+
+    ``on_painted(latency_s)`` is called the first time each new picture is painted, with
+    the time from its capture to now.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 180)
+        self._image: QImage | None = None
+        self._captured_at: float | None = None
+        self._badge: str | None = None
+        self._note: str | None = None
+        self.on_painted: Callable[[float], None] | None = None
+        self.frames_shown = 0
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 540)
+
+    def show_image(self, image: QImage, captured_at: float | None = None) -> None:
+        self._image = image
+        self._captured_at = captured_at
+        self.frames_shown += 1
+        self.update()
+
+    def clear(self) -> None:
+        self._image = None
+        self._captured_at = None
+        self.update()
+
+    @property
+    def image(self) -> QImage | None:
+        return self._image
+
+    def set_badge(self, text: str | None) -> None:
+        """The red recording badge (``None`` hides it)."""
+        if text != self._badge:
+            self._badge = text
+            self.update()
+
+    def set_note(self, text: str | None) -> None:
+        """A quiet line at the bottom of the picture, e.g. "Paused"."""
+        if text != self._note:
+            self._note = text
+            self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#0b0c0f"))
+        picture = self.rect()
+        if self._image is not None:
+            picture = fit_rect(self._image.size(), self.rect())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(picture, self._image)
+        if self._badge:
+            self._paint_badge(painter, self._badge, picture)
+        if self._note:
+            self._paint_note(painter, self._note, picture)
+        painter.end()
+        if self._captured_at is not None:
+            latency = time.perf_counter() - self._captured_at
+            self._captured_at = None
+            if self.on_painted is not None:
+                self.on_painted(latency)
+
+    def _paint_badge(self, painter: QPainter, text: str, picture: QRect) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPointSizeF(max(11.0, self.height() / 40))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        h = metrics.height() + 12
+        dot = h - 16
+        w = metrics.horizontalAdvance(text) + dot + 30
+        box = QRectF(picture.x() + 14, picture.y() + 14, w, h)
+        path = QPainterPath()
+        path.addRoundedRect(box, h / 2, h / 2)
+        painter.fillPath(path, QColor(0, 0, 0, 170))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(RECORD_RED))
+        painter.drawEllipse(QRectF(box.x() + 10, box.y() + 8, dot, dot))
+        painter.setPen(QPen(QColor("white")))
+        painter.drawText(box.adjusted(dot + 18, 0, -10, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+    def _paint_note(self, painter: QPainter, text: str, picture: QRect) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(11.0, self.height() / 36))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        w = metrics.horizontalAdvance(text) + 28
+        h = metrics.height() + 12
+        box = QRectF(picture.x() + (picture.width() - w) / 2, picture.bottom() - h - 16, w, h)
+        path = QPainterPath()
+        path.addRoundedRect(box, 8, 8)
+        painter.fillPath(path, QColor(0, 0, 0, 170))
+        painter.setPen(QPen(QColor("white")))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class MessageBanner(QFrame):
+    """A non-modal strip above the video for errors, warnings and news, with an optional
+    action button (e.g. "Open folder") and a close button."""
+
+    LEVEL_STYLES = {
+        "info": ("#173224", "#7fd6a4"),
+        "warning": ("#3a2f12", "#ffd26a"),
+        "error": ("#3d1618", "#ff8a80"),
+    }
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.level: str | None = None
+        self.text_label = QLabel()
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.action_button = QPushButton()
+        self.action_button.setVisible(False)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.dismiss)
+        self._action: Callable[[], None] | None = None
+        self.action_button.clicked.connect(self._run_action)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 6, 6)
+        layout.addWidget(self.text_label, 1)
+        layout.addWidget(self.action_button)
+        layout.addWidget(self.close_button)
+        self.setVisible(False)
+
+    @property
+    def text(self) -> str:
+        return self.text_label.text()
+
+    def show_message(self, level: str, text: str, action_text: str | None = None,
+                     action: Callable[[], None] | None = None) -> None:
+        background, foreground = self.LEVEL_STYLES[level]
+        self.level = level
+        self.setStyleSheet(
+            f"QFrame#banner {{ background: {background}; border: 1px solid {foreground};"
+            f" border-radius: 6px; }} QFrame#banner QLabel {{ color: {foreground}; }}"
+        )
+        self.text_label.setText(text)
+        self._action = action
+        self.action_button.setVisible(action is not None)
+        if action_text:
+            self.action_button.setText(action_text)
+        self.setVisible(True)
+
+    def dismiss(self) -> None:
+        self.level = None
+        self._action = None
+        self.setVisible(False)
+
+    def _run_action(self) -> None:
+        if self._action is not None:
+            self._action()
+
+
+class EmptyState(QWidget):
+    """Shown instead of the video when nothing plays (no camera here, or the source
+    stopped): says why, and offers the demo clip, a file, or a web link."""
+
+    demoRequested = Signal()
+    openFileRequested = Signal()
+    urlRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = QLabel()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setMaximumWidth(560)
+
+        self.demo_button = QPushButton("▶  Play the demo clip")
+        self.demo_button.setObjectName("primary")
+        self.demo_button.setMinimumHeight(40)
+        self.demo_button.clicked.connect(self.demoRequested)
+        self.file_button = QPushButton("Open file…")
+        self.file_button.setMinimumHeight(40)
+        self.file_button.clicked.connect(self.openFileRequested)
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("or paste a YouTube or video link")
+        self.url_edit.setMinimumWidth(360)
+        self.url_edit.setMinimumHeight(34)
+        self.url_edit.returnPressed.connect(self._emit_url)
+        self.url_button = QPushButton("Open link")
+        self.url_button.setMinimumHeight(34)
+        self.url_button.clicked.connect(self._emit_url)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.file_button)
+        buttons.addStretch(1)
+        url_row = QHBoxLayout()
+        url_row.addStretch(1)
+        url_row.addWidget(self.url_edit)
+        url_row.addWidget(self.url_button)
+        url_row.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(20)
+        layout.addLayout(buttons)
+        layout.addSpacing(10)
+        layout.addLayout(url_row)
+        layout.addStretch(3)
+        self.set_reason("No camera found",
+                        "Acting Mirror reads the emotions your face shows, live. Connect a "
+                        "webcam and pick it above, or try it now with the demo clip, a video "
+                        "of your own or a YouTube link.")
+
+    def set_reason(self, title: str, message: str) -> None:
+        self.title.setText(title)
+        self.message.setText(message)
+
+    def _emit_url(self) -> None:
+        text = self.url_edit.text().strip()
+        if text:
+            self.urlRequested.emit(text)

@@ -1,0 +1,57 @@
+"""`acting-mirror` with no command opens the app; `acting-mirror gui` takes its options."""
+
+from __future__ import annotations
+
+from acting_mirror import cli
+
+
+def _capture_run_app(monkeypatch) -> list[dict]:
+    calls: list[dict] = []
+
+    def fake_run_app(**kwargs) -> int:
+        calls.append(kwargs)
+        return 0
+
+    monkeypatch.setattr("acting_mirror.gui.app.run_app", fake_run_app)
+    return calls
+
+
+def test_no_command_opens_the_app_with_defaults(monkeypatch):
+    calls = _capture_run_app(monkeypatch)
+    assert cli.main([]) == 0
+    assert calls == [{"source": None, "script": None, "detector": None, "stats_interval_s": None}]
+
+
+def test_gui_options_reach_the_app(monkeypatch, tmp_path):
+    script = tmp_path / "scene.txt"
+    script.write_text("happy: Hello!\n")
+    calls = _capture_run_app(monkeypatch)
+    assert cli.main(["gui", "--source", "demo", "--script", str(script),
+                     "--detector", "mtcnn", "--stats"]) == 0
+    assert calls == [{"source": "demo", "script": script, "detector": "mtcnn",
+                      "stats_interval_s": 5.0}]
+
+
+def test_a_missing_script_is_one_line_and_exit_2(monkeypatch, tmp_path, capsys):
+    calls = _capture_run_app(monkeypatch)
+    assert cli.main(["gui", "--script", str(tmp_path / "nope.txt")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Script file not found" in err[0]
+    assert calls == []
+
+
+def test_no_screen_is_a_clear_message(monkeypatch, capsys):
+    calls = _capture_run_app(monkeypatch)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["gui"]) == 2
+    assert "No screen found" in capsys.readouterr().err
+    assert calls == []
+
+
+def test_a_script_name_is_shown_in_the_window(make_window, tmp_path):
+    script = tmp_path / "scene.txt"
+    script.write_text("happy: Hello!\n")
+    window = make_window(script=script)
+    assert window.script_path == script
+    assert window.script_label.isVisible() and "scene.txt" in window.script_label.text()
