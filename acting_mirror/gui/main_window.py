@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         self._recording_since: float | None = None
         self._recorded_frames = 0
         self._ready = False
+        self._controls_on = False
+        self._ended = False
         self._pending_open: OpenSource | None = None
         self._closed = False
 
@@ -221,7 +223,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.video)
 
         # --- transport bar under the video
-        self.play_button = QPushButton("❚❚  Pause")
+        self.play_button = QPushButton("▶  Play")
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.setMinimumWidth(110)
         self.play_button.clicked.connect(self.toggle_playing)
@@ -365,8 +367,19 @@ class MainWindow(QMainWindow):
         self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
 
     def _set_controls_enabled(self, on: bool) -> None:
-        for widget in (self.play_button, self.record_button, self.detector_combo):
-            widget.setEnabled(on)
+        self._controls_on = on
+        self._update_controls()
+
+    def _update_controls(self) -> None:
+        """Play and Record only make sense with a source; nothing works before the models load."""
+        on = self._controls_on
+        has_source = self.source_info is not None
+        recording = self.recording_folder is not None
+        self.detector_combo.setEnabled(on)
+        self.play_button.setEnabled(on and has_source)
+        self.record_button.setEnabled(on and (has_source or recording))
+        if not has_source:
+            self.play_button.setText("▶  Play")
 
     # ================================================================== worker wiring
 
@@ -610,6 +623,7 @@ class MainWindow(QMainWindow):
 
     def _on_source_opened(self, info: SourceInfo) -> None:
         self.source_info = info
+        self._ended = False
         self.stats.clear()
         self.plots.clear()
         self.stack.setCurrentWidget(self.video)
@@ -624,6 +638,7 @@ class MainWindow(QMainWindow):
         self.video.set_note(None)
         self.prefs.remember_source(info.spec)
         self._rebuild_recent_menu()
+        self._update_controls()
 
     def _on_source_failed(self, spec: str, message: str) -> None:
         self.banner.show_message("error", message)
@@ -638,17 +653,21 @@ class MainWindow(QMainWindow):
                 "Nothing to show",
                 f"{message} Try the demo clip, another video or a link instead.",
             )
+        self._update_controls()
 
     def _on_source_ended(self, spec: str) -> None:
+        self._ended = True
         self.statusBar().showMessage("The video ended. Press Play to watch it again.")
         self.video.set_note("End of the video: press Play to watch it again")
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.playing = playing
-        self.play_button.setText("❚❚  Pause" if playing else "▶  Play")
+        self.play_button.setText("❚❚  Pause" if playing and self.source_info else "▶  Play")
         if playing:
+            self._ended = False
             self.video.set_note(None)
-        elif self.source_info is not None and self.stack.currentWidget() is self.video:
+        elif (self.source_info is not None and not self._ended
+              and self.stack.currentWidget() is self.video):
             self.video.set_note("Paused")
 
     def _on_detector_changed(self, name: str) -> None:
@@ -688,9 +707,9 @@ class MainWindow(QMainWindow):
         self.elapsed_timer.stop()
         self.elapsed_label.setVisible(False)
         self.video.set_badge(None)
-        self.record_button.setEnabled(self._ready)
         self.record_button.setChecked(False)
         self.record_button.setText("●  Record")
+        self._update_controls()
         length = _mm_ss(take.seconds)
         if take.error:
             self.banner.show_message(
@@ -709,8 +728,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 10000)
 
     def _on_recording_failed(self, message: str) -> None:
-        self.record_button.setEnabled(self._ready)
         self.record_button.setChecked(False)
+        self._update_controls()
         self.banner.show_message("error", f"Cannot record: {message}")
         self.statusBar().showMessage(f"Cannot record: {message}")
 

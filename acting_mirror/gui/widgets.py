@@ -75,6 +75,10 @@ class VideoView(QWidget):
             self._badge = text
             self.update()
 
+    @property
+    def note(self) -> str | None:
+        return self._note
+
     def set_note(self, text: str | None) -> None:
         """A quiet line at the bottom of the picture, e.g. "Paused"."""
         if text != self._note:
@@ -218,7 +222,8 @@ class EmptyState(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setMaximumWidth(560)
+        self.message.setFixedWidth(520)  # a wrapped label needs a width to know its height
+        self.message.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
 
         self.demo_button = QPushButton("▶  Play the demo clip")
         self.demo_button.setObjectName("primary")

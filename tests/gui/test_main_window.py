@@ -47,6 +47,7 @@ def test_opens_titled_acting_mirror_with_the_no_camera_state(make_window):
     assert window.empty_state.url_edit.isVisible()
     assert not window.camera_combo.isEnabled()
     assert window.camera_combo.currentText() == "No camera found"
+    assert not window.play_button.isEnabled() and not window.record_button.isEnabled()
 
 
 def test_demo_shows_frames_counts_faces_and_moves_the_curves(make_window, qtbot):
@@ -138,7 +139,8 @@ def test_a_file_recorded_from_its_first_frame_to_its_end_keeps_every_frame(
     assert take.frames == 15  # the end of the file finalised the take
     assert _video_frame_count(take.folder / "output.avi") == 15
     assert np.array_equal(np.unique(read_timeline(take.folder / "timeline.csv").frame), np.arange(15))
-    qtbot.waitUntil(lambda: not window.playing, timeout=5000)
+    qtbot.waitUntil(lambda: window.video.note is not None and not window.playing, timeout=5000)
+    assert window.video.note.startswith("End of the video")
     assert "Play" in window.play_button.text()
 
 
