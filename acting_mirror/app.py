@@ -20,7 +20,7 @@ from acting_mirror.core.tracking import FaceTracker
 from acting_mirror.core.types import FrameResult
 from acting_mirror.media.annotate import Annotator
 from acting_mirror.media.recorder import TakeRecorder
-from acting_mirror.media.sources import ImageFolderSource, ImageSource, open_source
+from acting_mirror.media.sources import CameraSource, ImageFolderSource, ImageSource, open_source
 from acting_mirror.media.takes import new_take_dir, prepare_out_dir
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
 from acting_mirror.media.prefetch import Prefetcher
@@ -99,7 +99,8 @@ def process_to_take(
     if isinstance(opened, (ImageSource, ImageFolderSource)):
         # every still is a new picture: nothing to track from one to the next
         settings = replace(settings, keyframe_interval=1)
-    source = Prefetcher(opened)
+    # a camera runs at its own pace: analyse its newest frame rather than fall behind
+    source = Prefetcher(opened, latest_only=isinstance(opened, CameraSource))
     stages = StageStats()
     analyzer = None
     try:
