@@ -410,9 +410,8 @@ class AnalysisWorker(QObject):
             generation=self._generation,
         )
         self.sourceOpened.emit(self._info)
-        if not self._playing:
-            self._playing = True
-            self.playingChanged.emit(True)
+        self._playing = True  # a new source always starts playing, and says so
+        self.playingChanged.emit(True)
 
     def _reset_detector(self) -> None:
         """Forget where faces were (a keyframe detector refines around known faces)."""

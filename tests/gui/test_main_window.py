@@ -74,6 +74,26 @@ def test_demo_shows_frames_counts_faces_and_moves_the_curves(make_window, qtbot)
     assert window.analysed_label.text().startswith("Analysed ")
 
 
+def test_space_pauses_and_resumes(make_window, qtbot):
+    window = make_window(source="demo")
+    window.start()
+    _wait_frames(qtbot, window, 2)
+    qtbot.waitUntil(lambda: window.playing, timeout=5000)
+    assert window.play_button.text().endswith("Pause")
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.playing, timeout=5000)
+    assert window.play_button.text().endswith("Play") and window.video.note == "Paused"
+    shown = window.video.frames_shown
+    qtbot.wait(300)
+    assert window.video.frames_shown <= shown + 1  # at most the frame already on its way
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.playing, timeout=5000)
+    _wait_frames(qtbot, window, 2)
+    assert window.video.note is None
+
+
 def test_detector_switches_live(make_window, qtbot):
     window = make_window(source="demo", detector="haar")
     window.start()

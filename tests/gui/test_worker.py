@@ -129,7 +129,7 @@ def test_a_paused_source_sends_no_pictures_and_resumes(qtbot, face_clip):
         qtbot.waitUntil(lambda: bool(events.opened), timeout=10000)
         first = _take_latest(handle, qtbot)
         handle.send(SetPlaying(False))
-        qtbot.waitUntil(lambda: events.playing == [False], timeout=5000)
+        qtbot.waitUntil(lambda: events.playing[-1:] == [False], timeout=5000)
         qtbot.wait(100)
         handle.worker.display.take()
         qtbot.wait(300)
