@@ -380,6 +380,11 @@ class MainWindow(QMainWindow):
         self.record_button.setEnabled(on and (has_source or recording))
         if not has_source:
             self.play_button.setText("▶  Play")
+        camera = has_source and self.source_info.camera
+        self.mirror_button.setEnabled(camera or not has_source)
+        self.mirror_button.setToolTip(
+            "Show the camera as a mirror does (Ctrl+M)" if camera or not has_source
+            else "Mirroring applies to cameras; videos play as they were filmed")
 
     # ================================================================== worker wiring
 

@@ -57,6 +57,7 @@ def test_demo_shows_frames_counts_faces_and_moves_the_curves(make_window, qtbot)
     _wait_frames(qtbot, window, 5)
     assert not window.showing_empty_state
     assert window.source_info.loop and window.source_info.name == demo_clip().name
+    assert not window.mirror_button.isEnabled()  # mirroring is for cameras, not films
     image = window.video.image
     assert (image.width(), image.height()) == (960, 540)
 
