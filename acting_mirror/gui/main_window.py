@@ -63,6 +63,7 @@ MEDIA_FILTER = (
     "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff);;All files (*)"
 )
 MODEL_ACCURACY = "about 66% on the FER2013 test set"
+SHUTDOWN_TIMEOUT_S = 35.0
 
 
 def describe_spec(spec: str) -> str:
@@ -790,6 +791,8 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.prefs.window_geometry = self.saveGeometry()
+        self.hide()  # gone at once, even if the worker needs a moment to finish a take
         self.shutdown()
         event.accept()
 
@@ -800,10 +803,10 @@ class MainWindow(QMainWindow):
         self._closed = True
         for timer in (self.plot_timer, self.status_timer, self.elapsed_timer, self.stats_timer):
             timer.stop()
-        stopped = self.worker.shutdown()
+        # opening a web video may block the worker for up to two network timeouts
+        stopped = self.worker.shutdown(timeout_s=SHUTDOWN_TIMEOUT_S)
         if not stopped:
             log.warning("Closing while the analysis thread is still busy.")
-        self.prefs.window_geometry = self.saveGeometry()
         self.prefs.sync()
 
 

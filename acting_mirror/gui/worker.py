@@ -280,15 +280,26 @@ class AnalysisWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        failure: BaseException | None = None
         try:
             if self._start_pipeline():
                 self._loop()
+        except Exception as exc:  # noqa: BLE001 - the thread's boundary: a bug, not a user error
+            # Keep the traceback in the log, save the take, and tell the window, which would
+            # otherwise wait for pictures that never come.
+            log.exception("The analysis thread stopped on an unexpected error.")
+            failure = exc
         finally:
             try:
                 self._finish_take()
             finally:
                 self._close_source()
                 self._close_detectors()
+                if failure is not None:
+                    self.fatal.emit(
+                        f"The analysis stopped unexpectedly ({type(failure).__name__}: {failure}). "
+                        "Any take in progress was saved; please restart Acting Mirror."
+                    )
                 self.stopped.emit()
 
     def _start_pipeline(self) -> bool:

@@ -62,6 +62,8 @@ class Events(QObject):
         self.playing = []
         self.mirror = []
         self.ended = []
+        self.fatal = []
+        worker.fatal.connect(self.on_fatal)
         worker.sourceOpened.connect(self.on_opened)
         worker.playingChanged.connect(self.on_playing)
         worker.mirrorChanged.connect(self.on_mirror)
@@ -78,6 +80,9 @@ class Events(QObject):
 
     def on_ended(self, spec: str) -> None:
         self.ended.append(spec)
+
+    def on_fatal(self, message: str) -> None:
+        self.fatal.append(message)
 
 
 def _start(qtbot, opener, **kwargs) -> tuple[WorkerHandle, Events]:
@@ -155,6 +160,29 @@ def test_every_analysed_frame_reaches_the_plots_even_when_pictures_are_skipped(q
         assert handle.worker.display.replaced >= 1
     finally:
         assert handle.shutdown()
+
+
+def test_an_unexpected_error_is_reported_and_the_take_kept(qtbot, tmp_path):
+    from acting_mirror.gui.worker import StartRecording
+
+    frames_before_failure = 5
+
+    class FailingCamera(FakeCamera):
+        def __iter__(self):
+            for i, frame in enumerate(super().__iter__()):
+                if i == frames_before_failure:
+                    raise RuntimeError("driver exploded")
+                yield frame
+
+    image = _left_red_right_blue()
+    handle, events = _start(qtbot, lambda spec, loop: FailingCamera(image))
+    handle.send(OpenSource("camera:0"))
+    handle.send(StartRecording(tmp_path / "takes"))
+    qtbot.waitUntil(lambda: bool(events.fatal), timeout=10000)
+    assert "driver exploded" in events.fatal[0] and "saved" in events.fatal[0]
+    qtbot.waitUntil(lambda: not handle.running, timeout=10000)
+    (take,) = (tmp_path / "takes").iterdir()
+    assert {p.name for p in take.iterdir()} >= {"timeline.csv", "summary.json", "output.avi"}
 
 
 def test_latest_mailbox_keeps_only_the_newest_and_nudges_once():
