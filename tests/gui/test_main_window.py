@@ -182,6 +182,14 @@ def test_a_bad_link_shows_a_message_and_the_app_carries_on(make_window, qtbot):
     assert not window.banner.isVisible()  # the error went away with a working source
 
 
+def test_a_camera_that_is_not_there_is_explained_in_the_window(make_window, qtbot):
+    window = make_window(source="camera:7")
+    window.start()
+    qtbot.waitUntil(lambda: window.banner.level == "error", timeout=10000)
+    assert "camera" in window.banner.text.lower()
+    assert window.showing_empty_state and window.empty_state.demo_button.isVisible()
+
+
 def test_an_unwritable_takes_folder_is_reported_and_playing_goes_on(make_window, qtbot, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the takes folder should be")
