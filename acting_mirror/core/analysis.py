@@ -37,9 +37,13 @@ class Analyzer:
         self.detector = detector
 
     def reset(self) -> None:
-        """Forget every face (a new source or take)."""
+        """Forget every face (a new source or take), including where the detector last
+        saw them."""
         self.tracker.reset()
         self.smoother.reset()
+        reset_detector = getattr(self.detector, "reset", None)
+        if reset_detector is not None:
+            reset_detector()
 
     def analyze(self, frame: Frame) -> FrameResult:
         clock = self._clock
