@@ -35,6 +35,7 @@ from acting_mirror.config import AnalysisSettings, DETECTORS, demo_clip
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import PLOT_WINDOWS_S, Preferences
 from acting_mirror.gui.rates import DisplayStats
+from acting_mirror.gui.rehearsal import Rehearsal
 from acting_mirror.gui.widgets import RECORD_RED, EmptyState, MessageBanner, VideoView
 from acting_mirror.gui.worker import (
     DEMO_SPEC,
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         detector: str | None = None,
         camera_lister: Callable[[], list] | None = None,
         analyzer_factory=None,
+        profiles=None,
         stats_interval_s: float | None = None,
     ):
         super().__init__()
@@ -141,6 +143,11 @@ class MainWindow(QMainWindow):
             kwargs["analyzer_factory"] = analyzer_factory
         self.worker = WorkerHandle(AnalysisWorker(settings, **kwargs))
         self._connect_worker(self.worker.worker)
+        # scripts, scripted takes, reports, review, takes library, calibration
+        self.rehearsal = Rehearsal(self, profiles=profiles)
+        self.rehearsal.install_menus(self.file_menu, self.view_menu, before=self.takes_folder_action)
+        if self.script_path is not None:
+            self.rehearsal.load_script_file(self.script_path)
 
         self.plot_timer = QTimer(self)
         self.plot_timer.setInterval(PLOT_REDRAW_MS)
@@ -284,6 +291,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
         self.open_file_action = QAction("&Open file…", self, shortcut=QKeySequence.StandardKey.Open)
         self.open_file_action.triggered.connect(self.choose_file)
         self.open_url_action = QAction("Open &URL…", self, shortcut=QKeySequence("Ctrl+L"))
@@ -308,6 +316,7 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu()
 
         view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu
         self.mirror_action = QAction("&Mirror the camera", self, checkable=True,
                                      shortcut=QKeySequence("Ctrl+M"))
         self.mirror_action.setChecked(self.prefs.mirror)
@@ -337,7 +346,7 @@ class MainWindow(QMainWindow):
         self.record_shortcut = QShortcut(QKeySequence("Ctrl+R"), self)
         self.record_shortcut.activated.connect(self.toggle_recording)
         self.play_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
-        self.play_shortcut.activated.connect(self.toggle_playing)
+        self.play_shortcut.activated.connect(self._space_pressed)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -546,7 +555,13 @@ class MainWindow(QMainWindow):
         self.record_button.setChecked(self.recording_folder is not None)
         self.toggle_recording()
 
+    def _space_pressed(self) -> None:
+        if not self.rehearsal.handles_space():  # a teleprompter take: next line
+            self.toggle_playing()
+
     def toggle_recording(self) -> None:
+        if self.rehearsal.handles_record():  # a script is loaded: a scripted take
+            return
         if self.recording_folder is not None:
             self.stop_recording()
         else:
@@ -620,6 +635,8 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not self.video and self.source_info is not None:
             self.stack.setCurrentWidget(self.video)
         self.video.show_image(packet.image, packet.captured_at)
+        if packet.cue is not None:
+            self.rehearsal.show_state(packet.cue)
         self.stats.on_frame(packet.capture_fps, packet.analysed_fps, packet.faces, packet.timings_ms)
         if packet.recorded_frames is not None:
             self._recorded_frames = packet.recorded_frames
@@ -695,6 +712,7 @@ class MainWindow(QMainWindow):
             self.detector_combo.setCurrentIndex(index)
 
     def _on_recording_started(self, folder: str) -> None:
+        self.rehearsal.on_recording_started(folder)
         self.recording_folder = Path(folder)
         self._recording_since = time.monotonic()
         self._recorded_frames = 0
@@ -707,6 +725,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Recording into {folder}")
 
     def _on_recording_stopped(self, take: TakeInfo) -> None:
+        self.rehearsal.on_recording_stopped(take)
         self.last_take = take
         self.recording_folder = None
         self._recording_since = None
@@ -734,6 +753,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 10000)
 
     def _on_recording_failed(self, message: str) -> None:
+        self.rehearsal.on_recording_failed(message)
         self.record_button.setChecked(False)
         self._update_controls()
         self.banner.show_message("error", f"Cannot record: {message}")
@@ -746,7 +766,9 @@ class MainWindow(QMainWindow):
         while points:
             generation, time_ms, probs = points.popleft()
             self.plots.add_point(generation, time_ms, probs)
+            self.rehearsal.feed_point(time_ms, probs)
         self.plots.redraw()
+        self.rehearsal.redraw()
 
     def _refresh_status(self) -> None:
         s = self.stats
@@ -803,6 +825,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         for timer in (self.plot_timer, self.status_timer, self.elapsed_timer, self.stats_timer):
             timer.stop()
+        self.rehearsal.shutdown()
         # opening a web video may block the worker for up to two network timeouts
         stopped = self.worker.shutdown(timeout_s=SHUTDOWN_TIMEOUT_S)
         if not stopped:

@@ -84,8 +84,37 @@ class SetMirror:
 
 @dataclass(frozen=True)
 class StartRecording:
+    """Start a take. ``scripted``: follow the loaded script from the take's first frame
+    (see :class:`SetScript`); ``rewind``: a file source restarts from its beginning first."""
+
     takes_root: Path
     label: str | None = None
+    scripted: bool = False
+    rewind: bool = False
+
+
+@dataclass(frozen=True)
+class SetScript:
+    """Follow ``script`` (``None``: no script) on every analysed frame; ``text`` is the
+    file as written (kept with scripted takes), ``actor`` whose ``calibration`` is used."""
+
+    script: object  # core.script.Script | None
+    calibration: object = None  # core.calibration.NeutralCalibration | None
+    text: str | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class SetCalibration:
+    """Correct the script follower's readings with ``calibration`` (``None``: raw)."""
+
+    calibration: object  # core.calibration.NeutralCalibration | None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class AdvanceScript:
+    """Teleprompter: the next line of the script (during a scripted take)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,7 @@ class DisplayFrame:
     timings_ms: dict[str, float] = field(default_factory=dict)
     recorded_frames: int | None = None  # frames in the current take, None when not recording
     generation: int = 0
+    cue: object = None  # core.follower.CueState while a script is loaded, else None
 
 
 @dataclass(frozen=True)
@@ -145,6 +175,9 @@ class TakeInfo:
     seconds: float
     summary: dict | None = None
     error: str | None = None
+    scripted: bool = False  # played to the loaded script (script.txt stored with it)
+    report: object = None  # core.scoring.TakeReport of a scripted take, if it was scored
+    report_error: str | None = None  # why a scripted take could not be scored
 
 
 # --------------------------------------------------------------------------- helpers
@@ -209,6 +242,20 @@ class _Take:
         self.recorder = recorder
         self.started = started
         self.frames = 0
+        self.origin: tuple[int, int] | None = None  # (index, time_ms) of its first frame
+        self.scripted = False
+
+    def rebased(self, result: FrameResult) -> FrameResult:
+        """``result`` numbered from the take's first frame (frame 0 at time 0), so a take's
+        video frame k is its timeline's frame k and script time 0 is the take's start."""
+        frame = result.frame
+        if self.origin is None:
+            self.origin = (frame.index, frame.time_ms)
+        index0, time0 = self.origin
+        if index0 == 0 and time0 == 0:
+            return result
+        moved = Frame(frame.image, frame.index - index0, frame.time_ms - time0)
+        return FrameResult(moved, result.faces, result.timings_ms)
 
 
 # --------------------------------------------------------------------------- worker
@@ -267,6 +314,7 @@ class AnalysisWorker(QObject):
         self._last_frame: Frame | None = None
         self._anchor: tuple[float, int] | None = None  # (perf_counter, time_ms) for pacing
         self._take: _Take | None = None
+        self._script = None  # take_scripts.ScriptRun while a script is loaded
         self._analysed = RateMeter()
         self._stopping = False
 
@@ -376,6 +424,13 @@ class AnalysisWorker(QObject):
             self._start_take(command)
         elif isinstance(command, StopRecording):
             self._finish_take()
+        elif isinstance(command, SetScript):
+            self._set_script(command)
+        elif isinstance(command, SetCalibration):
+            if self._script is not None:
+                self._script.set_calibration(command.calibration, command.actor)
+        elif isinstance(command, AdvanceScript):
+            self._advance_script()
         else:  # a programming error, not a user's
             raise TypeError(f"unknown worker command {command!r}")
 
@@ -560,8 +615,12 @@ class AnalysisWorker(QObject):
         t1 = time.perf_counter()
         timings = dict(result.timings_ms)
         timings["annotate"] = (t1 - t0) * 1e3
+        cue = None
         if record:
             self._analysed.tick(t1)
+            if self._script is not None:
+                recorded = self._take is not None and self._take.scripted
+                cue = self._script.update(frame.time_ms, result.primary, recorded=recorded)
             if self._take is not None:
                 self._record(result, annotated)
                 timings["record"] = (time.perf_counter() - t1) * 1e3
@@ -570,10 +629,12 @@ class AnalysisWorker(QObject):
             self.points.append(
                 (self._generation, frame.time_ms, None if probs is None else probs.copy())
             )
-        self._deliver(result, annotated, captured, timings)
+        self._deliver(result, annotated, captured, timings, cue)
+        if self._script is not None and self._script.take_complete:
+            self._finish_take()  # the last line is over: the take ends by itself
 
     def _deliver(self, result: FrameResult, annotated: np.ndarray, captured: float,
-                 timings: dict[str, float]) -> None:
+                 timings: dict[str, float], cue=None) -> None:
         if annotated.shape[1] > _MAX_DISPLAY_WIDTH:
             scale = _MAX_DISPLAY_WIDTH / annotated.shape[1]
             annotated = cv2.resize(annotated, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -595,6 +656,7 @@ class AnalysisWorker(QObject):
             timings_ms=timings,
             recorded_frames=self._take.frames if self._take is not None else None,
             generation=self._generation,
+            cue=cue,
         )
         if self.display.put(packet):
             self.frameReady.emit()
@@ -607,6 +669,15 @@ class AnalysisWorker(QObject):
         if self._info is None or self._frames is None:
             self.recordingFailed.emit("Open a camera or a video before recording.")
             return
+        if command.scripted and self._script is None:
+            self.recordingFailed.emit("Load a script before starting a scripted take.")
+            return
+        if command.rewind and not self._info.live:
+            # the take starts with the video's first frame (and the script's clock with it)
+            self._switch_source(OpenSource(self._info.spec, self._info.loop))
+            if self._info is None or self._frames is None:
+                self.recordingFailed.emit("The video could not be restarted for the take.")
+                return
         from acting_mirror.app import model_name
         from acting_mirror.core.summary import SummaryBuilder
         from acting_mirror.media.recorder import TakeRecorder
@@ -633,12 +704,15 @@ class AnalysisWorker(QObject):
             self.recordingFailed.emit(str(exc))
             return
         self._take = _Take(folder, recorder, time.perf_counter())
+        if command.scripted:
+            self._take.scripted = True
+            self._script.begin_take()
         self.recordingStarted.emit(str(folder))
 
     def _record(self, result: FrameResult, annotated: np.ndarray) -> None:
         take = self._take
         try:
-            take.recorder.write(result, annotated)
+            take.recorder.write(take.rebased(result), annotated)
             take.frames += 1
         except OutputError as exc:
             self._finish_take(error=str(exc))
@@ -653,10 +727,36 @@ class AnalysisWorker(QObject):
             summary = take.recorder.close(seconds)
         except OutputError as exc:
             error = error or str(exc)
+        report, report_error = None, None
+        if take.scripted and self._script is not None:
+            folder = take.folder if error is None else None
+            report, report_error = self._script.finish_take(folder, take.frames)
         if take.frames == 0 and error is None:
             # nothing recorded (stopped at once, or paused throughout): leave no clutter
             shutil.rmtree(take.folder, ignore_errors=True)
-        self.recordingStopped.emit(TakeInfo(take.folder, take.frames, seconds, summary, error))
+        self.recordingStopped.emit(TakeInfo(take.folder, take.frames, seconds, summary, error,
+                                            take.scripted, report, report_error))
+
+    # ------------------------------------------------------------------ scripts
+
+    def _set_script(self, command: SetScript) -> None:
+        from acting_mirror.gui.take_scripts import ScriptRun
+
+        if self._take is not None and self._take.scripted:
+            self._finish_take()  # a new script ends the take of the old one
+        if command.script is None:
+            self._script = None
+        else:
+            self._script = ScriptRun(command.script, command.calibration, text=command.text,
+                                     actor=command.actor)
+        self._refresh_still()
+
+    def _advance_script(self) -> None:
+        if self._script is None or self._take is None or not self._take.scripted:
+            return
+        self._script.advance()
+        if self._script.take_complete:
+            self._finish_take()
 
 
 # --------------------------------------------------------------------------- thread
@@ -706,4 +806,5 @@ __all__ = [
     "AnalysisWorker", "WorkerHandle", "start_worker", "resolve_spec", "DEMO_SPEC",
     "OpenSource", "SetPlaying", "SetDetector", "SetMirror", "StartRecording",
     "StopRecording", "Shutdown", "SourceInfo", "DisplayFrame", "TakeInfo",
+    "SetScript", "SetCalibration", "AdvanceScript",
 ]

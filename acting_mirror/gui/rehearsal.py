@@ -1,0 +1,467 @@
+"""Rehearsal: everything about scripts, takes and reports in the main window, in one
+place the window plugs in.
+
+- the script panel (a dock) and the 3-2-1 countdown over the video;
+- scripted takes: the countdown, then recording with the script's clock started on the
+  take's first frame (a file source restarts from its beginning), the lines shaded on the
+  live curves, the teleprompter keys, and the report when the take ends;
+- File menu: Open script…, Open take…, Takes library…, Analyse a video…, Calibrate
+  neutral face…; the actor profile and the "Calibrated" switch;
+- review windows and the takes library.
+
+The window calls :meth:`show_state` for each displayed frame's cue state,
+:meth:`feed_point` for each analysed frame's primary-face reading, :meth:`redraw` with its
+plot timer, and asks :meth:`handles_record` / :meth:`handles_space` before using Ctrl+R
+and Space itself. The script itself is followed on the analysis thread (see
+``take_scripts.ScriptRun``); this class only sends it commands.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
+
+from acting_mirror.config import AnalysisSettings, assets_dir, user_data_dir
+from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
+from acting_mirror.core.follower import CueState
+from acting_mirror.core.script import Script, parse_script
+from acting_mirror.errors import ActingMirrorError, ScriptError, SourceError
+from acting_mirror.gui.calibration import CalibrationDialog
+from acting_mirror.gui.countdown import Countdown, CountdownOverlay
+from acting_mirror.gui.preferences import open_settings
+from acting_mirror.gui.report_view import ReportDialog
+from acting_mirror.gui.review import ReviewWindow
+from acting_mirror.gui.script_panel import LiveSpans, ScriptPanel, ScriptRegions
+from acting_mirror.gui.takes_library import VIDEO_FILTER, AnalyseJob, TakesLibrary, VideoAnalysis
+from acting_mirror.gui.worker import (
+    AdvanceScript,
+    SetCalibration,
+    SetPlaying,
+    SetScript,
+    StartRecording,
+    StopRecording,
+    TakeInfo,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from acting_mirror.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+SCRIPT_FILTER = "Acting scripts (*.txt *.script);;All files (*)"
+EXAMPLE_SCRIPT = "example_script.txt"
+
+
+class Rehearsal(QObject):
+    """See the module docstring. ``profiles`` stores the actors' calibrations
+    (default: under ``config.user_data_dir()``)."""
+
+    def __init__(self, window: "MainWindow", *, profiles: ProfileStore | None = None,
+                 countdown_s: int = 3, countdown_interval_ms: int = 1000,
+                 settings: QSettings | None = None):
+        super().__init__(window)
+        self.window = window
+        self.profiles = profiles if profiles is not None else ProfileStore(user_data_dir())
+        self._settings = settings if settings is not None else open_settings()
+        self.script: Script | None = None
+        self.script_path: Path | None = None
+        self.script_text: str | None = None
+        self.phase = "idle"
+        self.last_report_dialog: ReportDialog | None = None
+        self.reviews: list[ReviewWindow] = []
+        self.library: TakesLibrary | None = None
+        self.analysis: VideoAnalysis | None = None
+        self.calibration_dialog: CalibrationDialog | None = None
+        self._take_scripted = False
+
+        self.panel = ScriptPanel()
+        self.dock = QDockWidget("Script", window)
+        self.dock.setObjectName("script-dock")
+        self.dock.setWidget(self.panel)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.countdown = Countdown(countdown_s, countdown_interval_ms, self)
+        self.overlay = CountdownOverlay(window.video)
+        self.overlay.attach(self.countdown)
+        self.countdown.started.connect(self._countdown_done)
+        self.live_spans = LiveSpans()
+        self.regions = ScriptRegions(window.plots.curve_plot.getPlotItem())
+
+        p = self.panel
+        p.startRequested.connect(self.start_take)
+        p.cancelRequested.connect(self.cancel_countdown)
+        p.stopRequested.connect(self.stop_take)
+        p.advanceRequested.connect(self.advance)
+        p.openRequested.connect(self.choose_script)
+        p.exampleRequested.connect(self.load_example)
+        p.closeRequested.connect(lambda: self.set_script(None))
+        p.actorChanged.connect(self._actor_changed)
+        p.calibratedToggled.connect(self._calibrated_toggled)
+        p.calibrateRequested.connect(self.calibrate)
+        self._refresh_actors(str(self._settings.value("profiles/actor", "") or ""))
+        on = str(self._settings.value("profiles/calibrated", "false")).lower() in ("1", "true")
+        self.panel.set_calibrated(on)
+
+    # ================================================================== menus
+
+    def install_menus(self, file_menu, view_menu, before=None) -> None:
+        """Add the script and take actions to the window's File and View menus."""
+        w = self.window
+        self.open_script_action = QAction("Open &script…", w, shortcut=QKeySequence("Ctrl+Shift+O"))
+        self.open_script_action.triggered.connect(self.choose_script)
+        self.open_take_action = QAction("Open &take…", w)
+        self.open_take_action.triggered.connect(self.choose_take)
+        self.library_action = QAction("Takes &library…", w, shortcut=QKeySequence("Ctrl+Shift+L"))
+        self.library_action.triggered.connect(self.show_library)
+        self.analyse_action = QAction("&Analyse a video…", w)
+        self.analyse_action.triggered.connect(self.choose_video_to_analyse)
+        self.calibrate_action = QAction("&Calibrate neutral face…", w)
+        self.calibrate_action.triggered.connect(self.calibrate)
+        actions = [self.open_script_action, self.open_take_action, self.library_action,
+                   self.analyse_action, self.calibrate_action]
+        if before is not None:
+            file_menu.insertSeparator(before)
+            for action in actions:
+                file_menu.insertAction(before, action)
+        else:
+            file_menu.addSeparator()
+            file_menu.addActions(actions)
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("&Script panel")
+        view_menu.addSeparator()
+        view_menu.addAction(toggle)
+
+    # ================================================================== scripts
+
+    def choose_script(self) -> None:
+        start = str(self.script_path.parent) if self.script_path else str(assets_dir())
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open an acting script", start, SCRIPT_FILTER)
+        if path:
+            self.load_script_file(Path(path))
+
+    def load_example(self) -> None:
+        self.load_script_file(assets_dir() / EXAMPLE_SCRIPT)
+
+    def load_script_file(self, path: Path) -> bool:
+        """Load and show the script at ``path``; problems go to the banner."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            script = parse_script(text, name=path.name)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.window.banner.show_message("error", f"Cannot read the script {path}: {exc}.")
+            return False
+        except ScriptError as exc:
+            shown = "; ".join(exc.problems[:3]) + (" …" if len(exc.problems) > 3 else "")
+            self.window.banner.show_message(
+                "error", f"{path.name} is not a valid acting script: {shown}")
+            return False
+        self.set_script(script, path, text)
+        return True
+
+    def set_script(self, script: Script | None, path: Path | None = None, text: str | None = None) -> None:
+        if self.phase != "idle":
+            return
+        self.script, self.script_path, self.script_text = script, path, text
+        self.panel.set_script(script, path)
+        self.live_spans.reset(script)
+        self.regions.clear()
+        self.window.worker.send(SetScript(script, self.calibration(), text=text, actor=self.panel.actor))
+        if script is not None:
+            self.dock.show()
+            self.dock.raise_()
+            self.window.statusBar().showMessage(
+                f"Script {script.source}: press Start take (or Ctrl+R) to rehearse it.", 6000)
+        label = self.window.script_label
+        label.setVisible(script is not None)
+        if script is not None:
+            label.setText(f"Script: <b>{script.source}</b>")
+            label.setToolTip(str(path) if path else "")
+
+    # ================================================================== takes
+
+    def handles_record(self) -> bool:
+        """Ctrl+R / the Record button: with a script loaded they start and stop a
+        scripted take (with the countdown)."""
+        if self.script is None:
+            return False
+        if self.phase == "idle":
+            self.start_take()
+        elif self.phase == "countdown":
+            self.cancel_countdown()
+        else:
+            self.stop_take()
+        return True
+
+    def handles_space(self) -> bool:
+        """Space moves a teleprompter take on (else it is the window's play key)."""
+        return self.panel.handle_advance_key()
+
+    def start_take(self) -> None:
+        w = self.window
+        if self.script is None or self.phase != "idle":
+            return
+        if w.source_info is None:
+            w.banner.show_message("warning", "Open a camera or a video first, then start the take.")
+            return
+        if w.recording_folder is not None:
+            w.banner.show_message("warning", "A recording is running: stop it first.")
+            return
+        if not w.source_info.live and w.playing:
+            w.worker.send(SetPlaying(False))  # a video waits, then restarts with the take
+        first = self.script.cues[0]
+        self.overlay.set_caption(f"First line — {first.target_label}: {first.text}" if first.text
+                                 else f"First line — {first.target_label}")
+        self._set_phase("countdown")
+        self.countdown.start()
+
+    def cancel_countdown(self) -> None:
+        if self.phase == "countdown":
+            self.countdown.cancel()
+            self._set_phase("idle")
+
+    def _countdown_done(self) -> None:
+        w = self.window
+        if self.phase != "countdown" or w.source_info is None:
+            self._set_phase("idle")
+            return
+        self._set_phase("starting")
+        self.live_spans.reset(self.script)
+        w.record_button.setEnabled(False)
+        label = Path(self.script.source or "script").stem
+        w.worker.send(StartRecording(w.prefs.takes_dir, label, scripted=True,
+                                     rewind=not w.source_info.live))
+
+    def stop_take(self) -> None:
+        if self.phase == "countdown":
+            self.cancel_countdown()
+        elif self.phase in ("take", "starting"):
+            self.window.worker.send(StopRecording())
+
+    def advance(self) -> None:
+        if self.phase == "take" and self.script is not None and not self.script.timed:
+            self.window.worker.send(AdvanceScript())
+
+    def _set_phase(self, phase: str) -> None:
+        self.phase = phase
+        self.panel.set_phase({"starting": "take"}.get(phase, phase))
+
+    # window events
+    def on_recording_started(self, folder: str) -> None:
+        if self.phase == "starting":
+            self._take_scripted = True
+            self._set_phase("take")
+
+    def on_recording_failed(self, message: str) -> None:
+        if self.phase in ("starting", "take"):
+            self._set_phase("idle")
+
+    def on_recording_stopped(self, take: TakeInfo) -> None:
+        scripted = self._take_scripted or take.scripted
+        self._take_scripted = False
+        if self.phase in ("starting", "take"):
+            self._set_phase("idle")
+        if not scripted or take.frames == 0:
+            return
+        if take.report is not None:
+            self.show_report(take)
+        elif take.report_error:
+            self.window.banner.show_message(
+                "warning", f"The take was saved, but it could not be scored: {take.report_error}")
+
+    def show_report(self, take: TakeInfo) -> ReportDialog:
+        if self.last_report_dialog is not None:
+            self.last_report_dialog.close()
+        dialog = ReportDialog(take.report, take.folder, self.window)
+        dialog.reviewRequested.connect(self.open_review)
+        dialog.tryAgainRequested.connect(self.start_take)
+        dialog.show()
+        self.last_report_dialog = dialog
+        return dialog
+
+    def show_state(self, state: CueState) -> None:
+        """One displayed frame's cue state (from the worker)."""
+        self.panel.show_state(state)
+        self.live_spans.update(state)
+
+    def feed_point(self, time_ms: int, probs) -> None:
+        """Every analysed frame's primary-face reading (calibration records these)."""
+        if self.calibration_dialog is not None:
+            self.calibration_dialog.feed(time_ms, probs)
+
+    def redraw(self) -> None:
+        """With the window's plot timer: slide the shaded lines with the curves."""
+        if self.script is None or self.live_spans.now_ms is None:
+            if self.regions.spans:
+                self.regions.clear()
+            return
+        self.regions.set_spans(self.live_spans.spans)
+        self.regions.set_shift(self.live_spans.now_ms)
+
+    # ================================================================== calibration
+
+    def calibration(self) -> NeutralCalibration | None:
+        """The calibration in use: the chosen actor's, when the switch is on."""
+        if not self.panel.calibrated:
+            return None
+        try:
+            return self.profiles.load(self.panel.actor)
+        except SourceError as exc:
+            self.window.banner.show_message("warning", str(exc))
+            return None
+
+    def _refresh_actors(self, current: str) -> None:
+        self.panel.set_actors(self.profiles.list(), current)
+
+    def _actor_changed(self, actor: str) -> None:
+        self._settings.setValue("profiles/actor", actor)
+        self._send_calibration()
+
+    def _calibrated_toggled(self, on: bool) -> None:
+        self._settings.setValue("profiles/calibrated", bool(on))
+        self._send_calibration()
+
+    def _send_calibration(self) -> None:
+        calibration = self.calibration()
+        self.window.worker.send(SetCalibration(calibration, self.panel.actor if calibration else ""))
+        if calibration is not None:
+            self.window.statusBar().showMessage(
+                f"Readings are corrected with {self.panel.actor}'s neutral calibration.", 5000)
+
+    def calibrate(self) -> CalibrationDialog:
+        if self.calibration_dialog is not None:
+            self.calibration_dialog.raise_()
+            return self.calibration_dialog
+        if self.window.source_info is None:
+            self.window.banner.show_message(
+                "info", "Open your camera first: calibration records your relaxed face.")
+        dialog = CalibrationDialog(self.profiles, actor=self.panel.actor, parent=self.window)
+        dialog.saved.connect(self._calibration_saved)
+        dialog.finished.connect(self._calibration_closed)
+        dialog.show()
+        self.calibration_dialog = dialog
+        return dialog
+
+    def _calibration_saved(self, actor: str) -> None:
+        self._refresh_actors(actor)
+        self._settings.setValue("profiles/actor", actor)
+        self.panel.set_calibrated(True)
+        self._settings.setValue("profiles/calibrated", True)
+        self._send_calibration()
+
+    def _calibration_closed(self, _result: int) -> None:
+        if self.calibration_dialog is not None:
+            self.calibration_dialog.deleteLater()
+        self.calibration_dialog = None
+
+    # ================================================================== takes, review
+
+    def choose_take(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Open a take folder",
+                                                  str(self.window.prefs.takes_dir))
+        if folder:
+            self.open_review(Path(folder))
+
+    def open_review(self, folder: Path) -> ReviewWindow | None:
+        try:
+            review = ReviewWindow(folder, profiles=self.profiles, actor=self.panel.actor)
+        except ActingMirrorError as exc:
+            self.window.banner.show_message("error", str(exc))
+            return None
+        review.closed.connect(lambda r=review: self._review_closed(r))
+        review.show()
+        self.reviews.append(review)
+        return review
+
+    def _review_closed(self, review: ReviewWindow) -> None:
+        if review in self.reviews:
+            self.reviews.remove(review)
+        if self.library is not None:
+            self.library.refresh()  # a review may have scored the take
+
+    def show_library(self) -> TakesLibrary:
+        if self.library is None:
+            self.library = TakesLibrary(self.window.prefs.takes_dir)
+            self.library.openRequested.connect(self.open_review)
+            self.library.analyseRequested.connect(self.choose_video_to_analyse)
+        else:
+            self.library.set_takes_root(self.window.prefs.takes_dir)
+        self.library.show()
+        self.library.raise_()
+        return self.library
+
+    def choose_video_to_analyse(self) -> None:
+        parent = self.library if self.library is not None and self.library.isVisible() else self.window
+        path, _ = QFileDialog.getOpenFileName(parent, "Analyse a video into a new take", "", VIDEO_FILTER)
+        if path:
+            self.analyse_video(path)
+
+    def analyse_video(self, spec: str, *, score: bool | None = None) -> VideoAnalysis | None:
+        """Analyse ``spec`` into a new take, then open its review. With a timed script
+        loaded, ``score`` (asked when None) scores it against that script too."""
+        if self.analysis is not None:
+            self.window.banner.show_message("warning", "A video is already being analysed.")
+            return None
+        script = None
+        if self.script is not None and self.script.timed:
+            if score is None:
+                answer = QMessageBox.question(
+                    self.window, "Score the video?",
+                    f"Score the video against the script {self.script.source} too? (Its times "
+                    "count from the start of the video.)")
+                score = answer == QMessageBox.StandardButton.Yes
+            script = self.script if score else None
+        job = AnalyseJob(spec, self.window.prefs.takes_dir,
+                         AnalysisSettings(detector=self.window.detector),
+                         script=script, script_text=self.script_text if script else None,
+                         calibration=self.calibration() if script else None,
+                         actor=self.panel.actor)
+        self.analysis = VideoAnalysis(job, self.window)
+        self.analysis.succeeded.connect(self._analysis_succeeded)
+        self.analysis.failed.connect(
+            lambda message: self.window.banner.show_message("error", message))
+        self.analysis.ended.connect(self._analysis_ended)
+        self.analysis.start()
+        return self.analysis
+
+    def _analysis_succeeded(self, folder: Path) -> None:
+        self.window.statusBar().showMessage(f"Analysed into {folder}", 8000)
+        if self.library is not None:
+            self.library.refresh()
+        self.open_review(folder)
+
+    def _analysis_ended(self) -> None:
+        if self.analysis is not None:
+            self.analysis.wait(5000)
+            self.analysis.deleteLater()
+        self.analysis = None
+
+    # ================================================================== closing
+
+    def shutdown(self) -> None:
+        """Stop the countdown, any analysis, and close the windows this opened."""
+        self.countdown.cancel()
+        self.overlay.dismiss()
+        if self.analysis is not None:
+            self.analysis.cancel()
+            self.analysis.wait(30000)
+        for review in list(self.reviews):
+            review.close()
+        if self.library is not None:
+            self.library.close()
+        if self.calibration_dialog is not None:
+            self.calibration_dialog.close()
+        if self.last_report_dialog is not None:
+            self.last_report_dialog.close()
+
+
+__all__ = ["Rehearsal"]
