@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE_DIR.parent
 
 
-def _bundled_dir(package: str, folder: str) -> Path:
-    """The installed data folder ``package`` (mapped from the repo's ``folder``)."""
-    try:
-        path = Path(str(resources.files(package)))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
+def _bundled_dir(folder: str) -> Path:
+    """The data folder ``folder``: inside the installed package (where pyproject.toml maps
+    the repository's ``models/`` and ``assets/``), else the repository's own."""
+    installed = _PACKAGE_DIR / folder
+    if installed.is_dir():
+        return installed
     return _REPO_ROOT / folder
 
 
 def models_dir() -> Path:
-    return _bundled_dir("acting_mirror.models", "models")
+    return _bundled_dir("models")
 
 
 def assets_dir() -> Path:
-    return _bundled_dir("acting_mirror.assets", "assets")
+    return _bundled_dir("assets")
 
 
 EMOTION_MODEL_FILE = "emotion_mini_xception.tflite"
