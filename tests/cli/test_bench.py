@@ -6,15 +6,15 @@ import json
 
 def test_bench_compares_ours_with_naive_and_reports_quality(cli, tmp_path):
     out = tmp_path / "bench.json"
-    code, text, err = cli("bench", "--frames", "12", "--clip", "1face", "--detector", "haar", "--json", out)
+    code, text, err = cli("bench", "--frames", "60", "--clip", "1face", "--detector", "haar", "--json", out)
     assert code == 0, err
     for stage in ("decode", "detect", "classify", "track", "annotate", "encode"):
         assert stage in text
     assert "ours/naive" in text and "faces found" in text
     [row] = json.loads(out.read_text())
-    assert row["ours"]["frames"] == row["naive"]["frames"] == 12
+    assert row["ours"]["frames"] == row["naive"]["frames"] == 60
     assert row["found_rate"] >= 0.9  # the portrait's face is there in (nearly) every frame
-    assert row["agreement"] >= 0.9  # and reads the same as with full detection every frame
+    assert row["agreement"] >= 0.8  # reads as full detection every frame does (bar the cut)
 
 
 def test_bench_rejects_nonsense(cli):
