@@ -632,7 +632,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         analysed=end["analysed"] - start["analysed"],
         painted=end["painted"] - start["painted"],
         skipped_slots=end["skipped"] - start["skipped"],
-        shown_not_painted=(end["shown"] - start["shown"]) - (end["painted"] - start["painted"]),
+        shown_not_painted=max(0, (end["shown"] - start["shown"]) - (end["painted"] - start["painted"])),
         mailbox_replaced=mailbox_replaced,
         latency_ms=_percentiles(probe.latency[start["latency"]:end["latency"]]),
         app_latency_ms=_percentiles(probe.app_latency[start["app_latency"]:end["app_latency"]]),
@@ -845,7 +845,8 @@ def format_live_report(r: LiveReport) -> str:
             f"{k} p50 {d['p50']:.1f}/p95 {d['p95']:.1f}" for k, d in r.latency_parts_ms.items() if d
         ) + " ms",
         "  stages    " + ", ".join(f"{k} {v:.1f}" for k, v in r.stages_ms.items()) + " ms (mean)",
-        f"  stale     {r.stale} of {r.stale_checked} painted frames show another frame's analysis"
+        f"  stale     {r.stale} of {r.stale_checked} painted frames (whole run) show another "
+        "frame's analysis"
         + (f" ({r.unreadable} codes unreadable)" if r.unreadable else ""),
     ]
     t = r.take
