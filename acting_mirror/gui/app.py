@@ -30,6 +30,7 @@ QPushButton#record:checked { background: #e53935; }
 QPushButton#record:disabled { background: #4a2323; color: #b0a0a0; }
 QPushButton#primary { font-weight: bold; background: #2e7d5b; border: 1px solid #43a077;
                       color: white; padding: 6px 18px; }
+QPushButton#primary:disabled { background: #25352e; border: 1px solid #34453d; color: #7d8a84; }
 QStatusBar QLabel { padding: 0 6px; }
 """
 

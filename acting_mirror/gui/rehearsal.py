@@ -41,7 +41,6 @@ from acting_mirror.gui.takes_library import VIDEO_FILTER, AnalyseJob, TakesLibra
 from acting_mirror.gui.worker import (
     AdvanceScript,
     SetCalibration,
-    SetPlaying,
     SetScript,
     StartRecording,
     StopRecording,
@@ -216,8 +215,6 @@ class Rehearsal(QObject):
         if w.recording_folder is not None:
             w.banner.show_message("warning", "A recording is running: stop it first.")
             return
-        if not w.source_info.live and w.playing:
-            w.worker.send(SetPlaying(False))  # a video waits, then restarts with the take
         first = self.script.cues[0]
         self.overlay.set_caption(f"First line — {first.target_label}: {first.text}" if first.text
                                  else f"First line — {first.target_label}")
@@ -270,6 +267,8 @@ class Rehearsal(QObject):
         self._take_scripted = False
         if self.phase in ("starting", "take"):
             self._set_phase("idle")
+        if scripted:
+            self.live_spans.reset(self.script)  # the shaded lines go with the take
         if not scripted or take.frames == 0:
             return
         if take.report is not None:

@@ -67,7 +67,7 @@ class ReportView(QWidget):
 
     lineActivated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False):
         super().__init__(parent)
         self.report: TakeReport | None = None
         self.score_label = QLabel()
@@ -103,7 +103,12 @@ class ReportView(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Line"), QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.lineActivated.emit(row))
+        # wrapped lines and tips need taller rows when the columns narrow
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        if compact:  # beside a video: the time and reading are in each row's tooltip
+            for name in ("Time", "Read as"):
+                self.table.setColumnHidden(COLUMNS.index(name), True)
 
         self.legend_label = QLabel(
             f"<span style='color:#9aa3ad'>hit: at least {_pct(HIT_ON_TARGET)} of the line's face "

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,14 +41,14 @@ from PySide6.QtWidgets import (
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.palette import EMOTION_COLORS_HEX, emotion_color_hex
 from acting_mirror.core.report import REPORT_HTML, REPORT_JSON, TIMELINE_CSV, report_for_take
-from acting_mirror.core.script import Cue, Script, format_time, load_script
+from acting_mirror.core.script import Cue, Script, load_script
 from acting_mirror.core.scoring import TakeReport, estimate_frame_ms, primary_rows, score_take
 from acting_mirror.core.timeline import TimelineTable, read_timeline
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import ActingMirrorError, OutputError, ScriptError, SourceError
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.report_view import ReportView
-from acting_mirror.gui.script_panel import ScriptRegions, Span, spans_of
+from acting_mirror.gui.script_panel import ScriptRegions, spans_of
 from acting_mirror.gui.take_scripts import TakeScript, read_take_script, write_take_script
 from acting_mirror.gui.widgets import VideoView
 
@@ -292,21 +292,18 @@ class ReviewWindow(QWidget):
         end_s = max(1.0, self.take.duration_ms / 1000.0)
         item.setXRange(0.0, end_s, padding=0.01)
         item.getViewBox().disableAutoRange()
-        self.legend = pg.LegendItem(colCount=7, offset=(6, -4), labelTextColor="#e8eaed",
-                                    labelTextSize="8pt", horSpacing=10)
-        self.legend.setParentItem(item.getViewBox())
-        self.legend.anchor((0, 1), (0, 1), offset=(6, -4))
-        self.legend.setBrush(pg.mkBrush(QColor(21, 23, 28, 200)))
+        self.legend = QLabel("Main face:  " + "  ".join(
+            f"<span style='color:{EMOTION_COLORS_HEX[e]}'>━</span> {e}" for e in EMOTIONS))
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.curves = []
         for emotion in EMOTIONS:
             curve = item.plot(pen=pg.mkPen(EMOTION_COLORS_HEX[emotion], width=1.6))
             curve.setSkipFiniteCheck(False)
             self.curves.append(curve)
-            self.legend.addItem(curve, emotion)
         self.regions = ScriptRegions(item, label_y=1.11)
         self.cursor = pg.InfiniteLine(pos=0.0, angle=90, movable=True,
                                       pen=pg.mkPen("#ffffff", width=2),
-                                      hoverPen=pg.mkPen("#ffb300", width=3),
+                                      hoverPen=pg.mkPen("#ffffff", width=4),
                                       bounds=(0.0, end_s))
         self.cursor.setZValue(50)
         self.cursor.sigPositionChangeFinished.connect(self._cursor_dragged)
@@ -351,6 +348,7 @@ class ReviewWindow(QWidget):
         left_layout.addWidget(self.video, 3)
         left_layout.addLayout(transport)
         left_layout.addWidget(self.now_label)
+        left_layout.addWidget(self.legend)
         left_layout.addWidget(self.plot, 2)
 
         # report side
@@ -367,14 +365,15 @@ class ReviewWindow(QWidget):
         calib_row.addWidget(self.actor_combo, 1)
         calib_row.addWidget(self.calibrated_check)
 
-        self.report_view = ReportView()
+        self.report_view = ReportView(compact=True)
         self.report_view.lineActivated.connect(self.seek_line)
         self.report_note = QLabel()
         self.report_note.setWordWrap(True)
         self.report_note.setStyleSheet("color:#ffca28")
         self.html_button = QPushButton("Open report (HTML)")
         self.html_button.clicked.connect(self.open_html)
-        self.rescore_button = QPushButton("Score against another script…")
+        self.rescore_button = QPushButton("Rescore…")
+        self.rescore_button.setToolTip("Score this take against another script (replaces the report)")
         self.rescore_button.clicked.connect(self.choose_script_and_score)
         self.folder_button = QPushButton("Show folder")
         self.folder_button.clicked.connect(
@@ -415,7 +414,7 @@ class ReviewWindow(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(calib_row)
         right_layout.addWidget(self.side, 1)
-        right.setMinimumWidth(380)
+        right.setMinimumWidth(420)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -423,6 +422,7 @@ class ReviewWindow(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([800, 560])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(splitter)
@@ -437,6 +437,7 @@ class ReviewWindow(QWidget):
             ((Qt.Key.Key_Right,), lambda: self.seek_time(self.current_time_ms + 1000)),
             ((Qt.Key.Key_Home,), lambda: self.seek(0)),
             ((Qt.Key.Key_End,), lambda: self.seek(self.take.n_frames - 1)),
+            ((QKeySequence.StandardKey.Close,), self.close),
         ):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)

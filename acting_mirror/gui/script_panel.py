@@ -51,6 +51,7 @@ ON_TARGET_GREEN = "#66bb6a"
 HINT_AMBER = "#ffca28"
 MUTED = "#9aa3ad"
 NO_WORDS = "(no words: play the emotion)"
+SCENE_ROWS = 9  # lines of the scene listed at once, around the one now
 
 
 def _text_on(color_hex: str) -> str:
@@ -160,7 +161,12 @@ class ScriptRegions:
         self._spans: list[Span] = []
         self._regions: list[pg.LinearRegionItem] = []
         self._labels: list[pg.TextItem] = []
+        self._texts: dict[int, tuple[str, str]] = {}  # line -> (long label, short label)
+        self._shown: dict[int, str] = {}
         self._shift_ms = 0.0
+        vb = plot_item.getViewBox()  # labels are placed in pixels: redo when the view changes
+        vb.sigResized.connect(self._place)
+        vb.sigXRangeChanged.connect(self._place)
 
     @property
     def spans(self) -> list[Span]:
@@ -195,6 +201,7 @@ class ScriptRegions:
             label.setVisible(visible)
             if not visible or same_lines:
                 continue
+            self._shown.pop(i, None)
             span = spans[i]
             colour = QColor(emotion_color_hex(span.targets[0] if span.targets else None))
             fill = QColor(colour)
@@ -207,6 +214,7 @@ class ScriptRegions:
                 line.setPen(pg.mkPen(edge, width=1))
                 line.setHoverPen(pg.mkPen(edge, width=1))
             label.setText(f"{span.index + 1} {'|'.join(span.targets)}", color=colour)
+            self._texts[i] = (f"{span.index + 1} {'|'.join(span.targets)}", f"{span.index + 1}")
         self._place()
 
     def set_shift(self, shift_ms: float) -> None:
@@ -214,13 +222,25 @@ class ScriptRegions:
             self._shift_ms = float(shift_ms)
             self._place()
 
-    def _place(self) -> None:
-        left = self.plot_item.getViewBox().viewRange()[0][0]
-        for span, region, label in zip(self._spans, self._regions, self._labels):
+    def _place(self, *_args) -> None:
+        vb = self.plot_item.getViewBox()
+        (left, right), _ = vb.viewRange()
+        px = vb.viewPixelSize()[0] if vb.width() > 0 else 0.0  # seconds per pixel
+        for i, (span, region, label) in enumerate(zip(self._spans, self._regions, self._labels)):
             x0 = (span.start_ms - self._shift_ms) / 1000.0
             x1 = (span.end_ms - self._shift_ms) / 1000.0
             region.setRegion((x0, x1))
-            label.setPos(max(x0, left), self.label_y)
+            visible0, visible1 = max(x0, left), min(x1, right)
+            long_text, short_text = self._texts.get(i, ("", ""))
+            # the long label when it fits in the visible part of the line, else the number
+            chars_fit = (visible1 - visible0) / px / 7.0 if px > 0 else len(long_text)
+            text = long_text if chars_fit >= len(long_text) else short_text
+            if self._shown.get(i) != text:
+                self._shown[i] = text
+                label.setText(text)
+            width = label.boundingRect().width() * px if px > 0 else 0.0
+            label.setPos(max(min(visible0, right - width), left), self.label_y)
+            label.setVisible(visible1 > visible0)  # lines still to come have no label yet
 
 
 # ------------------------------------------------------------------------- panel
@@ -299,9 +319,9 @@ class ScriptPanel(QWidget):
         self.line_label.setWordWrap(True)
         self.line_label.setTextFormat(Qt.TextFormat.PlainText)
         self.line_label.setFont(_font(1.9, bold=True))
-        self.line_label.setMinimumHeight(80)
-        self.line_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.line_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding)
+        self.line_label.setMinimumHeight(60)
+        self.line_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.line_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
         self.target_caption = QLabel("TARGET")
         self.detected_caption = QLabel("READS AS")
@@ -341,6 +361,14 @@ class ScriptPanel(QWidget):
         self.next_label.setWordWrap(True)
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
 
+        # the whole scene, the line now highlighted (rebuilt only when the line changes)
+        self.scene_label = QLabel()
+        self.scene_label.setWordWrap(True)
+        self.scene_label.setTextFormat(Qt.TextFormat.RichText)
+        self.scene_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.scene_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._scene_at: tuple[int, bool] | None = None
+
         line_box = QFrame()
         line_box.setObjectName("linebox")
         line_box.setStyleSheet(
@@ -350,7 +378,11 @@ class ScriptPanel(QWidget):
         box.setSpacing(6)
         box.addWidget(self.counter_label)
         box.addWidget(self.line_progress)
-        box.addWidget(self.line_label, 1)
+        box.addWidget(self.line_label)
+        box.addSpacing(4)
+        box.addWidget(self.next_label)
+        box.addSpacing(10)
+        box.addWidget(self.scene_label, 1)
         box.addLayout(emotions)
         box.addWidget(self.meter)
         box.addWidget(self.hint_label)
@@ -371,6 +403,8 @@ class ScriptPanel(QWidget):
         # --- actor profile and calibration
         self.actor_combo = QComboBox()
         self.actor_combo.setToolTip("Whose neutral calibration to use")
+        self.actor_combo.setMinimumContentsLength(9)
+        self.actor_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.actor_combo.activated.connect(self._actor_chosen)
         self.calibrated_check = QCheckBox("Calibrated")
         self.calibrated_check.setToolTip(
@@ -393,7 +427,6 @@ class ScriptPanel(QWidget):
         page.setSpacing(8)
         page.addLayout(head)
         page.addWidget(line_box, 1)
-        page.addWidget(self.next_label)
         page.addLayout(controls)
 
         # --- no script yet
@@ -466,7 +499,9 @@ class ScriptPanel(QWidget):
             self.name_label.setText(script.source or (self.script_path.name if self.script_path else "script"))
             self.name_label.setToolTip(str(self.script_path) if self.script_path else "")
             self.form_label.setText(describe_script(script))
+            self._scene_at = None
             self._show_waiting(script.cues[0])
+            self._show_scene(None)
         self.set_phase("idle")
 
     def set_phase(self, phase: str) -> None:
@@ -596,6 +631,8 @@ class ScriptPanel(QWidget):
         self.meter.setEnabled(cue is not None)
         self._show_hint(state)
         self._show_next(state)
+        self._show_scene(None if state.finished else (cue or state.next_cue), started=state.started,
+                         finished=state.finished)
 
     def _show_waiting(self, cue: Cue, state: CueState | None = None) -> None:
         """Before the first line (or between timed lines): the line coming up, dimmed."""
@@ -616,6 +653,43 @@ class ScriptPanel(QWidget):
             self.hint_label.setText("Press Start take when you are ready")
             self.hint_label.setStyleSheet(f"color:{MUTED}")
             self._show_next(None)
+
+    def _show_scene(self, now: Cue | None, *, started: bool = False, finished: bool = False) -> None:
+        """Every line of the script, small: played lines dimmed, the one now in bold."""
+        if self.script is None:
+            return
+        index = len(self.script.cues) if finished else (now.index if now is not None else -1)
+        key = (index, started)
+        if key == self._scene_at:
+            return
+        self._scene_at = key
+        rows = []
+        cues = self.script.cues
+        first = max(0, min(index - 2, len(cues) - SCENE_ROWS))
+        shown = cues[first : first + SCENE_ROWS]
+        if first > 0:
+            rows.append(f"<tr><td></td><td colspan='3' style='color:#5f6670'>… {first} more</td></tr>")
+        for cue in shown:
+            colour = emotion_color_hex(cue.targets[0]) if cue.targets else MUTED
+            if cue.index == index:
+                style, mark = "color:#ffffff; font-weight:600", "▶"
+            elif cue.index < index and started:
+                style, mark = "color:#5f6670", "✓"
+            else:
+                style, mark = f"color:{MUTED}", "&nbsp;"
+            when = f"{format_span(cue)} " if cue.timed else ""
+            rows.append(
+                f"<tr><td style='{style}; padding-right:4px'>{mark}</td>"
+                f"<td style='{style}; padding-right:6px'>{cue.index + 1}</td>"
+                f"<td style='color:{colour}; padding-right:6px'>{cue.target_label}</td>"
+                f"<td style='{style}'>{_escape(cue.text or NO_WORDS)}"
+                f"<span style='color:#5f6670'>&nbsp;&nbsp;{when}</span></td></tr>")
+        rest = len(cues) - first - len(shown)
+        if rest > 0:
+            rows.append(f"<tr><td></td><td colspan='3' style='color:#5f6670'>… {rest} more</td></tr>")
+        self.scene_label.setText(
+            f"<div style='color:{MUTED}; font-size:8pt; letter-spacing:1px'>THE SCENE</div>"
+            "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
 
     def _set_line_style(self, *, muted: bool) -> None:
         self.line_label.setStyleSheet(f"color:{MUTED}" if muted else "color:#ffffff")

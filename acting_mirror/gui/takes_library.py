@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QFile, QObject, QRectF, QSize, Qt, QThread, QUrl, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush, QColor, QDesktopServices, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -306,7 +308,7 @@ class TakesLibrary(QWidget):
         self.empty_label.setStyleSheet("color:#9aa3ad")
 
         self.open_button = QPushButton("Review")
-        self.open_button.setObjectName("primary")
+        self.open_button.setToolTip("Watch the take with its curves, script and report (Enter)")
         self.open_button.clicked.connect(self.open_selected)
         self.reveal_button = QPushButton("Show in folder")
         self.reveal_button.clicked.connect(self.reveal_selected)
@@ -322,6 +324,11 @@ class TakesLibrary(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.analyse_button)
 
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
+        review = QShortcut(QKeySequence(Qt.Key.Key_Return), self.tree)
+        review.setContext(Qt.ShortcutContext.WidgetShortcut)
+        review.activated.connect(self.open_selected)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.tree, 1)

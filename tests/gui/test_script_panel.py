@@ -83,6 +83,10 @@ def test_panel_follows_a_timed_take_line_by_line(qtbot):
     assert panel.meter_value == 0
     assert panel.hint_label.text() == "That reads as happy — more surprise"
     assert "It's gone." in panel.next_label.text()
+    # the whole scene is listed: line 1 played (✓), line 2 now (▶), line 3 to come
+    scene = panel.scene_label.text()
+    assert scene.index("✓") < scene.index("We made it!") < scene.index("▶") < scene.index("Wait, what")
+    assert scene.count("✓") == 1 and scene.count("▶") == 1 and "It's gone." in scene
 
     # the gap between lines 2 and 3: the next line, dimmed, with the wait
     panel.show_state(follower.update(5300, face(neutral=0.9)))
