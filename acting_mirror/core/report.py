@@ -110,6 +110,7 @@ def _write_atomic(path: Path, text: str) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
+            os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; a report is for sharing
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -136,6 +137,7 @@ th,td{border-bottom:1px solid #e0e0e0;padding:.45em .5em;text-align:left;vertica
 th{background:#f5f5f5;font-weight:600}
 .badge{color:#fff;border-radius:1em;padding:.1em .7em;font-size:.9em;white-space:nowrap}
 .num{text-align:right;white-space:nowrap}
+td.line{min-width:16em}
 .tip{color:#424242;font-size:.92em}
 """
 
@@ -222,7 +224,7 @@ def _table_row(line: LineScore) -> str:
     return (
         f"<tr><td>{line.index + 1}</td>"
         f"<td>{format_time(line.start_ms)}–{format_time(line.end_ms)}</td>"
-        f"<td>{targets}</td><td>{esc(line.text)}{tip_html}</td>"
+        f'<td>{targets}</td><td class="line">{esc(line.text)}{tip_html}</td>'
         f'<td><span class="badge" style="background:{colour}">{esc(label)}</span></td>'
         f'<td class="num">{_pct(line.on_target)}</td>'
         f'<td class="num">{_pct(line.mean_target_prob)}</td>'
