@@ -23,11 +23,10 @@ from acting_mirror.app import build_analyzer, process_to_take
 from acting_mirror.config import AnalysisSettings
 from acting_mirror.core.analysis import Analyzer
 from acting_mirror.core.stats import STAGES, StageStats
-from acting_mirror.core.types import FrameResult
+from acting_mirror.core.types import Frame, FrameResult
 from acting_mirror.errors import DependencyError
 from acting_mirror.media.annotate import Annotator
 from acting_mirror.media.clips import crowd_clip, one_face_clip
-from acting_mirror.media.sources import open_source
 from acting_mirror.vision.detectors import create_detector
 from acting_mirror.vision.haar import HaarDetector
 
@@ -162,8 +161,6 @@ def run_naive(clip: Path, detector: str, workdir: Path) -> RunResult:
             t3 = time.perf_counter()
             faces = analyzer.smoother.update(analyzer.tracker.update(faces))
             t4 = time.perf_counter()
-            from acting_mirror.core.types import Frame
-
             result = FrameResult(Frame(image, index, int(index * 1000 / fps)), faces)
             annotated = annotator.annotate(image, result)
             t5 = time.perf_counter()

@@ -18,16 +18,15 @@ be shown more strongly to register.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from acting_mirror.core.files import write_text_atomic
 from acting_mirror.core.types import EMOTIONS, N_EMOTIONS
-from acting_mirror.errors import OutputError, SourceError
+from acting_mirror.errors import SourceError
 
 _NEUTRAL = EMOTIONS.index("neutral")
 
@@ -95,7 +94,7 @@ class NeutralCalibration:
     def save(self, path: Path | str) -> Path:
         """Write the profile as JSON (atomically: temp file + rename)."""
         path = Path(path)
-        _write_atomic(path, json.dumps(self.to_dict(), indent=2) + "\n")
+        write_text_atomic(path, json.dumps(self.to_dict(), indent=2) + "\n")
         return path
 
     @classmethod
@@ -132,19 +131,6 @@ def calibrate(probs_rows: np.ndarray, actor: str = "") -> NeutralCalibration:
     return NeutralCalibration(rows.mean(axis=0), int(len(rows)), actor)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
 _UNSAFE = re.compile(r"[^\w\- .]+")

@@ -10,12 +10,11 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from acting_mirror.core.files import write_text_atomic
 from acting_mirror.core.calibration import NeutralCalibration
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import Script, format_time
@@ -99,24 +98,11 @@ def write_report(
     json_text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     html_text = render_html(report, table, title=take_dir.name, calibration=calibration)
     json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML
-    _write_atomic(json_path, json_text)
-    _write_atomic(html_path, html_text)
+    write_text_atomic(json_path, json_text)
+    write_text_atomic(html_path, html_text)
     return json_path, html_path
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; a report is for sharing
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
 # --- HTML ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from acting_mirror.core.types import Box, Face, Faces
+from acting_mirror.core.types import Box, Faces
 
 
 @dataclass

@@ -11,7 +11,6 @@ or, when the take has none, "Score against a script…" makes one.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.core.files import read_json_object
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.palette import EMOTION_COLORS_HEX, emotion_color_hex
 from acting_mirror.core.report import REPORT_HTML, REPORT_JSON, TIMELINE_CSV, report_for_take
@@ -89,12 +89,6 @@ class TakeData:
         return float(self.frame_times_ms[-1] + 1000.0 / self.fps)
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _video_frames(path: Path) -> tuple[int, float]:
@@ -117,7 +111,7 @@ def load_take(folder: Path | str) -> TakeData:
     if not timeline.is_file():
         raise SourceError(f"{folder} is not an Acting Mirror take (it has no {TIMELINE_CSV}).")
     table = read_timeline(timeline)
-    summary = _read_json(folder / SUMMARY_FILE)
+    summary = read_json_object(folder / SUMMARY_FILE)
     n_video, video_fps = _video_frames(video) if video.is_file() else (0, 0.0)
     fps = float(summary.get("fps") or 0) or video_fps or DEFAULT_FPS
     if not (0 < fps <= 1000):
@@ -163,7 +157,7 @@ def load_take(folder: Path | str) -> TakeData:
     except ScriptError as exc:
         problem = str(exc)
     report = None
-    data = _read_json(folder / REPORT_JSON)
+    data = read_json_object(folder / REPORT_JSON)
     if data:
         try:
             report = TakeReport.from_dict(data)

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from acting_mirror.core.files import write_text_atomic
 from acting_mirror.core.calibration import NeutralCalibration
 from acting_mirror.core.follower import CueState, ScriptFollower
 from acting_mirror.core.script import Script, format_script, parse_script
 from acting_mirror.core.scoring import TakeReport
 from acting_mirror.core.types import Face
-from acting_mirror.errors import ActingMirrorError, OutputError, ScriptError
+from acting_mirror.errors import ActingMirrorError, ScriptError
 
 SCRIPT_TXT = "script.txt"
 SCRIPT_JSON = "script.json"
@@ -93,8 +92,8 @@ def write_take_script(
         "calibrated": bool(calibrated),
     }
     path = folder / SCRIPT_TXT
-    _write_atomic(path, text)
-    _write_atomic(folder / SCRIPT_JSON, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(path, text)
+    write_text_atomic(folder / SCRIPT_JSON, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
@@ -132,19 +131,6 @@ def _read_meta(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; a take's files are ordinary files
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
 
 
 class ScriptRun:

@@ -9,7 +9,6 @@ on a worker thread, with a cancellable progress dialog (:class:`VideoAnalysis`).
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import threading
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.core.files import read_json_object
 from acting_mirror.config import AnalysisSettings
 from acting_mirror.core.calibration import NeutralCalibration
 from acting_mirror.core.report import REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV
@@ -92,12 +92,6 @@ class TakeEntry:
         return "not scored" if self.score is None else f"{round(100 * self.score)}%"
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def read_take_entry(folder: Path | str) -> TakeEntry | None:
@@ -105,7 +99,7 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
     folder = Path(folder)
     if not (folder / TIMELINE_CSV).is_file() and not (folder / SUMMARY_JSON).is_file():
         return None
-    summary = _read_json(folder / SUMMARY_JSON)
+    summary = read_json_object(folder / SUMMARY_JSON)
     created = None
     if summary.get("created"):
         try:
@@ -117,7 +111,7 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
             created = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
         except OSError:
             created = None
-    report = _read_json(folder / REPORT_JSON)
+    report = read_json_object(folder / REPORT_JSON)
     score = report.get("score")
     try:
         score = None if score is None else float(score)
