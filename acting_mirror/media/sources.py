@@ -250,35 +250,31 @@ class _MediaTimes:
 # --------------------------------------------------------------------------- sources
 
 
-class VideoFileSource(_Lifecycle):
-    """Frames of a video file, decoded by OpenCV (FFmpeg)."""
+class _CapturedMedia(_Lifecycle):
+    """A source read through an OpenCV capture (files and web streams): the first frame is
+    decoded at open time so bad media fails there, times come from the media, and
+    ``loop`` replays from the start with time running on."""
 
-    def __init__(self, path: Path | str, *, loop: bool = False):
-        self.path = Path(path)
-        self.name = self.path.name
-        self.loop = loop
-        _check_file(self.path)
+    loop: bool
+    name: str
+
+    def _open(self) -> _Capture:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def _start(self, failure: str, fallback_fps: float) -> None:
+        self._closed = False
         self._capture = self._open()
         first, pos = self._capture.read()
         if first is None:
             self._capture.release()
-            raise SourceError(f"Cannot decode {self.path}: no frame could be read.")
-        self.fps = _sane_fps(self._capture.get(cv2.CAP_PROP_FPS), DEFAULT_VIDEO_FPS)
+            raise SourceError(failure)
+        self.fps = _sane_fps(self._capture.get(cv2.CAP_PROP_FPS), fallback_fps)
         count = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        self.frame_count: int | None = None if loop or count <= 0 else count
+        self.frame_count: int | None = None if self.loop or count <= 0 else count
         self.width, self.height = int(first.shape[1]), int(first.shape[0])
         self._times = _MediaTimes(self.fps)
         self._pending: tuple[np.ndarray, float] | None = (first, pos)
         self._index = 0
-        self._closed = False
-
-    def _open(self) -> _Capture:
-        capture = _Capture(str(self.path), (cv2.CAP_FFMPEG, cv2.CAP_ANY))
-        if not capture.opened:
-            raise SourceError(
-                f"Cannot decode {self.path}: not a video or image format OpenCV can read."
-            )
-        return capture
 
     def _rewind(self) -> bool:
         self._capture.release()
@@ -315,7 +311,26 @@ class VideoFileSource(_Lifecycle):
             capture.release()
 
 
-class StreamSource(_Lifecycle):
+class VideoFileSource(_CapturedMedia):
+    """Frames of a video file, decoded by OpenCV (FFmpeg)."""
+
+    def __init__(self, path: Path | str, *, loop: bool = False):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.loop = loop
+        _check_file(self.path)
+        self._start(f"Cannot decode {self.path}: no frame could be read.", DEFAULT_VIDEO_FPS)
+
+    def _open(self) -> _Capture:
+        capture = _Capture(str(self.path), (cv2.CAP_FFMPEG, cv2.CAP_ANY))
+        if not capture.opened:
+            raise SourceError(
+                f"Cannot decode {self.path}: not a video or image format OpenCV can read."
+            )
+        return capture
+
+
+class StreamSource(_CapturedMedia):
     """Frames of a web video: the page URL is resolved (yt-dlp by default) to a media
     URL that OpenCV's FFmpeg backend reads directly, nothing is downloaded to disk.
 
@@ -342,20 +357,10 @@ class StreamSource(_Lifecycle):
             self.resolved = (resolver or YtDlpResolver(timeout_s=timeout_s)).resolve(url)
         self.name = self.resolved.title
         self._timeout_ms = int(timeout_s * 1000)
-        self._capture = self._open()
-        first, pos = self._capture.read()
-        if first is None:
-            self._capture.release()
-            raise SourceError(f"Cannot open {url}: the video could not be decoded.")
-        fallback = self.resolved.fps or DEFAULT_VIDEO_FPS
-        self.fps = _sane_fps(self._capture.get(cv2.CAP_PROP_FPS), fallback)
-        count = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        self.frame_count: int | None = None if loop or count <= 0 else count
-        self.width, self.height = int(first.shape[1]), int(first.shape[0])
-        self._times = _MediaTimes(self.fps)
-        self._pending: tuple[np.ndarray, float] | None = (first, pos)
-        self._index = 0
-        self._closed = False
+        self._start(
+            f"Cannot open {url}: the video could not be decoded.",
+            self.resolved.fps or DEFAULT_VIDEO_FPS,
+        )
 
     def _open(self) -> _Capture:
         params = [
@@ -366,33 +371,6 @@ class StreamSource(_Lifecycle):
         if not capture.opened:
             raise SourceError(f"Cannot open {self.url}: the video could not be reached or decoded.")
         return capture
-
-    def __iter__(self) -> Iterator[Frame]:
-        while not self._closed:
-            if self._pending is not None:
-                image, pos = self._pending
-                self._pending = None
-            else:
-                image, pos = self._capture.read()
-                if image is None:
-                    if self.loop and not self._closed:
-                        self._capture.release()
-                        self._capture = self._open()
-                        self._times.new_pass()
-                        image, pos = self._capture.read()
-                        if image is None:
-                            return
-                    else:
-                        return
-            frame = Frame(image=image, index=self._index, time_ms=self._times.stamp(pos))
-            self._index += 1
-            yield frame
-
-    def close(self) -> None:
-        self._closed = True
-        capture = getattr(self, "_capture", None)
-        if capture is not None:
-            capture.release()
 
 
 class CameraSource(_Lifecycle):
