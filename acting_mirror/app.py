@@ -10,7 +10,7 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from acting_mirror.config import AnalysisSettings, default_emotion_model
 from acting_mirror.core.analysis import Analyzer
@@ -18,6 +18,7 @@ from acting_mirror.core.smoothing import EmotionSmoother
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.tracking import FaceTracker
 from acting_mirror.core.types import FrameResult
+from acting_mirror.errors import SourceError
 from acting_mirror.media.annotate import Annotator
 from acting_mirror.media.recorder import TakeRecorder
 from acting_mirror.media.sources import CameraSource, ImageFolderSource, ImageSource, open_source
@@ -118,23 +119,19 @@ def process_to_take(
         n = 0
         try:
             with TakeRecorder(folder, source.fps, write_video=write_video, summary=summary) as recorder:
-                for frame in source:
-                    result = analyzer.analyze(frame)
+                for result in _analysed(source, analyzer, max_frames):
                     stages.add_all(result.timings_ms)
+                    annotated = None
                     if write_video:
                         t0 = time.perf_counter()
-                        annotated = annotator.annotate(frame.image, result, copy=False)
+                        annotated = annotator.annotate(result.frame.image, result, copy=False)
                         stages.add("annotate", (time.perf_counter() - t0) * 1e3)
-                    else:
-                        annotated = None
                     recorder.write(result, annotated)
                     n += 1
                     if on_result is not None:
                         on_result(result)
                     if progress is not None:
                         progress(n, source.frame_count)
-                    if max_frames is not None and n >= max_frames:
-                        break
                 recorder.finish(time.perf_counter() - started)
                 stages.extend("decode", source.decode_ms)
                 stages.extend("encode", recorder.encode_ms)
@@ -144,14 +141,20 @@ def process_to_take(
             raise
         if n == 0:
             _remove_new_folder(folder, created or out_dir is None)
-            from acting_mirror.errors import SourceError
-
             raise SourceError(f"{input_spec} gave no frames to analyse.")
         return TakeOutcome(folder, n, time.perf_counter() - started, recorder.summary_dict, stages)
     finally:
         source.close()
         if analyzer is not None:
             close_analyzer(analyzer)
+
+
+def _analysed(source, analyzer: Analyzer, max_frames: int | None) -> Iterator[FrameResult]:
+    """The plain per-frame loop: every frame of ``source``, analysed, in order."""
+    for i, frame in enumerate(source):
+        if max_frames is not None and i >= max_frames:
+            return
+        yield analyzer.analyze(frame)
 
 
 def close_analyzer(analyzer: Analyzer) -> None:
