@@ -34,15 +34,13 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from array import array
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -222,16 +220,6 @@ class SimulatedCamera(CameraSource):
 # --------------------------------------------------------------------------- figures
 
 
-def _percentiles(values, qs=(50, 95)) -> dict[str, float] | None:
-    if len(values) == 0:
-        return None
-    arr = np.asarray(values, dtype=np.float64)
-    out = {f"p{q}": round(float(np.percentile(arr, q)), 1) for q in qs}
-    out["max"] = round(float(arr.max()), 1)
-    out["n"] = int(arr.size)
-    return out
-
-
 def rss_mb() -> float:
     """This process's resident memory in MB (``/proc/self/statm``)."""
     with open("/proc/self/statm") as fh:
@@ -333,30 +321,77 @@ class StartupReport:
 # --------------------------------------------------------------------------- probe
 
 
-class _Probe:
-    """Everything measured inside the running app. Worker-thread entries are appends to
-    arrays and ring slots (atomic under the GIL); the rest runs on the GUI thread."""
+class LatencyHistogram:
+    """Milliseconds counted in fixed 0.1 ms bins up to ``limit_ms`` (longer ones land in
+    the last bin; the maximum is kept exactly): percentiles of a whole soak in memory
+    that is all allocated, and touched, up front, so the benchmark's own bookkeeping
+    does not show up as growth in the RSS it reports."""
 
-    def __init__(self):
+    def __init__(self, limit_ms: float = 2000.0, step_ms: float = 0.1):
+        self.step_ms = step_ms
+        self.counts = np.empty(int(limit_ms / step_ms) + 1, dtype=np.int64)
+        self.clear()
+
+    def clear(self) -> None:
+        self.counts.fill(0)
+        self.n = 0
+        self.max_ms = 0.0
+
+    def add(self, ms: float) -> None:
+        i = min(max(int(ms / self.step_ms), 0), self.counts.size - 1)
+        self.counts[i] += 1
+        self.n += 1
+        if ms > self.max_ms:
+            self.max_ms = ms
+
+    def summary(self, qs=(50, 95)) -> dict | None:
+        if self.n == 0:
+            return None
+        cumulative = np.cumsum(self.counts)
+        out = {}
+        for q in qs:
+            i = int(np.searchsorted(cumulative, q / 100.0 * self.n))
+            out[f"p{q}"] = round(min((i + 0.5) * self.step_ms, self.max_ms), 1)
+        out["max"] = round(self.max_ms, 1)
+        out["n"] = self.n
+        return out
+
+
+_PARTS = ("wait", "analyse", "handover", "paint")
+
+
+class _Probe:
+    """Everything measured inside the running app, in fixed-size storage (see
+    :class:`LatencyHistogram`). The worker thread writes only its own slots and counters
+    (atomic under the GIL); the rest runs on the GUI thread. ``capacity``: camera frame
+    indices the per-frame flags cover (a whole run's worth)."""
+
+    def __init__(self, capacity: int):
         self.camera: SimulatedCamera | None = None
-        self.analysed_index = array("q")
-        self.analysed_face = array("b")
+        self.clip: Path | None = None
+        self.fps = 30.0
+        self.capacity = int(capacity)
+        self.analysed_flags = np.empty(self.capacity, dtype=bool)  # by camera frame index
+        self.face_flags = np.empty(self.capacity, dtype=bool)
+        self.analysed_flags.fill(False)
+        self.face_flags.fill(False)
+        self.analysed = 0
+        self.beyond_capacity = 0
         self._analysis_start = np.full(_RING, np.nan)
         self._analysis_index = np.full(_RING, -1, dtype=np.int64)
-        self.latency = array("f")
-        self.app_latency = array("f")
-        self.parts = {k: array("f") for k in ("wait", "analyse", "handover", "paint")}
+        self.latency = LatencyHistogram()
+        self.app_latency = LatencyHistogram()
+        self.parts = {k: LatencyHistogram() for k in _PARTS}
         self.stage_sums: dict[str, float] = {}
         self.stage_counts: dict[str, int] = {}
         self.painted = 0
         self.stale = 0
         self.unreadable = 0
-        self.first_painted_at: float | None = None
+        self.checked = 0
         self._pending = None  # (packet, taken_at) of the picture handed to the view
         self.window = None
         self.fatal: str | None = None
-        self.clip: Path | None = None
-        self.fps = 30.0
+        self.measuring = False
 
     # -- worker thread
     def analyzer_factory(self, settings):
@@ -370,8 +405,12 @@ class _Probe:
             self._analysis_start[slot] = time.perf_counter()
             self._analysis_index[slot] = frame.index
             result = analyze(frame)
-            self.analysed_index.append(frame.index)
-            self.analysed_face.append(any(f.shown_probs is not None for f in result.faces))
+            if frame.index < self.capacity:
+                self.analysed_flags[frame.index] = True
+                self.face_flags[frame.index] = any(f.shown_probs is not None for f in result.faces)
+            else:
+                self.beyond_capacity += 1
+            self.analysed += 1
             return result
 
         analyzer.analyze = timed
@@ -393,7 +432,8 @@ class _Probe:
             packet = take()
             if packet is not None:
                 self._pending = (packet, time.perf_counter())
-                for key, value in packet.timings_ms.items():
+                for key in (packet.timings_ms if self.measuring else ()):
+                    value = packet.timings_ms[key]
                     self.stage_sums[key] = self.stage_sums.get(key, 0.0) + value
                     self.stage_counts[key] = self.stage_counts.get(key, 0) + 1
             return packet
@@ -412,6 +452,17 @@ class _Probe:
     def _on_fatal(self, message: str) -> None:
         self.fatal = message
 
+    def start_measuring(self) -> None:
+        """Collect latencies and stage timings from now on (counters run throughout)."""
+        for histogram in (self.latency, self.app_latency, *self.parts.values()):
+            histogram.clear()
+        self.stage_sums.clear()
+        self.stage_counts.clear()
+        self.measuring = True
+
+    def stop_measuring(self) -> None:
+        self.measuring = False
+
     def _on_painted(self, latency_s: float) -> None:
         now = time.perf_counter()
         if self._pending is None:
@@ -420,39 +471,34 @@ class _Probe:
         if self.window is not None and self.window.video.image is not packet.image:
             return  # something else is on the view (not a frame of ours)
         self.painted += 1
-        if self.first_painted_at is None:
-            self.first_painted_at = now
+        self.checked += 1
         code = read_code_qimage(packet.image)
         if code is None:
             self.unreadable += 1
         elif code != packet.index & _CODE_MASK:
             self.stale += 1
-        self.app_latency.append(latency_s * 1e3)
+        if not self.measuring:
+            return
+        self.app_latency.add(latency_s * 1e3)
         captured = self.camera.captured_at(packet.index) if self.camera is not None else None
         if captured is None:
             return
-        self.latency.append((now - captured) * 1e3)
+        self.latency.add((now - captured) * 1e3)
         slot = packet.index % _RING
-        started = (self._analysis_start[slot] if self._analysis_index[slot] == packet.index
-                   else math.nan)
-        if not math.isnan(started):
-            self.parts["wait"].append((started - captured) * 1e3)
-            self.parts["analyse"].append((packet.analysed_at - started) * 1e3)
-        self.parts["handover"].append((taken_at - packet.analysed_at) * 1e3)
-        self.parts["paint"].append((now - taken_at) * 1e3)
+        if self._analysis_index[slot] == packet.index:
+            started = float(self._analysis_start[slot])
+            self.parts["wait"].add((started - captured) * 1e3)
+            self.parts["analyse"].add((packet.analysed_at - started) * 1e3)
+        self.parts["handover"].add((taken_at - packet.analysed_at) * 1e3)
+        self.parts["paint"].add((now - taken_at) * 1e3)
 
     def snapshot(self) -> dict:
         return {
             "t": time.perf_counter(),
             "delivered": self.camera.delivered if self.camera else 0,
             "skipped": self.camera.skipped if self.camera else 0,
-            "analysed": len(self.analysed_index),
+            "analysed": self.analysed,
             "painted": self.painted,
-            "latency": len(self.latency),
-            "app_latency": len(self.app_latency),
-            "parts": {k: len(v) for k, v in self.parts.items()},
-            "stale": self.stale,
-            "unreadable": self.unreadable,
             "shown": self.window.video.frames_shown if self.window is not None else 0,
         }
 
@@ -562,7 +608,8 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     rss: list[tuple[float, float]] = []
     t_launch = time.perf_counter()
     rss.append((0.0, rss_mb()))
-    probe = _Probe()
+    # per-frame flags for every camera index the run can reach (with room for slow starts)
+    probe = _Probe(capacity=int((config.warmup + config.seconds + 600) * config.fps * 1.1))
     probe.clip, probe.fps = clip, config.fps
     prefs = Preferences(QSettings(str(workdir / "settings.ini"), QSettings.Format.IniFormat))
     prefs.takes_dir = workdir / "takes"
@@ -588,10 +635,12 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         log(f"warming up for {config.warmup:.0f} s…")
         _run_events(config.warmup, config.rss_interval, sample)
         start = probe.snapshot()
+        probe.start_measuring()
         rss_warm = len(rss)
         log(f"measuring for {config.seconds:.0f} s…")
         _run_events(config.seconds, config.rss_interval, sample)
         end = probe.snapshot()
+        probe.stop_measuring()
         sample()
         take_info = None
         if config.record and window.recording_folder is not None:
@@ -634,14 +683,12 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         skipped_slots=end["skipped"] - start["skipped"],
         shown_not_painted=max(0, (end["shown"] - start["shown"]) - (end["painted"] - start["painted"])),
         mailbox_replaced=mailbox_replaced,
-        latency_ms=_percentiles(probe.latency[start["latency"]:end["latency"]]),
-        app_latency_ms=_percentiles(probe.app_latency[start["app_latency"]:end["app_latency"]]),
-        latency_parts_ms={
-            k: _percentiles(v[start["parts"][k]:end["parts"][k]]) for k, v in probe.parts.items()
-        },
+        latency_ms=probe.latency.summary(),
+        app_latency_ms=probe.app_latency.summary(),
+        latency_parts_ms={k: h.summary() for k, h in probe.parts.items()},
         stages_ms={k: round(probe.stage_sums[k] / n, 2) for k, n in probe.stage_counts.items() if n},
         stale=probe.stale,
-        stale_checked=probe.painted,
+        stale_checked=probe.checked,
         unreadable=probe.unreadable,
         rss_mb={
             "start": round(rss[0][1], 1),
@@ -682,8 +729,8 @@ def _check_take(info, probe: _Probe) -> TakeCheck:
     finally:
         cap.release()
     unreadable = sum(c is None for c in codes)
-    analysed = np.frombuffer(probe.analysed_index, dtype=np.int64)
-    has_face = np.frombuffer(probe.analysed_face, dtype=np.int8)
+    analysed = np.flatnonzero(probe.analysed_flags)  # camera indices analysed, in order
+    has_face = probe.face_flags[analysed]
     in_take = np.zeros(0, dtype=np.int64)
     with_face = 0
     known = [c for c in codes if c is not None]
