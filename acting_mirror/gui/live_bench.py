@@ -235,6 +235,50 @@ def loadavg() -> str:
         return "?"
 
 
+_OS_THREAD_NAMES = {  # OS thread names (15 characters at most) as the report says them
+    "acting-mirror-a": "analysis worker",
+    "python": "native threads (OpenCV, LiteRT)",
+    "Thread (pooled)": "Qt thread pool",
+}
+
+
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each thread of this process, by name
+    (Python threads by their ``threading`` name, the main thread as "GUI", others by
+    their OS name), plus "process" for the whole."""
+    names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+    names[threading.main_thread().native_id] = "GUI"
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    try:
+        with open("/proc/self/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        out["process"] = (int(fields[11]) + int(fields[12])) / tick
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as fh:
+                    head, rest = fh.read().rsplit(")", 1)
+                fields = rest.split()
+            except OSError:
+                continue  # the thread ended meanwhile
+            os_name = head.split("(", 1)[1]
+            name = names.get(int(tid)) or os_name
+            if name.startswith("Dummy-"):  # a Qt thread running Python: its OS name says more
+                name = os_name
+            name = _OS_THREAD_NAMES.get(name, name)
+            out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return {}
+    return out
+
+
+def _cpu_percent(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    if seconds <= 0:
+        return {}
+    used = {k: (v - before.get(k, 0.0)) / seconds * 100.0 for k, v in after.items()}
+    return {k: round(v, 1) for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v >= 0.5}
+
+
 def _slope_per_min(samples: list[tuple[float, float]]) -> float | None:
     if len(samples) < 3:
         return None
@@ -293,6 +337,7 @@ class LiveReport:
     stale_checked: int
     unreadable: int
     rss_mb: dict
+    cpu_percent: dict  # per thread over the measured window (100 = one core), "process" total
     take: TakeCheck | None
     load_start: str
     load_end: str
@@ -635,11 +680,13 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         log(f"warming up for {config.warmup:.0f} s…")
         _run_events(config.warmup, config.rss_interval, sample)
         start = probe.snapshot()
+        cpu_start = thread_cpu_seconds()
         probe.start_measuring()
         rss_warm = len(rss)
         log(f"measuring for {config.seconds:.0f} s…")
         _run_events(config.seconds, config.rss_interval, sample)
         end = probe.snapshot()
+        cpu_end = thread_cpu_seconds()
         probe.stop_measuring()
         sample()
         take_info = None
@@ -698,6 +745,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
             "slope_per_min": (None if (s := _slope_per_min(warm_rss)) is None else round(s, 3)),
             "samples": len(rss),
         },
+        cpu_percent=_cpu_percent(cpu_start, cpu_end, end["t"] - start["t"]),
         take=take,
         load_start=load_start,
         load_end=load_end,
@@ -906,6 +954,11 @@ def format_live_report(r: LiveReport) -> str:
             f"{'yes' if t.sequence_matches else 'NO'}"
             + (f"; error: {t.error}" if t.error else "")
         )
+    if r.cpu_percent:
+        cpu = dict(r.cpu_percent)
+        total = cpu.pop("process", None)
+        lines.append(f"  cpu       process {total or 0:.0f}% of a core: "
+                     + ", ".join(f"{k} {v:.0f}%" for k, v in cpu.items()))
     m = r.rss_mb
     slope = m["slope_per_min"]
     lines.append(

@@ -47,11 +47,13 @@ def test_live_bench_shows_fresh_pictures_records_every_analysed_frame_and_report
     assert take.timeline_frames == take.analysed_with_face > 0
     assert take.summary_frames == take.video_frames
     assert take.lossless
+    assert report.cpu_percent["process"] > 0 and "GUI" in report.cpu_percent
     memory = report.rss_mb
     assert memory["samples"] >= 3 and memory["max"] >= max(memory["start"], memory["end"])
 
     text = format_live_report(report)
-    for heading in ("input", "analysed", "painted", "latency", "stale", "recording", "memory"):
+    for heading in ("input", "analysed", "painted", "latency", "stale", "recording", "cpu",
+                    "memory"):
         assert f"  {heading} " in text
     assert "0 of" in text and "same frames in order: yes" in text
 
