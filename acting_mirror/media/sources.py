@@ -142,10 +142,16 @@ def _natural_key(path: Path) -> list:
 
 
 class _Lifecycle:
-    """``close()`` on exit from a ``with`` block."""
+    """``close()`` on exit from a ``with`` block; by default it stops iteration and
+    releases the OpenCV capture, if the source has one."""
 
-    def close(self) -> None:  # pragma: no cover - every source overrides it
-        raise NotImplementedError
+    _closed: bool
+
+    def close(self) -> None:
+        self._closed = True
+        capture = getattr(self, "_capture", None)
+        if capture is not None:
+            capture.release()
 
     def __enter__(self):
         return self
@@ -304,12 +310,6 @@ class _CapturedMedia(_Lifecycle):
             self._index += 1
             yield frame
 
-    def close(self) -> None:
-        self._closed = True
-        capture = getattr(self, "_capture", None)
-        if capture is not None:
-            capture.release()
-
 
 class VideoFileSource(_CapturedMedia):
     """Frames of a video file, decoded by OpenCV (FFmpeg)."""
@@ -433,12 +433,6 @@ class CameraSource(_Lifecycle):
             frame = Frame(image=image, index=self._index, time_ms=self._clock.stamp(elapsed_ms))
             self._index += 1
             yield frame
-
-    def close(self) -> None:
-        self._closed = True
-        capture = getattr(self, "_capture", None)
-        if capture is not None:
-            capture.release()
 
 
 class ImageSource(_Lifecycle):
