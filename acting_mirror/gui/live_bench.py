@@ -237,9 +237,9 @@ def loadavg() -> str:
 
 _OS_THREAD_NAMES = {  # OS thread names (15 characters at most) as the report says them
     "acting-mirror-a": "analysis worker",
-    "python": "native threads (OpenCV, LiteRT)",
     "Thread (pooled)": "Qt thread pool",
 }
+_NATIVE_THREADS = "native threads (OpenCV, LiteRT)"  # named like the process: started by C code
 
 
 def thread_cpu_seconds() -> dict[str, float]:
@@ -251,6 +251,8 @@ def thread_cpu_seconds() -> dict[str, float]:
     tick = os.sysconf("SC_CLK_TCK")
     out: dict[str, float] = {}
     try:
+        with open("/proc/self/comm") as fh:
+            process_name = fh.read().strip()
         with open("/proc/self/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         out["process"] = (int(fields[11]) + int(fields[12])) / tick
@@ -265,7 +267,7 @@ def thread_cpu_seconds() -> dict[str, float]:
             name = names.get(int(tid)) or os_name
             if name.startswith("Dummy-"):  # a Qt thread running Python: its OS name says more
                 name = os_name
-            name = _OS_THREAD_NAMES.get(name, name)
+            name = _NATIVE_THREADS if name == process_name else _OS_THREAD_NAMES.get(name, name)
             out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     except OSError:
         return {}
@@ -545,6 +547,7 @@ class _Probe:
             "analysed": self.analysed,
             "painted": self.painted,
             "shown": self.window.video.frames_shown if self.window is not None else 0,
+            "replaced": self.window.worker.worker.display.replaced if self.window is not None else 0,
         }
 
 
@@ -698,7 +701,6 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
             take_info = window.last_take  # the take ended by itself (an error)
         view = window.video.size()
         view_size = (view.width(), view.height())
-        mailbox_replaced = window.worker.worker.display.replaced
     finally:
         window.close()
         window.deleteLater()
@@ -729,7 +731,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         painted=end["painted"] - start["painted"],
         skipped_slots=end["skipped"] - start["skipped"],
         shown_not_painted=max(0, (end["shown"] - start["shown"]) - (end["painted"] - start["painted"])),
-        mailbox_replaced=mailbox_replaced,
+        mailbox_replaced=end["replaced"] - start["replaced"],
         latency_ms=probe.latency.summary(),
         app_latency_ms=probe.app_latency.summary(),
         latency_parts_ms={k: h.summary() for k, h in probe.parts.items()},
