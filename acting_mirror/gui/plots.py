@@ -64,7 +64,9 @@ class EmotionPlots(QWidget):
         self._set_time_ticks()
         self.curves: list[pg.PlotDataItem] = []
         for emotion in EMOTIONS:
-            curve = item.plot(pen=pg.mkPen(EMOTION_COLORS_HEX[emotion], width=2))
+            # width-1 pens: Qt draws wider antialiased lines on a slow path that cost most of
+            # the GUI thread at 30 fps (measured with `acting-mirror bench --live`)
+            curve = item.plot(pen=pg.mkPen(EMOTION_COLORS_HEX[emotion], width=1))
             curve.setSkipFiniteCheck(False)
             self.curves.append(curve)
         # the legend sits above the plot, in Qt, so it never hides a curve

@@ -44,8 +44,10 @@ class DisplayStats:
         self.faces = 0
         self.timings_ms: dict[str, float] = {}
         self._latencies: deque[float] = deque(maxlen=60)
-        self._interval_latencies: list[float] = []
-        self._interval_timings: dict[str, list[float]] = {}
+        # since the last report (for --stats): bounded, so a long session without --stats
+        # does not grow; timings as running sums and counts
+        self._interval_latencies: deque[float] = deque(maxlen=4096)
+        self._interval_timings: dict[str, list[float]] = {}  # key -> [sum, count]
 
     def clear(self) -> None:
         self.painted.clear()
@@ -60,7 +62,9 @@ class DisplayStats:
         self.faces = faces
         self.timings_ms = timings_ms
         for key, value in timings_ms.items():
-            self._interval_timings.setdefault(key, []).append(value)
+            acc = self._interval_timings.setdefault(key, [0.0, 0])
+            acc[0] += value
+            acc[1] += 1
 
     def on_painted(self, latency_s: float) -> None:
         self.painted.tick()
@@ -85,9 +89,10 @@ class DisplayStats:
         else:
             latency = "latency -"
         stages = ", ".join(
-            f"{key} {sum(v) / len(v):.1f} ms" for key, v in self._interval_timings.items() if v
+            f"{key} {total / count:.1f} ms"
+            for key, (total, count) in self._interval_timings.items() if count
         )
-        self._interval_latencies = []
+        self._interval_latencies.clear()
         self._interval_timings = {}
         return (f"capture {self.capture_fps:.1f} fps, analysed {self.analysed_fps:.1f} fps, "
                 f"painted {self.painted.rate():.1f} fps, {latency}, faces {self.faces}"
