@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 from acting_mirror.config import AnalysisSettings, default_emotion_model
 from acting_mirror.core.analysis import Analyzer
+from acting_mirror.core.readings import ReadingSchedule
 from acting_mirror.core.smoothing import EmotionSmoother
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.tracking import FaceTracker
@@ -40,11 +41,17 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings()):
     if settings.keyframe_interval <= 1:
         return detector
     # Haar's cost grows fast with image size; its 20 px window still finds 40 px faces
-    # at 360 lines. MTCNN's own minimum face size is set for 480 lines.
-    full_height = 360 if settings.detector == "haar" else 480
+    # at 360 lines, and 36 px faces in a search window. MTCNN's own minimum face size is
+    # set for 480 lines; its search cost hardly depends on the window's size.
+    haar = settings.detector == "haar"
+    policy = KeyframePolicy(
+        keyframe_interval=settings.keyframe_interval,
+        full_height=360 if haar else 480,
+        roi_face_px=36 if haar else 48,
+    )
     return KeyframeDetector(
         detector,
-        KeyframePolicy(keyframe_interval=settings.keyframe_interval, full_height=full_height),
+        policy,
         background=make() if settings.background_detection else None,
     )
 
@@ -58,6 +65,7 @@ def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:
         classifier,
         tracker=FaceTracker(),
         smoother=EmotionSmoother(alpha=settings.smoothing_alpha),
+        readings=ReadingSchedule(settings.reading_budget),
     )
 
 

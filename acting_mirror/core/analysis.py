@@ -1,4 +1,4 @@
-"""Analyzer: one frame in, one FrameResult out (detect, classify, track, smooth)."""
+"""Analyzer: one frame in, one FrameResult out (detect, track, classify, smooth)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from typing import Callable
 
 from acting_mirror.core.ports import EmotionClassifier, FaceDetector
+from acting_mirror.core.readings import ReadingSchedule
 from acting_mirror.core.smoothing import EmotionSmoother
 from acting_mirror.core.tracking import FaceTracker
 from acting_mirror.core.types import Frame, FrameResult
@@ -25,11 +26,14 @@ class Analyzer:
         tracker: FaceTracker | None = None,
         smoother: EmotionSmoother | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        *,
+        readings: ReadingSchedule | None = None,
     ):
         self.detector = detector
         self.classifier = classifier
         self.tracker = tracker or FaceTracker()
         self.smoother = smoother or EmotionSmoother()
+        self.readings = readings or ReadingSchedule()  # default: every face, every frame
         self._clock = clock
 
     def set_detector(self, detector: FaceDetector) -> None:
@@ -41,6 +45,7 @@ class Analyzer:
         saw them."""
         self.tracker.reset()
         self.smoother.reset()
+        self.readings.reset()
         reset_detector = getattr(self.detector, "reset", None)
         if reset_detector is not None:
             reset_detector()
@@ -50,13 +55,24 @@ class Analyzer:
         t0 = clock()
         faces = self.detector.detect(frame.image)
         t1 = clock()
-        faces = self.classifier.classify(frame.image, faces) if faces else faces
+        faces = self.tracker.update(faces)
         t2 = clock()
-        faces = self.smoother.update(self.tracker.update(faces))
+        if faces:
+            chosen = self.readings.pick(faces)
+            if len(chosen) == len(faces):
+                faces = self.classifier.classify(frame.image, faces)
+            elif chosen:
+                read = self.classifier.classify(frame.image, tuple(faces[i] for i in chosen))
+                merged = list(faces)
+                for i, face in zip(chosen, read):
+                    merged[i] = face
+                faces = tuple(merged)
         t3 = clock()
+        faces = self.smoother.update(faces)
+        t4 = clock()
         timings = {
             "detect": (t1 - t0) * 1e3,
-            "classify": (t2 - t1) * 1e3,
-            "track": (t3 - t2) * 1e3,
+            "classify": (t3 - t2) * 1e3,
+            "track": (t2 - t1 + t4 - t3) * 1e3,  # tracking and smoothing
         }
         return FrameResult(frame=frame, faces=faces, timings_ms=timings)

@@ -11,8 +11,12 @@ class EmotionSmoother:
     """Exponential moving average of each tracked face's ``raw_probs`` into ``probs``.
 
     ``alpha`` is the weight of the newest frame (1.0 turns smoothing off). A face seen for
-    the first time starts from its own reading. State is dropped for faces not seen for
-    ``forget_after`` updates.
+    the first time starts from its own reading. A tracked face without a reading this
+    frame (not read: see :mod:`acting_mirror.core.readings`) shows its last smoothed
+    value, and its next reading weighs what the frames it skipped would have weighed
+    (``1 - (1 - alpha)**k`` after ``k`` frames), so the curves keep the same time constant
+    whether a face is read every frame or every third. State is dropped for faces not read
+    for ``forget_after`` updates.
     """
 
     def __init__(self, alpha: float = 0.35, forget_after: int = 30):
@@ -33,14 +37,16 @@ class EmotionSmoother:
         self._tick += 1
         out = []
         for face in faces:
+            prev = self._state.get(face.face_id) if face.face_id >= 0 else None
             if face.raw_probs is None:
-                out.append(face)
+                out.append(face if prev is None else face.with_(probs=prev.copy()))
                 continue
-            prev = self._state.get(face.face_id)
-            if prev is None or face.face_id < 0:
+            if prev is None:
                 smoothed = face.raw_probs.astype(np.float32, copy=True)
             else:
-                smoothed = prev + self.alpha * (face.raw_probs - prev)
+                skipped = self._tick - self._last_seen[face.face_id]
+                alpha = 1.0 - (1.0 - self.alpha) ** max(skipped, 1)
+                smoothed = prev + alpha * (face.raw_probs - prev)
             self._state[face.face_id] = smoothed
             self._last_seen[face.face_id] = self._tick
             out.append(face.with_(probs=smoothed.copy()))

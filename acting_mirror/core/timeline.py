@@ -20,7 +20,9 @@ TIMELINE_COLUMNS: tuple[str, ...] = (
     *(f"raw_{e}" for e in EMOTIONS),
 )
 """Column order of ``timeline.csv``: one row per face per frame; the seven emotion columns
-are the smoothed probabilities the app shows, ``raw_*`` the classifier's own."""
+are the smoothed probabilities the app shows, ``raw_*`` the classifier's own for this frame
+(empty for a face that was not read this frame: with many faces, the live app reads the
+main face every frame and lets the others take turns)."""
 
 _FIXED_COLUMNS = TIMELINE_COLUMNS[: 8 + N_EMOTIONS]
 
@@ -36,7 +38,7 @@ def timeline_rows(result: FrameResult) -> list[list[str]]:
         shown = face.shown_probs
         if shown is None:
             continue
-        raw = face.raw_probs if face.raw_probs is not None else shown
+        raw = face.raw_probs  # None: this face was not read this frame (see core.readings)
         b = face.box
         rows.append(
             [
@@ -44,7 +46,7 @@ def timeline_rows(result: FrameResult) -> list[list[str]]:
                 "1" if face.primary else "0", str(b.x), str(b.y), str(b.w), str(b.h),
                 *(_fmt(p) for p in shown),
                 EMOTIONS[int(np.argmax(shown))], _fmt(float(np.max(shown))),
-                *(_fmt(p) for p in raw),
+                *((_fmt(p) for p in raw) if raw is not None else [""] * N_EMOTIONS),
             ]
         )
     return rows

@@ -24,8 +24,8 @@ worker can tell, so it takes the live path: decoded on its own thread, latest-wi
 (``Prefetcher(latest_only=True)``), mirrored, takes at the analysed rate. It delivers at
 wall-clock pace whether or not anyone keeps up, as a camera does.
 
-Hooks used (nothing in the window is changed): ``MainWindow(analyzer_factory=...)`` to
-time each analysis, the worker's source opener, ``VideoView.on_painted`` (chained to the
+Hooks used (nothing in the window is changed): ``MainWindow(analyzer_factory=...,
+source_opener=...)`` to time each analysis and open the simulated camera, ``VideoView.on_painted`` (chained to the
 window's own ``DisplayStats``), and the display mailbox's ``take`` (to know which packet
 is being painted).
 """
@@ -625,12 +625,6 @@ def _run_events(seconds: float, every_s: float, tick: Callable[[], None]) -> Non
     stopper.stop()
 
 
-def _use_source_opener(window, opener) -> None:
-    # MainWindow takes no source opener (yet): the worker's is replaced before any
-    # source is opened (the worker reads it only when an OpenSource command arrives).
-    window.worker.worker._open_source = opener
-
-
 def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
                    log: Callable[[str], None] = lambda s: None) -> LiveReport:
     """Run the real main window on the simulated camera for the warm-up plus
@@ -663,9 +657,8 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     prefs.takes_dir = workdir / "takes"
     log(f"opening the main window ({config.detector})…")
     window = MainWindow(prefs, detector=config.detector, camera_lister=lambda: [],
-                        analyzer_factory=probe.analyzer_factory)
+                        analyzer_factory=probe.analyzer_factory, source_opener=probe.open_source)
     try:
-        _use_source_opener(window, probe.open_source)
         probe.install(window)
         window.resize(*config.window_size)
         window.show()

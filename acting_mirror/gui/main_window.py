@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 import acting_mirror
-from acting_mirror.config import AnalysisSettings, DETECTORS, demo_clip
+from acting_mirror.config import LIVE_READING_BUDGET, AnalysisSettings, DETECTORS, demo_clip
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import PLOT_WINDOWS_S, Preferences
 from acting_mirror.gui.rates import DisplayStats
@@ -93,8 +93,9 @@ class MainWindow(QMainWindow):
     ``source``: what to open first (``"demo"``, a path, a URL, ``camera:N``); ``None``
     opens the first camera, or shows the no-camera state. ``script``: an acting script
     to rehearse (shown by name; the script panel is a later addition, see
-    :attr:`script_path`). ``analyzer_factory`` and ``camera_lister`` let tests
-    substitute pieces; ``stats_interval_s`` logs a stats line that often.
+    :attr:`script_path`). ``analyzer_factory``, ``source_opener`` (spec, loop -> source)
+    and ``camera_lister`` let tests and the live benchmark substitute pieces;
+    ``stats_interval_s`` logs a stats line that often.
     """
 
     def __init__(
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         detector: str | None = None,
         camera_lister: Callable[[], list] | None = None,
         analyzer_factory=None,
+        source_opener=None,
         profiles=None,
         stats_interval_s: float | None = None,
     ):
@@ -137,10 +139,12 @@ class MainWindow(QMainWindow):
         self._set_controls_enabled(False)
         self._restore_geometry()
 
-        settings = AnalysisSettings(detector=self.detector)
+        settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET)
         kwargs = {"mirror": self.prefs.mirror}
         if analyzer_factory is not None:
             kwargs["analyzer_factory"] = analyzer_factory
+        if source_opener is not None:
+            kwargs["source_opener"] = source_opener
         self.worker = WorkerHandle(AnalysisWorker(settings, **kwargs))
         self._connect_worker(self.worker.worker)
         # scripts, scripted takes, reports, review, takes library, calibration

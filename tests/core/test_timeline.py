@@ -47,3 +47,11 @@ def test_emotion_timeline_is_a_fixed_ring():
     assert list(t) == [20, 30, 40, 50]
     assert np.isnan(p[2]).all() and p[3][5] == 1
     assert tl.latest()[5] == 1
+
+
+def test_a_face_not_read_this_frame_has_empty_raw_columns():
+    p = np.array([0.1, 0, 0, 0.7, 0.1, 0, 0.1], np.float32)
+    face = Face(Box(1, 2, 30, 40), face_id=4, primary=False, raw_probs=None, probs=p)
+    (row,) = timeline_rows(FrameResult(Frame(np.zeros((5, 5, 3), np.uint8), 7, 280), (face,)))
+    assert row[TIMELINE_COLUMNS.index("top_emotion")] == "happy"
+    assert row[-7:] == [""] * 7
