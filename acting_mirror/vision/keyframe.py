@@ -33,7 +33,7 @@ class KeyframePolicy:
     roi_scale: float = 1.8  # search window side, as a multiple of the face's size
     roi_face_px: int = 48  # the face's height inside the rescaled search window
     max_misses: int = 2  # refinements in a row a face may miss before a full detection
-    max_refine_per_frame: int = 4  # with more faces, they take turns (the rest hold still)
+    max_refine_per_frame: int = 4  # with more faces, the largest every frame, the rest in turn
 
 
 class KeyframeDetector:
@@ -147,8 +147,15 @@ class KeyframeDetector:
         misses: list[int] = []
         n = len(self._known)
         budget = self.policy.max_refine_per_frame
-        turn = {(self._turn + k) % n for k in range(min(budget, n))}
-        self._turn = (self._turn + budget) % n
+        if n <= budget:
+            turn = set(range(n))
+        else:
+            # the largest face (the main one, whose readings matter most) every frame,
+            # the others in turn
+            largest = max(range(n), key=lambda i: self._known[i].box.area)
+            others = [i for i in range(n) if i != largest]
+            turn = {largest} | {others[(self._turn + k) % len(others)] for k in range(budget - 1)}
+            self._turn = (self._turn + budget - 1) % len(others)
         for i, (face, missed) in enumerate(zip(self._known, self._misses)):
             if i not in turn:
                 out.append(face)

@@ -79,3 +79,28 @@ def test_background_full_detection_finds_a_new_face_without_blocking_frames():
         assert helper.calls  # the full passes ran on the background detector
     finally:
         det.close()
+
+
+def test_with_many_faces_the_largest_follows_every_frame_and_the_others_take_turns():
+    """Six faces, four searches a frame: the main (largest) face is searched every frame,
+    so its box never lags; each other face at least every other frame."""
+    spots = [(100, 100, 140), (400, 100, 80), (700, 100, 80), (100, 400, 80),
+             (400, 400, 80), (700, 400, 80)]
+
+    def picture(dx):
+        img = np.zeros((720, 1280, 3), np.uint8)
+        for x, y, size in spots:
+            img[y : y + size, x + dx : x + dx + size] = 255
+        return img
+
+    det = KeyframeDetector(CountingDetector(), KeyframePolicy(keyframe_interval=100))
+    det.detect(picture(0))
+    held = {i: 0 for i in range(len(spots))}
+    for step in range(1, 7):
+        faces = sorted(det.detect(picture(8 * step)), key=lambda f: (f.box.y // 100, f.box.x))
+        assert len(faces) == len(spots)
+        for i, face in enumerate(faces):
+            on_time = abs(face.box.x - (spots[i][0] + 8 * step)) <= 3
+            held[i] = 0 if on_time else held[i] + 1
+            assert held[i] <= 1, (step, i)
+        assert held[0] == 0  # the largest face, every frame
