@@ -15,7 +15,7 @@ class EmotionSmoother:
     frame (not read: see :mod:`acting_mirror.core.readings`) shows its last smoothed
     value, and its next reading weighs what the frames it skipped would have weighed
     (``1 - (1 - alpha)**k`` after ``k`` frames), so the curves keep the same time constant
-    whether a face is read every frame or every third. State is dropped for faces not read
+    whether a face is read every frame or every third. State is dropped for faces absent
     for ``forget_after`` updates.
     """
 
@@ -25,11 +25,13 @@ class EmotionSmoother:
         self.alpha = alpha
         self.forget_after = forget_after
         self._state: dict[int, np.ndarray] = {}
-        self._last_seen: dict[int, int] = {}
+        self._last_read: dict[int, int] = {}  # tick of each face's last reading
+        self._last_seen: dict[int, int] = {}  # tick each face was last in a frame
         self._tick = 0
 
     def reset(self) -> None:
         self._state.clear()
+        self._last_read.clear()
         self._last_seen.clear()
         self._tick = 0
 
@@ -38,20 +40,23 @@ class EmotionSmoother:
         out = []
         for face in faces:
             prev = self._state.get(face.face_id) if face.face_id >= 0 else None
+            if prev is not None:
+                self._last_seen[face.face_id] = self._tick
             if face.raw_probs is None:
                 out.append(face if prev is None else face.with_(probs=prev.copy()))
                 continue
             if prev is None:
                 smoothed = face.raw_probs.astype(np.float32, copy=True)
             else:
-                skipped = self._tick - self._last_seen[face.face_id]
+                skipped = self._tick - self._last_read[face.face_id]
                 alpha = 1.0 - (1.0 - self.alpha) ** max(skipped, 1)
                 smoothed = prev + alpha * (face.raw_probs - prev)
             self._state[face.face_id] = smoothed
-            self._last_seen[face.face_id] = self._tick
+            self._last_read[face.face_id] = self._last_seen[face.face_id] = self._tick
             out.append(face.with_(probs=smoothed.copy()))
         stale = [i for i, t in self._last_seen.items() if self._tick - t > self.forget_after]
         for i in stale:
             self._state.pop(i, None)
+            self._last_read.pop(i, None)
             self._last_seen.pop(i, None)
         return tuple(out)

@@ -95,3 +95,15 @@ def test_smoothing_keeps_its_time_constant_when_a_face_skips_frames():
         if i % 3:
             assert b.raw_probs is None and b.probs is not None  # shows the last value
     assert np.allclose(a.probs, b.probs, atol=1e-6)
+
+
+def test_a_face_waiting_its_turn_never_loses_its_reading():
+    smoother = EmotionSmoother(forget_after=5)
+    face = Face(Box(0, 0, 50, 50), face_id=3)
+    smoother.update((face.with_(raw_probs=np.eye(7, dtype=np.float32)[5]),))
+    for _ in range(20):  # in every frame, never read
+        shown = smoother.update((face,))[0]
+    assert shown.top_emotion == "surprise"
+    for _ in range(6):  # gone from the picture: forgotten
+        smoother.update(())
+    assert smoother.update((face,))[0].probs is None
