@@ -78,6 +78,24 @@ def write_clip(path: Path | str, frames: list[np.ndarray], fps: float) -> Path:
     return path
 
 
+def decoded_frames(path: Path | str) -> int:
+    """How many frames OpenCV decodes from the video at ``path``."""
+    cap = cv2.VideoCapture(str(path))
+    n = 0
+    try:
+        while cap.read()[0]:
+            n += 1
+    finally:
+        cap.release()
+    return n
+
+
+@pytest.fixture(scope="session")
+def count_frames():
+    """``count_frames(path) -> int``: frames decoded from a video file."""
+    return decoded_frames
+
+
 @pytest.fixture(scope="session")
 def make_clip():
     """``make_clip(path, frames, fps) -> Path``: write an MJPG ``.avi`` test clip."""

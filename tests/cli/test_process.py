@@ -18,16 +18,7 @@ def read_rows(take):
         return list(csv.DictReader(fh))
 
 
-def count_frames(path):
-    cap = cv2.VideoCapture(str(path))
-    n = 0
-    while cap.read()[0]:
-        n += 1
-    cap.release()
-    return n
-
-
-def test_clip_becomes_a_complete_take(cli, portrait_clip, tmp_path):
+def test_clip_becomes_a_complete_take(count_frames, cli, portrait_clip, tmp_path):
     take = tmp_path / "take"
     code, out, err = cli("process", portrait_clip, "--out", take)
     assert code == 0, err
@@ -80,7 +71,7 @@ def test_a_face_at_the_frame_edge(cli, astronaut_bgr, tmp_path):
         assert x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= 400 and y + h <= 400
 
 
-def test_image_folder_input(cli, letterboxed, astronaut_bgr, grace_hopper_bgr, tmp_path):
+def test_image_folder_input(count_frames, cli, letterboxed, astronaut_bgr, grace_hopper_bgr, tmp_path):
     folder = tmp_path / "photos"
     folder.mkdir()
     cv2.imwrite(str(folder / "1.png"), letterboxed(astronaut_bgr))

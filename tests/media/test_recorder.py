@@ -18,15 +18,6 @@ from acting_mirror.media.recorder import TakeRecorder
 from acting_mirror.media.sources import open_source
 
 
-def count_frames(path) -> int:
-    cap = cv2.VideoCapture(str(path))
-    n = 0
-    while cap.read()[0]:
-        n += 1
-    cap.release()
-    return n
-
-
 def happy_face(frame: Frame) -> Face:
     p = np.full(7, 0.05, dtype=np.float32)
     p[EMOTIONS.index("happy")] = 0.7
@@ -37,7 +28,7 @@ def builder(fps=30.0) -> SummaryBuilder:
     return SummaryBuilder("astronaut_90.avi", fps, detector="haar", model="test.tflite")
 
 
-def test_every_frame_of_a_90_frame_clip_lands_in_the_video(tmp_path, clip_90):
+def test_every_frame_of_a_90_frame_clip_lands_in_the_video(count_frames, tmp_path, clip_90):
     annotator = Annotator()
     summary = builder()
     with open_source(clip_90) as source, TakeRecorder(tmp_path, source.fps, summary=summary) as rec:
@@ -98,7 +89,7 @@ def test_timeline_rows_reach_disk_before_close(tmp_path, clip_25fps):
     assert not (tmp_path / "summary.json").exists()
 
 
-def test_frames_of_another_size_or_gray_are_fitted_to_the_video(tmp_path, astronaut_bgr):
+def test_frames_of_another_size_or_gray_are_fitted_to_the_video(count_frames, tmp_path, astronaut_bgr):
     frames = [
         astronaut_bgr,
         cv2.resize(astronaut_bgr, (300, 200)),
@@ -116,7 +107,7 @@ def test_frames_of_another_size_or_gray_are_fitted_to_the_video(tmp_path, astron
         assert ok and image.shape == (512, 512, 3)
 
 
-def test_a_slow_disk_never_loses_frames(tmp_path, astronaut_bgr):
+def test_a_slow_disk_never_loses_frames(count_frames, tmp_path, astronaut_bgr):
     """A tiny queue forces write() to wait for the encoder: every frame still lands."""
     frame = cv2.resize(astronaut_bgr, (640, 480))
     reused = frame.copy()  # the caller reuses one buffer: the recorder must copy it
