@@ -33,7 +33,9 @@ def test_live_bench_shows_fresh_pictures_records_every_analysed_frame_and_report
 
     assert report.fatal is None
     assert report.frame_size == (1280, 720)
-    assert 0 < report.analysed <= report.delivered  # latest-wins: never more analyses than frames
+    # latest-wins: never more analyses than frames (one frame delivered just before the
+    # measured window may be analysed inside it)
+    assert 0 < report.analysed <= report.delivered + 1
     assert 0 < report.painted <= report.analysed + 1
     # every painted picture is the frame its analysis ran on
     assert report.stale == 0 and report.unreadable == 0 and report.stale_checked > 0
