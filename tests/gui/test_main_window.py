@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -16,18 +15,6 @@ from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.worker import StartRecording
 
 FRAMES_TIMEOUT_MS = 20000
-
-
-def _video_frame_count(path) -> int:
-    """Frames OpenCV decodes from ``path``, read one by one (not the header's claim)."""
-    cap = cv2.VideoCapture(str(path))
-    n = 0
-    try:
-        while cap.read()[0]:
-            n += 1
-    finally:
-        cap.release()
-    return n
 
 
 def _wait_frames(qtbot, window, n: int) -> None:
@@ -112,7 +99,7 @@ def test_detector_switches_live(make_window, qtbot):
     qtbot.waitUntil(lambda: window.stats.faces >= 1, timeout=10000)
 
 
-def test_a_recorded_take_plays_back_with_every_frame(make_window, qtbot, tmp_path):
+def test_a_recorded_take_plays_back_with_every_frame(count_frames, make_window, qtbot, tmp_path):
     window = make_window()
     window.prefs.takes_dir = tmp_path / "takes"
     window.open_source(str(demo_clip()))  # the demo as a plain file: paced, every frame
@@ -132,7 +119,7 @@ def test_a_recorded_take_plays_back_with_every_frame(make_window, qtbot, tmp_pat
     assert {p.name for p in take.folder.iterdir()} >= {"output.avi", "timeline.csv", "summary.json"}
     table = read_timeline(take.folder / "timeline.csv")
     frames = np.unique(table.frame)
-    assert _video_frame_count(take.folder / "output.avi") == take.frames
+    assert count_frames(take.folder / "output.avi") == take.frames
     assert frames.size == take.frames  # a face in every frame of the astronaut's part
     assert np.array_equal(frames, np.arange(frames[0], frames[0] + take.frames))  # none dropped
     assert take.summary["frames"] == take.frames
@@ -150,7 +137,7 @@ def test_a_recorded_take_plays_back_with_every_frame(make_window, qtbot, tmp_pat
 
 
 def test_a_file_recorded_from_its_first_frame_to_its_end_keeps_every_frame(
-    make_window, qtbot, tmp_path, face_clip
+    count_frames, make_window, qtbot, tmp_path, face_clip
 ):
     window = make_window()
     window.open_source(str(face_clip))
@@ -158,7 +145,7 @@ def test_a_file_recorded_from_its_first_frame_to_its_end_keeps_every_frame(
     qtbot.waitUntil(lambda: window.last_take is not None, timeout=FRAMES_TIMEOUT_MS)
     take = window.last_take
     assert take.frames == 15  # the end of the file finalised the take
-    assert _video_frame_count(take.folder / "output.avi") == 15
+    assert count_frames(take.folder / "output.avi") == 15
     assert np.array_equal(np.unique(read_timeline(take.folder / "timeline.csv").frame), np.arange(15))
     qtbot.waitUntil(lambda: window.video.note is not None and not window.playing, timeout=5000)
     assert window.video.note.startswith("End of the video")
@@ -219,7 +206,7 @@ def test_switching_source_finalises_the_take(make_window, qtbot, tmp_path, face_
 
 
 def test_closing_while_recording_finalises_the_take_and_stops_every_thread(
-    make_window, qtbot, tmp_path
+    count_frames, make_window, qtbot, tmp_path
 ):
     window = make_window(source="demo")
     window.prefs.takes_dir = tmp_path / "takes"
@@ -236,7 +223,7 @@ def test_closing_while_recording_finalises_the_take_and_stops_every_thread(
     names = [t.name for t in threading.enumerate() if not isinstance(t, threading._DummyThread)]
     assert names == ["MainThread"]
     assert (folder / "summary.json").is_file()
-    assert _video_frame_count(folder / "output.avi") == len(np.unique(read_timeline(folder / "timeline.csv").frame))
+    assert count_frames(folder / "output.avi") == len(np.unique(read_timeline(folder / "timeline.csv").frame))
 
 
 def test_preferences_persist_between_runs(make_window, qtbot, tmp_path):
