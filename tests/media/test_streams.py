@@ -108,6 +108,25 @@ def _offline_ydl(info):
     return OfflineYDL
 
 
+def _scripted_ydl(extract):
+    """A stand-in YoutubeDL (context manager) whose ``extract_info(url)`` is ``extract``."""
+
+    class ScriptedYDL:
+        def __init__(self, params):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def extract_info(self, url, download=True):
+            return extract(url)
+
+    return ScriptedYDL
+
+
 def _formats():
     def fmt(fid, vcodec, height, protocol="https", acodec="none", **extra):
         return dict(format_id=fid, url=f"https://cdn.example/{fid}", vcodec=vcodec, acodec=acodec,
@@ -149,46 +168,26 @@ def test_without_h264_the_best_small_format_is_taken():
 
 
 def test_playlist_gives_its_first_video():
-    class PlaylistYDL:
-        def __init__(self, params):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def extract_info(self, url, download=True):
-            return {"_type": "playlist", "title": "Scenes", "entries": [
-                {"url": "https://cdn.example/1.mp4", "title": "Scene 1"},
-                {"url": "https://cdn.example/2.mp4", "title": "Scene 2"},
-            ]}
-
-    resolved = YtDlpResolver(ydl_factory=PlaylistYDL).resolve("https://v.example/list")
+    playlist = _scripted_ydl(lambda url: {"_type": "playlist", "title": "Scenes", "entries": [
+        {"url": "https://cdn.example/1.mp4", "title": "Scene 1"},
+        {"url": "https://cdn.example/2.mp4", "title": "Scene 2"},
+    ]})
+    resolved = YtDlpResolver(ydl_factory=playlist).resolve("https://v.example/list")
     assert resolved.url == "https://cdn.example/1.mp4"
     assert resolved.title == "Scene 1"
 
 
 def test_download_errors_become_one_short_sentence():
-    class FailingYDL:
-        def __init__(self, params):
-            pass
+    def private(url):
+        raise yt_dlp.utils.DownloadError(
+            "ERROR: [youtube] abc123: Video unavailable. This video is private\n"
+            "extra detail line"
+        )
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def extract_info(self, url, download=True):
-            raise yt_dlp.utils.DownloadError(
-                "ERROR: [youtube] abc123: Video unavailable. This video is private\n"
-                "extra detail line"
-            )
+    failing = _scripted_ydl(private)
 
     with pytest.raises(SourceError) as err:
-        YtDlpResolver(ydl_factory=FailingYDL).resolve("https://www.youtube.com/watch?v=abc123")
+        YtDlpResolver(ydl_factory=failing).resolve("https://www.youtube.com/watch?v=abc123")
     assert str(err.value) == (
         "Cannot open https://www.youtube.com/watch?v=abc123: Video unavailable. This video is private."
     )
