@@ -97,3 +97,26 @@ def face_clip(tmp_path_factory, make_clip):
         frame[-12:, (i * 20) % 300 : (i * 20) % 300 + 20] = 255
         frames.append(frame)
     return make_clip(tmp_path_factory.mktemp("gui_clips") / "face15.avi", frames, 25)
+
+
+@pytest.fixture(scope="session")
+def make_scene(tmp_path_factory, make_clip, _photos):
+    """``make_scene(seconds, switch_s, fps)``: a 240x240 MJPG clip of the smiling
+    astronaut until ``switch_s``, then Grace Hopper (a take with two readable parts)."""
+
+    def square(image: np.ndarray, size: int = 240) -> np.ndarray:
+        h, w = image.shape[:2]
+        side = min(h, w)
+        y, x = (h - side) // 2, (w - side) // 2
+        return cv2.resize(image[y : y + side, x : x + side], (size, size),
+                          interpolation=cv2.INTER_AREA)
+
+    astronaut, hopper = square(_photos["astronaut"]), square(_photos["grace_hopper"])
+
+    def make(seconds: float, switch_s: float, fps: int):
+        frames = [(astronaut if i < switch_s * fps else hopper).copy()
+                  for i in range(int(seconds * fps))]
+        return make_clip(tmp_path_factory.mktemp("scene") / "scene.avi", frames, fps)
+
+    return make
+

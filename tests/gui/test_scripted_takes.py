@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -30,18 +29,9 @@ neutral  The numbers don't add up.
 TIMEOUT_MS = 30000
 
 
-def _square(image: np.ndarray, size: int = 240) -> np.ndarray:
-    h, w = image.shape[:2]
-    side = min(h, w)
-    y, x = (h - side) // 2, (w - side) // 2
-    return cv2.resize(image[y : y + side, x : x + side], (size, size), interpolation=cv2.INTER_AREA)
-
-
 @pytest.fixture(scope="module")
-def scene_clip(tmp_path_factory, make_clip, _photos):
-    astronaut, hopper = _square(_photos["astronaut"]), _square(_photos["grace_hopper"])
-    frames = [(astronaut if i < 2 * FPS else hopper).copy() for i in range(4 * FPS)]
-    return make_clip(tmp_path_factory.mktemp("scripted") / "scene.avi", frames, FPS)
+def scene_clip(make_scene):
+    return make_scene(seconds=4, switch_s=2, fps=FPS)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import cv2
-import numpy as np
 import pytest
 
 from acting_mirror.app import process_to_take
@@ -39,19 +37,10 @@ OTHER = """\
 """
 
 
-def _square(image: np.ndarray, size: int = 240) -> np.ndarray:
-    h, w = image.shape[:2]
-    side = min(h, w)
-    y, x = (h - side) // 2, (w - side) // 2
-    return cv2.resize(image[y : y + side, x : x + side], (size, size), interpolation=cv2.INTER_AREA)
-
-
 @pytest.fixture(scope="module")
-def clip(tmp_path_factory, make_clip, _photos):
+def clip(make_scene):
     """3 s at 10 fps: the smiling astronaut for 1.5 s, then Grace Hopper."""
-    astronaut, hopper = _square(_photos["astronaut"]), _square(_photos["grace_hopper"])
-    frames = [(astronaut if i < 15 else hopper).copy() for i in range(3 * FPS)]
-    return make_clip(tmp_path_factory.mktemp("library_clip") / "scene.avi", frames, FPS)
+    return make_scene(seconds=3, switch_s=1.5, fps=FPS)
 
 
 @pytest.fixture(scope="module")
