@@ -59,14 +59,11 @@ class Analyzer:
         t2 = clock()
         if faces:
             chosen = self.readings.pick(faces)
-            if len(chosen) == len(faces):
-                faces = self.classifier.classify(frame.image, faces)
-            elif chosen:
-                read = self.classifier.classify(frame.image, tuple(faces[i] for i in chosen))
-                merged = list(faces)
-                for i, face in zip(chosen, read):
-                    merged[i] = face
-                faces = tuple(merged)
+            read = self.classifier.classify(frame.image, tuple(faces[i] for i in chosen))
+            merged = list(faces)
+            for i, face in zip(chosen, read):
+                merged[i] = face
+            faces = tuple(merged)
         t3 = clock()
         faces = self.smoother.update(faces)
         t4 = clock()

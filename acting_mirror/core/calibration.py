@@ -131,8 +131,6 @@ def calibrate(probs_rows: np.ndarray, actor: str = "") -> NeutralCalibration:
     return NeutralCalibration(rows.mean(axis=0), int(len(rows)), actor)
 
 
-
-
 _UNSAFE = re.compile(r"[^\w\- .]+")
 
 

@@ -39,14 +39,13 @@ class ReadingSchedule:
         if not self.budget or len(faces) <= self.budget:
             chosen = list(range(len(faces)))
         else:
-            new = [i for i, f in enumerate(faces) if f.face_id not in self._last_read]
-            primary = [i for i, f in enumerate(faces) if f.primary and i not in new]
-            rest = sorted(
-                (i for i, f in enumerate(faces) if i not in new and not f.primary),
-                key=lambda i: self._last_read[faces[i].face_id],
+            new = {i for i, f in enumerate(faces) if f.face_id not in self._last_read}
+            main = {i for i, f in enumerate(faces) if f.primary} - new
+            waiting = sorted(
+                (i for i in range(len(faces)) if i not in new and i not in main),
+                key=lambda i: self._last_read[faces[i].face_id],  # read longest ago first
             )
-            room = max(self.budget - len(primary), 0)
-            chosen = sorted(new + primary + rest[:room])
+            chosen = sorted(new | main | set(waiting[: max(self.budget - len(main), 0)]))
         for i in chosen:
             self._last_read[faces[i].face_id] = self._tick
         if len(self._last_read) > 4 * max(len(faces), 16):  # forget faces long gone

@@ -111,18 +111,23 @@ class FaceTracker:
 def _match_scores(faces: list[Box], tracks: list[Box]) -> np.ndarray:
     """``(faces, tracks)`` matrix of IoU plus a small bonus for boxes whose centres are
     close relative to their size (so a fast move that breaks the IoU still keeps its id).
-    One array pass: with 20 faces the pairwise Python loop cost more than a millisecond."""
+    :meth:`Box.iou` over one array pass: with 20 faces the pairwise Python loop cost more
+    than a millisecond."""
     if not faces or not tracks:
         return np.zeros((len(faces), len(tracks)))
-    f = np.array([(b.x, b.y, b.w, b.h) for b in faces], dtype=np.float64)[:, None, :]
-    t = np.array([(b.x, b.y, b.w, b.h) for b in tracks], dtype=np.float64)[None, :, :]
-    fx, fy, fw, fh = f[..., 0], f[..., 1], f[..., 2], f[..., 3]
-    tx, ty, tw, th = t[..., 0], t[..., 1], t[..., 2], t[..., 3]
-    ix = np.clip(np.minimum(fx + fw, tx + tw) - np.maximum(fx, tx), 0, None)
-    iy = np.clip(np.minimum(fy + fh, ty + th) - np.maximum(fy, ty), 0, None)
+
+    def columns(boxes: list[Box]) -> np.ndarray:  # x1, y1, x2, y2, w, h, area, cx, cy
+        return np.array(
+            [(b.x, b.y, b.x2, b.y2, b.w, b.h, b.area, *b.center) for b in boxes], np.float64
+        ).T
+
+    f = columns(faces)[:, :, None]  # each row: one face
+    t = columns(tracks)[:, None, :]  # each column: one track
+    ix = np.clip(np.minimum(f[2], t[2]) - np.maximum(f[0], t[0]), 0, None)
+    iy = np.clip(np.minimum(f[3], t[3]) - np.maximum(f[1], t[1]), 0, None)
     inter = ix * iy
-    union = np.clip(fw, 0, None) * np.clip(fh, 0, None) + np.clip(tw, 0, None) * np.clip(th, 0, None) - inter
+    union = f[6] + t[6] - inter
     iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-    size = np.maximum(np.maximum(np.minimum(fw, tw), np.minimum(fh, th)), 1)
-    dist = np.hypot((fx + fw / 2) - (tx + tw / 2), (fy + fh / 2) - (ty + th / 2)) / size
+    size = np.maximum(np.maximum(np.minimum(f[4], t[4]), np.minimum(f[5], t[5])), 1)
+    dist = np.hypot(f[7] - t[7], f[8] - t[8]) / size
     return iou + np.clip(0.5 - dist, 0.0, None) * 0.6
