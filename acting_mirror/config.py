@@ -60,6 +60,13 @@ def user_data_dir() -> Path:
     return base / "acting-mirror"
 
 
+def screen_configured(env=None) -> bool:
+    """Whether Qt has somewhere to draw: a display, or a platform chosen explicitly (e.g.
+    ``QT_QPA_PLATFORM=offscreen``). ``env``: the environment to look at (default: ours)."""
+    env = os.environ if env is None else env
+    return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def default_takes_dir() -> Path:
     return user_data_dir() / "takes"
 

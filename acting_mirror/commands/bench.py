@@ -5,12 +5,15 @@ pictures, lossless recording, memory, startup)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import sys
 import tempfile
 from pathlib import Path
+
+from acting_mirror.config import screen_configured
 
 LIVE_FACES = (1, 20)
 
@@ -49,10 +52,29 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
+_OFFLINE_ONLY = {"frames": 300, "clip": "both", "no_naive": False}
+_LIVE_ONLY = {"seconds": 60.0, "faces": 1, "warmup": None, "startup_runs": 1}
+
+
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "live", False):
-        return _run_live(args)
-    return _run_offline(args)
+    from acting_mirror.errors import ActingMirrorError
+
+    live = getattr(args, "live", False)
+    other = _OFFLINE_ONLY if live else _LIVE_ONLY
+    changed = [name for name, default in other.items() if getattr(args, name, default) != default]
+    if changed:
+        option = "--" + changed[0].replace("_", "-")
+        raise ActingMirrorError(
+            f"{option} applies only {'without' if live else 'with'} --live."
+        )
+    return _run_live(args) if live else _run_offline(args)
+
+
+def _write_json(path: Path | None, data) -> None:
+    if path is not None:
+        from acting_mirror.core.files import write_text_atomic
+
+        write_text_atomic(path, json.dumps(data, indent=2) + "\n")
 
 
 def _run_offline(args: argparse.Namespace) -> int:
@@ -73,8 +95,7 @@ def _run_offline(args: argparse.Namespace) -> int:
         workdir=args.keep, log=lambda s: print(s, file=sys.stderr, flush=True),
     )
     print(format_table(results))
-    if args.json is not None:
-        args.json.write_text(json.dumps([c.to_dict() for c in results], indent=2) + "\n")
+    _write_json(args.json, [c.to_dict() for c in results])
     return 0
 
 
@@ -85,7 +106,7 @@ def _run_live(args: argparse.Namespace) -> int:
         raise ActingMirrorError("--seconds must be positive.")
     if args.warmup is not None and args.warmup < 0:
         raise ActingMirrorError("--warmup cannot be negative.")
-    if not any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+    if not screen_configured():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen: render off screen
     try:
         from acting_mirror.gui.live_bench import (
@@ -101,18 +122,16 @@ def _run_live(args: argparse.Namespace) -> int:
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     print(f"acting-mirror bench --live · {platform.processor() or platform.machine()} · "
           f"{os.cpu_count()} cores · load {loadavg()}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="acting-mirror-live-") as tmp:
-        workdir = args.keep if args.keep is not None else Path(tmp)
+    kept = contextlib.nullcontext(args.keep) if args.keep is not None else None
+    with kept or tempfile.TemporaryDirectory(prefix="acting-mirror-live-") as workdir:
         reports, startups = run_live_command(
             configs, startup_detectors=("haar", "mtcnn") if args.startup_runs > 0 else (),
-            startup_runs=args.startup_runs, workdir=workdir, log=log,
+            startup_runs=args.startup_runs, workdir=Path(workdir), log=log,
         )
     for report in reports:
         print(format_live_report(report))
     for startup in startups:
         print(format_startup(startup))
-    if args.json is not None:
-        args.json.write_text(json.dumps(
-            {"live": [r.to_dict() for r in reports], "startup": [s.to_dict() for s in startups]},
-            indent=2) + "\n")
+    _write_json(args.json, {"live": [r.to_dict() for r in reports],
+                            "startup": [s.to_dict() for s in startups]})
     return 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
+from acting_mirror.config import screen_configured
 from acting_mirror.errors import ActingMirrorError
 
 DEFAULT_STATS_INTERVAL_S = 5.0
@@ -39,9 +39,7 @@ def run(args: argparse.Namespace) -> int:
     script = getattr(args, "script", None)
     if script is not None and not Path(script).is_file():
         raise ActingMirrorError(f"Script file not found: {script}.")
-    if sys.platform.startswith("linux") and not any(
-        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    ):
+    if sys.platform.startswith("linux") and not screen_configured():
         raise ActingMirrorError(
             "No screen found (DISPLAY is not set): the desktop app needs a graphical session; "
             "the command-line tools (acting-mirror process ...) work without one."

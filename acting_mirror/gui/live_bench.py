@@ -47,9 +47,12 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from acting_mirror.config import screen_configured
+from acting_mirror.core.files import read_json_object
+from acting_mirror.core.timeline import read_timeline
 from acting_mirror.core.types import Frame
 from acting_mirror.errors import SourceError
-from acting_mirror.media.sources import CameraSource
+from acting_mirror.media.sources import CameraSource, VideoFileSource
 
 SIMULATED_CAMERA_SPEC = "simulated-camera"
 STARTUP_MARKER = "ACTING_MIRROR_STARTUP "
@@ -58,7 +61,7 @@ _RING = 8192  # per-index bookkeeping (capture and analysis instants) kept for t
 # --------------------------------------------------------------------------- frame barcode
 
 _CODE_CELL = 10  # px: one bit is a CELL x CELL black or white square
-_CODE_INDEX_BITS = 16
+_CODE_INDEX_BITS = 24  # 155 hours at 30 fps: no run wraps
 _CODE_CHECK_BITS = 8
 _CODE_BITS = _CODE_INDEX_BITS + _CODE_CHECK_BITS
 _CODE_MASK = (1 << _CODE_INDEX_BITS) - 1
@@ -74,7 +77,7 @@ def _code_word(index: int) -> int:
 
 
 def stamp_code(image: np.ndarray, index: int) -> None:
-    """Write ``index`` (mod 65536, with 8 check bits) as black/white squares along the
+    """Write ``index`` (24 bits, with 8 check bits) as black/white squares along the
     bottom edge of ``image``, once from the left and once mirrored from the right, so the
     code reads the same whether or not the picture is flipped left-right."""
     height, width = image.shape[:2]
@@ -107,7 +110,7 @@ def _decode_word(read: Callable[[int, int], int], width: int, height: int) -> in
 
 
 def read_code(image: np.ndarray) -> int | None:
-    """The index :func:`stamp_code` wrote into a BGR ``image`` (mod 65536), or ``None``."""
+    """The index :func:`stamp_code` wrote into a BGR ``image``, or ``None``."""
     height, width = image.shape[:2]
     return _decode_word(lambda x, y: int(image[y, x].mean()), width, height)
 
@@ -138,45 +141,18 @@ class SimulatedCamera(CameraSource):
 
     def __init__(self, clip: Path, fps: float = 30.0, clock: Callable[[], float] = time.perf_counter):
         # deliberately not CameraSource.__init__: there is no device to open
-        self.index = 0
         self.clip = Path(clip)
         self.name = f"simulated camera ({self.clip.name})"
         self.fps = float(fps)
         self._clock = clock
-        self._lock = threading.Lock()
         self._closed = False
-        self._capture = self._open()
-        ok, first = self._capture.read()
-        if not ok:
-            self._capture.release()
-            raise SourceError(f"Cannot decode {self.clip}: no frame could be read.")
-        self.width, self.height = int(first.shape[1]), int(first.shape[0])
-        self._pending: np.ndarray | None = first
+        self._frames = VideoFileSource(self.clip, loop=True)
+        self.width, self.height = self._frames.width, self._frames.height
         self._due = np.full(_RING, np.nan)
         self._due_index = np.full(_RING, -1, dtype=np.int64)
         self.delivered = 0
         self.skipped = 0
         self.started_at: float | None = None
-
-    def _open(self) -> cv2.VideoCapture:
-        capture = cv2.VideoCapture(str(self.clip), cv2.CAP_FFMPEG)
-        if not capture.isOpened():
-            raise SourceError(f"Cannot decode {self.clip}.")
-        return capture
-
-    def _next_image(self) -> np.ndarray | None:
-        if self._pending is not None:
-            image, self._pending = self._pending, None
-            return image
-        with self._lock:
-            if self._closed:
-                return None
-            ok, image = self._capture.read()
-            if not ok:  # end of the clip: loop
-                self._capture.release()
-                self._capture = self._open()
-                ok, image = self._capture.read()
-        return image if ok else None
 
     def captured_at(self, index: int) -> float | None:
         slot = index % _RING
@@ -187,10 +163,10 @@ class SimulatedCamera(CameraSource):
     def __iter__(self):
         period = 1.0 / self.fps
         index = 0
-        while not self._closed:
-            image = self._next_image()
-            if image is None:
+        for decoded in self._frames:
+            if self._closed:
                 return
+            image = decoded.image
             stamp_code(image, index)
             now = self._clock()
             if self.started_at is None:
@@ -213,8 +189,7 @@ class SimulatedCamera(CameraSource):
 
     def close(self) -> None:
         self._closed = True
-        with self._lock:
-            self._capture.release()
+        self._frames.close()
 
 
 # --------------------------------------------------------------------------- figures
@@ -242,6 +217,13 @@ _OS_THREAD_NAMES = {  # OS thread names (15 characters at most) as the report sa
 _NATIVE_THREADS = "native threads (OpenCV, LiteRT)"  # named like the process: started by C code
 
 
+def _proc_stat(path: str) -> tuple[str, list[str]]:
+    """A ``/proc/.../stat`` file as (command name, the fields after it: field 3 onwards)."""
+    with open(path) as fh:
+        head, rest = fh.read().rsplit(")", 1)
+    return head.split("(", 1)[1], rest.split()
+
+
 def thread_cpu_seconds() -> dict[str, float]:
     """CPU seconds (user + system) used so far by each thread of this process, by name
     (Python threads by their ``threading`` name, the main thread as "GUI", others by
@@ -253,17 +235,13 @@ def thread_cpu_seconds() -> dict[str, float]:
     try:
         with open("/proc/self/comm") as fh:
             process_name = fh.read().strip()
-        with open("/proc/self/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
+        _, fields = _proc_stat("/proc/self/stat")
         out["process"] = (int(fields[11]) + int(fields[12])) / tick
         for tid in os.listdir("/proc/self/task"):
             try:
-                with open(f"/proc/self/task/{tid}/stat") as fh:
-                    head, rest = fh.read().rsplit(")", 1)
-                fields = rest.split()
+                os_name, fields = _proc_stat(f"/proc/self/task/{tid}/stat")
             except OSError:
                 continue  # the thread ended meanwhile
-            os_name = head.split("(", 1)[1]
             name = names.get(int(tid)) or os_name
             if name.startswith("Dummy-"):  # a Qt thread running Python: its OS name says more
                 name = os_name
@@ -303,14 +281,15 @@ class TakeCheck:
     analysed_with_face: int  # of the analysed-while-recording frames, those with a face
     summary_frames: int | None
     sequence_matches: bool  # output.avi's barcodes == the analysed frames' indices, in order
+    timeline_matches: bool  # timeline.csv's frame numbers == the analysed frames with a face
     unreadable_codes: int
     error: str | None = None
 
     @property
     def lossless(self) -> bool:
-        return (self.error is None and self.sequence_matches
+        return (self.error is None and self.sequence_matches and self.timeline_matches
                 and self.video_frames == self.analysed_while_recording == self.worker_frames
-                and self.timeline_frames == self.analysed_with_face)
+                == self.summary_frames)
 
 
 @dataclass
@@ -334,10 +313,11 @@ class LiveReport:
     latency_ms: dict | None  # capture instant -> painted
     app_latency_ms: dict | None  # the app's own measure (decoder stamp -> painted)
     latency_parts_ms: dict  # wait / analyse / handover / paint, each p50/p95/max
-    stages_ms: dict  # mean per-stage timings of painted frames, as the worker reported
+    stages_ms: dict  # per-stage p50/p95/max of the pictures the GUI took, as the worker timed them
     stale: int
     stale_checked: int
     unreadable: int
+    unflagged: int  # analysed frames beyond the probe's per-frame flags (the take check fails)
     rss_mb: dict
     cpu_percent: dict  # per thread over the measured window (100 = one core), "process" total
     take: TakeCheck | None
@@ -405,6 +385,7 @@ class LatencyHistogram:
 
 
 _PARTS = ("wait", "analyse", "handover", "paint")
+_STAGES = ("detect", "classify", "track", "annotate", "record")  # as the worker times them
 
 
 class _Probe:
@@ -429,12 +410,10 @@ class _Probe:
         self.latency = LatencyHistogram()
         self.app_latency = LatencyHistogram()
         self.parts = {k: LatencyHistogram() for k in _PARTS}
-        self.stage_sums: dict[str, float] = {}
-        self.stage_counts: dict[str, int] = {}
+        self.stages = {k: LatencyHistogram() for k in _STAGES}
         self.painted = 0
         self.stale = 0
         self.unreadable = 0
-        self.checked = 0
         self._pending = None  # (packet, taken_at) of the picture handed to the view
         self.window = None
         self.fatal: str | None = None
@@ -479,10 +458,10 @@ class _Probe:
             packet = take()
             if packet is not None:
                 self._pending = (packet, time.perf_counter())
-                for key in (packet.timings_ms if self.measuring else ()):
-                    value = packet.timings_ms[key]
-                    self.stage_sums[key] = self.stage_sums.get(key, 0.0) + value
-                    self.stage_counts[key] = self.stage_counts.get(key, 0) + 1
+                if self.measuring:
+                    for key, ms in packet.timings_ms.items():
+                        if key in self.stages:
+                            self.stages[key].add(ms)
             return packet
 
         display.take = taking
@@ -501,10 +480,9 @@ class _Probe:
 
     def start_measuring(self) -> None:
         """Collect latencies and stage timings from now on (counters run throughout)."""
-        for histogram in (self.latency, self.app_latency, *self.parts.values()):
+        for histogram in (self.latency, self.app_latency, *self.parts.values(),
+                          *self.stages.values()):
             histogram.clear()
-        self.stage_sums.clear()
-        self.stage_counts.clear()
         self.measuring = True
 
     def stop_measuring(self) -> None:
@@ -518,7 +496,6 @@ class _Probe:
         if self.window is not None and self.window.video.image is not packet.image:
             return  # something else is on the view (not a frame of ours)
         self.painted += 1
-        self.checked += 1
         code = read_code_qimage(packet.image)
         if code is None:
             self.unreadable += 1
@@ -563,10 +540,8 @@ class LiveBenchConfig:
     faces: int = 1
     fps: float = 30.0
     warmup_s: float | None = None
-    rss_every_s: float | None = None  # default: every 5 s, more often for short runs
     clip_frames: int = 150
     window_size: tuple[int, int] = (1400, 860)
-    record: bool = True
 
     @property
     def warmup(self) -> float:
@@ -576,8 +551,7 @@ class LiveBenchConfig:
 
     @property
     def rss_interval(self) -> float:
-        if self.rss_every_s is not None:
-            return self.rss_every_s
+        """Every 5 s, more often for short runs."""
         return min(5.0, max(0.25, (self.seconds + self.warmup) / 60.0))
 
 
@@ -669,29 +643,30 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         window.open_source(SIMULATED_CAMERA_SPEC)
         if not _wait_until(lambda: probe.painted > 0 or probe.fatal is not None, 60):
             raise RuntimeError("no analysed frame was painted within 60 s")
-        if config.record:
-            window.start_recording()
-            _wait_until(lambda: window.recording_folder is not None, 10)
+        window.start_recording()
+        if not _wait_until(lambda: window.recording_folder is not None, 10):
+            raise RuntimeError("recording did not start within 10 s")
         sample = lambda: rss.append((time.perf_counter() - t_launch, rss_mb()))  # noqa: E731
         log(f"warming up for {config.warmup:.0f} s…")
         _run_events(config.warmup, config.rss_interval, sample)
         start = probe.snapshot()
         cpu_start = thread_cpu_seconds()
         probe.start_measuring()
-        rss_warm = len(rss)
+        sample()
+        rss_warm = len(rss) - 1  # the sample at the warm-up's end
         log(f"measuring for {config.seconds:.0f} s…")
         _run_events(config.seconds, config.rss_interval, sample)
         end = probe.snapshot()
         cpu_end = thread_cpu_seconds()
         probe.stop_measuring()
         sample()
-        take_info = None
-        if config.record and window.recording_folder is not None:
+        take_error = None
+        if window.recording_folder is not None:
             window.stop_recording()
-            _wait_until(lambda: window.recording_folder is None and window.last_take is not None, 300)
-            take_info = window.last_take
-        elif config.record:
-            take_info = window.last_take  # the take ended by itself (an error)
+            if not _wait_until(lambda: window.recording_folder is None
+                               and window.last_take is not None, 300):
+                take_error = "the take was not finished within 300 s of stopping"
+        take_info = window.last_take  # None, or a take that ended by itself (an error)
         view = window.video.size()
         view_size = (view.width(), view.height())
     finally:
@@ -706,7 +681,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         return (end[key] - start[key]) / elapsed if elapsed > 0 else 0.0
 
     camera = probe.camera
-    take = _check_take(take_info, probe) if take_info is not None else None
+    take = _check_take(take_info, probe, take_error) if take_info is not None else None
     warm_rss = rss[rss_warm:]
     return LiveReport(
         detector=config.detector,
@@ -728,10 +703,11 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
         latency_ms=probe.latency.summary(),
         app_latency_ms=probe.app_latency.summary(),
         latency_parts_ms={k: h.summary() for k, h in probe.parts.items()},
-        stages_ms={k: round(probe.stage_sums[k] / n, 2) for k, n in probe.stage_counts.items() if n},
+        stages_ms={k: d for k, h in probe.stages.items() if (d := h.summary()) is not None},
         stale=probe.stale,
-        stale_checked=probe.checked,
+        stale_checked=probe.painted,
         unreadable=probe.unreadable,
+        unflagged=probe.beyond_capacity,
         rss_mb={
             "start": round(rss[0][1], 1),
             "after_warmup": round(warm_rss[0][1], 1) if warm_rss else None,
@@ -740,7 +716,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
             "slope_per_min": (None if (s := _slope_per_min(warm_rss)) is None else round(s, 3)),
             "samples": len(rss),
         },
-        cpu_percent=_cpu_percent(cpu_start, cpu_end, end["t"] - start["t"]),
+        cpu_percent=_cpu_percent(cpu_start, cpu_end, elapsed),
         take=take,
         load_start=load_start,
         load_end=load_end,
@@ -748,62 +724,39 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     )
 
 
-def _timeline_frames(path: Path) -> int:
-    frames = set()
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)
-        for row in reader:
-            if row:
-                frames.add(row[0])
-    return len(frames)
-
-
-def _check_take(info, probe: _Probe) -> TakeCheck:
+def _check_take(info, probe: _Probe, error: str | None = None) -> TakeCheck:
+    """The take's files against what the probe saw analysed: output.avi's barcodes must be
+    the analysed frames from the take's first to its last, in order; timeline.csv must
+    hold exactly those of them with a face (numbered from the take's first frame)."""
     folder = Path(info.folder)
-    codes: list[int | None] = []
-    cap = cv2.VideoCapture(str(folder / "output.avi"), cv2.CAP_FFMPEG)
     try:
-        while True:
-            ok, image = cap.read()
-            if not ok:
-                break
-            codes.append(read_code(image))
-    finally:
-        cap.release()
+        with VideoFileSource(folder / "output.avi") as video:
+            codes = [read_code(frame.image) for frame in video]
+    except SourceError as exc:
+        codes, error = [], error or str(exc)
     unreadable = sum(c is None for c in codes)
-    analysed = np.flatnonzero(probe.analysed_flags)  # camera indices analysed, in order
-    has_face = probe.face_flags[analysed]
-    in_take = np.zeros(0, dtype=np.int64)
-    with_face = 0
     known = [c for c in codes if c is not None]
-    if known and analysed.size:
-        first = np.flatnonzero((analysed & _CODE_MASK) == known[0])
-        last = np.flatnonzero((analysed & _CODE_MASK) == known[-1])
-        if first.size and last.size:
-            a = int(first[0])
-            after = last[last >= a]
-            if after.size:
-                b = int(after[0]) + 1
-                in_take = analysed[a:b]
-                with_face = int(has_face[a:b].sum())
-    expected = [int(i) & _CODE_MASK for i in in_take]
-    matches = unreadable == 0 and codes == expected
-    timeline = folder / "timeline.csv"
-    summary_frames = None
-    if (folder / "summary.json").is_file():
-        summary_frames = json.loads((folder / "summary.json").read_text()).get("frames")
+    analysed = np.flatnonzero(probe.analysed_flags)  # camera indices analysed, in order
+    in_take = analysed[(analysed >= known[0]) & (analysed <= known[-1])] if known else analysed[:0]
+    with_face = in_take[probe.face_flags[in_take]]
+    try:
+        timeline = np.unique(read_timeline(folder / "timeline.csv").frame)
+    except SourceError as exc:
+        timeline, error = np.zeros(0, np.int64), error or str(exc)
+    expected_timeline = with_face - in_take[0] if in_take.size else with_face
+    summary = read_json_object(folder / "summary.json")
     return TakeCheck(
         folder=str(folder),
         video_frames=len(codes),
         analysed_while_recording=int(in_take.size),
         worker_frames=int(info.frames),
-        timeline_frames=_timeline_frames(timeline) if timeline.is_file() else 0,
-        analysed_with_face=with_face,
-        summary_frames=summary_frames,
-        sequence_matches=bool(matches),
+        timeline_frames=int(timeline.size),
+        analysed_with_face=int(with_face.size),
+        summary_frames=summary.get("frames"),
+        sequence_matches=unreadable == 0 and codes == in_take.tolist(),
+        timeline_matches=np.array_equal(timeline, expected_timeline),
         unreadable_codes=unreadable,
-        error=info.error,
+        error=info.error or error,
     )
 
 
@@ -813,9 +766,7 @@ def _check_take(info, probe: _Probe) -> TakeCheck:
 def _seconds_since_process_start() -> float | None:
     """Seconds since this process was started (``/proc/self/stat``, 10 ms resolution)."""
     try:
-        with open("/proc/self/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        start_ticks = int(fields[19])  # field 22 of the file; fields here start at field 3
+        start_ticks = int(_proc_stat("/proc/self/stat")[1][19])  # field 22 of the file; fields here start at field 3
         return time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, AttributeError):
         return None
@@ -867,7 +818,7 @@ def measure_startup(source: Path, detector: str, *, timeout_s: float = 180.0,
         child_env = dict(os.environ if env is None else env)
         child_env["ACTING_MIRROR_SETTINGS"] = str(Path(tmp) / "settings.ini")
         child_env["ACTING_MIRROR_HOME"] = str(Path(tmp) / "home")
-        if not any(child_env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        if not screen_configured(child_env):
             child_env["QT_QPA_PLATFORM"] = "offscreen"
         command = [sys.executable, "-m", "acting_mirror.gui.live_bench", "--startup-probe",
                    "--source", str(source), "--detector", detector]
@@ -934,11 +885,16 @@ def format_live_report(r: LiveReport) -> str:
         "            " + "; ".join(
             f"{k} p50 {d['p50']:.1f}/p95 {d['p95']:.1f}" for k, d in r.latency_parts_ms.items() if d
         ) + " ms",
-        "  stages    " + ", ".join(f"{k} {v:.1f}" for k, v in r.stages_ms.items()) + " ms (mean)",
+        "  stages    " + "; ".join(
+            f"{k} p50 {d['p50']:.1f}/p95 {d['p95']:.1f}" for k, d in r.stages_ms.items()
+        ) + " ms",
         f"  stale     {r.stale} of {r.stale_checked} painted frames (whole run) show another "
         "frame's analysis"
         + (f" ({r.unreadable} codes unreadable)" if r.unreadable else ""),
     ]
+    if r.unflagged:
+        lines.append(f"  WARNING   {r.unflagged} frames analysed past the probe's capacity: "
+                     "the recording check cannot follow them")
     t = r.take
     if t is not None:
         lines.append(
@@ -946,7 +902,7 @@ def format_live_report(r: LiveReport) -> str:
             f"analysed while recording, {t.timeline_frames} frames in timeline.csv "
             f"({t.analysed_with_face} analysed with a face), worker {t.worker_frames}, "
             f"summary {t.summary_frames}; same frames in order: "
-            f"{'yes' if t.sequence_matches else 'NO'}"
+            f"{'yes' if t.sequence_matches and t.timeline_matches else 'NO'}"
             + (f"; error: {t.error}" if t.error else "")
         )
     if r.cpu_percent:

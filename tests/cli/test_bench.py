@@ -27,3 +27,12 @@ def test_installed_bench_finds_its_portraits(run_installed, tmp_path):
                            "--no-naive", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "ours" in result.stdout
+
+
+def test_bench_refuses_options_of_the_other_mode(cli):
+    code, _, err = cli("bench", "--seconds", "5")
+    assert code == 2 and "--seconds applies only with --live" in err
+    code, _, err = cli("bench", "--live", "--frames", "60")
+    assert code == 2 and "--frames applies only without --live" in err
+    code, _, err = cli("bench", "--live", "--seconds", "0")
+    assert code == 2 and "--seconds must be positive" in err
