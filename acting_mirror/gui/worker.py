@@ -143,7 +143,6 @@ class SourceInfo:
     loop: bool
     width: int
     height: int
-    generation: int
 
 
 @dataclass(frozen=True)
@@ -155,14 +154,12 @@ class DisplayFrame:
     time_ms: int
     faces: int
     primary_emotion: str | None
-    primary_confidence: float
     captured_at: float  # perf_counter when the frame was decoded (live) or due (files)
     analysed_at: float  # perf_counter when the picture was ready for the window
     capture_fps: float
     analysed_fps: float
     timings_ms: dict[str, float] = field(default_factory=dict)
     recorded_frames: int | None = None  # frames in the current take, None when not recording
-    generation: int = 0
     cue: object = None  # core.follower.CueState while a script is loaded, else None
 
 
@@ -262,7 +259,7 @@ class _Take:
 
 
 class AnalysisWorker(QObject):
-    """See the module docstring. Create in the GUI thread, then :func:`start_worker`."""
+    """See the module docstring. Create in the GUI thread, run through a :class:`WorkerHandle`."""
 
     ready = Signal(str)  # detector name, once the models are loaded
     fatal = Signal(str)  # the pipeline cannot start (e.g. the model is missing)
@@ -308,6 +305,7 @@ class AnalysisWorker(QObject):
         self._stamped: _StampedSource | None = None
         self._info: SourceInfo | None = None
         self._generation = 0
+        self._stills = False  # the source is a folder of unrelated pictures
         self._playing = True
         self._ended = False
         self._held: Frame | None = None  # a frame read but not yet shown (paused while pacing)
@@ -436,20 +434,24 @@ class AnalysisWorker(QObject):
 
     # ------------------------------------------------------------------ sources
 
-    def _switch_source(self, command: OpenSource) -> None:
+    def _switch_source(self, command: OpenSource) -> bool:
+        """Open ``command``'s source in place of the current one; False (and the old
+        source kept) when it cannot be opened."""
         self.sourceOpening.emit(command.spec)
         try:
             source = self._open_source(resolve_spec(command.spec), command.loop)
         except ActingMirrorError as exc:
             self.sourceFailed.emit(command.spec, str(exc))
-            return
+            return False
         # the new source works: only now finalise the take and drop the old one
         self._finish_take()
         self._close_source()
         from acting_mirror.media.prefetch import Prefetcher
-        from acting_mirror.media.sources import CameraSource
+        from acting_mirror.media.sources import CameraSource, ImageFolderSource
 
         camera = isinstance(source, CameraSource)
+        # every picture of a folder is another scene: nothing carries from one to the next
+        self._stills = isinstance(source, ImageFolderSource)
         live = camera or (source.frame_count is None and not command.loop)
         self._stamped = _StampedSource(source)
         self._source = Prefetcher(self._stamped, latest_only=live, depth=_PREFETCH_DEPTH)
@@ -461,8 +463,7 @@ class AnalysisWorker(QObject):
         self._anchor = None
         self._analysed.clear()
         if self._analyzer is not None:
-            self._analyzer.reset()
-            self._reset_detector()
+            self._analyzer.reset()  # the detector's known faces too
         self._info = SourceInfo(
             spec=command.spec,
             name=source.name,
@@ -473,11 +474,11 @@ class AnalysisWorker(QObject):
             loop=command.loop,
             width=int(getattr(source, "width", 0) or 0),
             height=int(getattr(source, "height", 0) or 0),
-            generation=self._generation,
         )
         self.sourceOpened.emit(self._info)
         self._playing = True  # a new source always starts playing, and says so
         self.playingChanged.emit(True)
+        return True
 
     def _reset_detector(self) -> None:
         """Forget where faces were (a keyframe detector refines around known faces)."""
@@ -607,11 +608,14 @@ class AnalysisWorker(QObject):
 
     def _process(self, frame: Frame, captured: float, *, record: bool) -> None:
         self._last_frame = frame
-        if self._mirror and self._info is not None and self._info.camera:
+        flipped = self._mirror and self._info is not None and self._info.camera
+        if flipped:  # a new array: annotating may draw on it
             frame = Frame(cv2.flip(frame.image, 1), frame.index, frame.time_ms)
+        if self._stills:
+            self._analyzer.reset()
         result = self._analyzer.analyze(frame)
         t0 = time.perf_counter()
-        annotated = self._annotator.annotate(frame.image, result)
+        annotated = self._annotator.annotate(frame.image, result, copy=not flipped)
         t1 = time.perf_counter()
         timings = dict(result.timings_ms)
         timings["annotate"] = (t1 - t0) * 1e3
@@ -626,9 +630,8 @@ class AnalysisWorker(QObject):
                 timings["record"] = (time.perf_counter() - t1) * 1e3
             primary = result.primary
             probs = primary.shown_probs if primary is not None else None
-            self.points.append(
-                (self._generation, frame.time_ms, None if probs is None else probs.copy())
-            )
+            # the smoother hands out a fresh array each frame: no copy needed
+            self.points.append((self._generation, frame.time_ms, probs))
         self._deliver(result, annotated, captured, timings, cue)
         if self._script is not None and self._script.take_complete:
             self._finish_take()  # the last line is over: the take ends by itself
@@ -648,14 +651,12 @@ class AnalysisWorker(QObject):
             time_ms=result.frame.time_ms,
             faces=len(result.faces),
             primary_emotion=primary.top_emotion if primary is not None else None,
-            primary_confidence=primary.confidence if primary is not None else 0.0,
             captured_at=captured,
             analysed_at=now,
             capture_fps=_capture_rate(list(stamps), now),
             analysed_fps=self._analysed.rate(now),
             timings_ms=timings,
             recorded_frames=self._take.frames if self._take is not None else None,
-            generation=self._generation,
             cue=cue,
         )
         if self.display.put(packet):
@@ -674,8 +675,7 @@ class AnalysisWorker(QObject):
             return
         if command.rewind and not self._info.live:
             # the take starts with the video's first frame (and the script's clock with it)
-            self._switch_source(OpenSource(self._info.spec, self._info.loop))
-            if self._info is None or self._frames is None:
+            if not self._switch_source(OpenSource(self._info.spec, self._info.loop)):
                 self.recordingFailed.emit("The video could not be restarted for the take.")
                 return
         from acting_mirror.app import model_name
@@ -795,15 +795,8 @@ class WorkerHandle:
         return bool(stopped)
 
 
-def start_worker(settings: AnalysisSettings = AnalysisSettings(), **kwargs) -> WorkerHandle:
-    """Create an AnalysisWorker on its own thread and start it."""
-    handle = WorkerHandle(AnalysisWorker(settings, **kwargs))
-    handle.start()
-    return handle
-
-
 __all__ = [
-    "AnalysisWorker", "WorkerHandle", "start_worker", "resolve_spec", "DEMO_SPEC",
+    "AnalysisWorker", "WorkerHandle", "resolve_spec", "DEMO_SPEC",
     "OpenSource", "SetPlaying", "SetDetector", "SetMirror", "StartRecording",
     "StopRecording", "Shutdown", "SourceInfo", "DisplayFrame", "TakeInfo",
     "SetScript", "SetCalibration", "AdvanceScript",

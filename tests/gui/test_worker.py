@@ -7,7 +7,7 @@ import threading
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer
+from PySide6.QtCore import QObject, Qt, QThread, QTimer
 
 from acting_mirror.core.types import Frame
 from acting_mirror.gui.mailbox import LatestMailbox
@@ -240,3 +240,32 @@ def test_the_leak_check_reports_running_threads_and_active_timers(qapp, find_lef
         stop.set()
         thread.join()
     assert find_leftovers() == []
+
+
+def test_a_take_that_cannot_restart_its_video_does_not_start_mid_video(qtbot, face_clip, tmp_path):
+    """If the file cannot be reopened for a rewound take, nothing is recorded from the
+    middle of the video: the take is refused with a message."""
+    from acting_mirror.errors import SourceError
+    from acting_mirror.gui.worker import StartRecording
+    from acting_mirror.media.sources import open_source
+
+    opened = []
+
+    def opener(spec, loop):
+        opened.append(spec)
+        if len(opened) > 1:
+            raise SourceError("the file went away")
+        return open_source(spec, loop=True)
+
+    handle, events = _start(qtbot, opener)
+    failures = []
+    handle.worker.recordingFailed.connect(failures.append, Qt.ConnectionType.DirectConnection)
+    try:
+        handle.send(OpenSource(str(face_clip), loop=True))
+        qtbot.waitUntil(lambda: bool(events.opened), timeout=10000)
+        handle.send(StartRecording(tmp_path / "takes", rewind=True))
+        qtbot.waitUntil(lambda: bool(failures), timeout=10000)
+        assert "could not be restarted" in failures[0]
+        assert not (tmp_path / "takes").exists() or not any((tmp_path / "takes").iterdir())
+    finally:
+        assert handle.shutdown()
