@@ -42,7 +42,6 @@ class DisplayStats:
         self.capture_fps = 0.0
         self.analysed_fps = 0.0
         self.faces = 0
-        self.timings_ms: dict[str, float] = {}
         self._latencies: deque[float] = deque(maxlen=60)
         # since the last report (for --stats): bounded, so a long session without --stats
         # does not grow; timings as running sums and counts
@@ -50,17 +49,19 @@ class DisplayStats:
         self._interval_timings: dict[str, list[float]] = {}  # key -> [sum, count]
 
     def clear(self) -> None:
+        """Forget everything (a new source): the next report covers the new one only."""
         self.painted.clear()
         self.capture_fps = self.analysed_fps = 0.0
         self.faces = 0
         self._latencies.clear()
+        self._interval_latencies.clear()
+        self._interval_timings = {}
 
     def on_frame(self, capture_fps: float, analysed_fps: float, faces: int,
                  timings_ms: dict[str, float]) -> None:
         self.capture_fps = capture_fps
         self.analysed_fps = analysed_fps
         self.faces = faces
-        self.timings_ms = timings_ms
         for key, value in timings_ms.items():
             acc = self._interval_timings.setdefault(key, [0.0, 0])
             acc[0] += value
