@@ -32,7 +32,6 @@ is being painted).
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
@@ -44,7 +43,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-import cv2
 import numpy as np
 
 from acting_mirror.config import screen_configured

@@ -92,11 +92,15 @@ class MainWindow(QMainWindow):
 
     ``source``: what to open first (``"demo"``, a path, a URL, ``camera:N``); ``None``
     opens the first camera, or shows the no-camera state. ``script``: an acting script
-    to rehearse (shown by name; the script panel is a later addition, see
-    :attr:`script_path`). ``analyzer_factory``, ``source_opener`` (spec, loop -> source)
+    to rehearse (loaded into the script panel; see :attr:`script_path`). ``analyzer_factory``, ``source_opener`` (spec, loop -> source)
     and ``camera_lister`` let tests and the live benchmark substitute pieces;
     ``stats_interval_s`` logs a stats line that often.
     """
+
+    @property
+    def script_path(self) -> Path | None:
+        """The loaded acting script's file (``None``: no script, or one from no file)."""
+        return self.rehearsal.script_path
 
     def __init__(
         self,
@@ -113,7 +117,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__()
         self.prefs = prefs if prefs is not None else Preferences()
-        self.script_path: Path | None = Path(script) if script else None  # hook: script panel
+        self._first_script: Path | None = Path(script) if script else None
         self._initial_source = source
         self._camera_lister = camera_lister or _default_camera_lister
         self.stats = DisplayStats()
@@ -150,8 +154,8 @@ class MainWindow(QMainWindow):
         # scripts, scripted takes, reports, review, takes library, calibration
         self.rehearsal = Rehearsal(self, profiles=profiles)
         self.rehearsal.install_menus(self.file_menu, self.view_menu, before=self.takes_folder_action)
-        if self.script_path is not None:
-            self.rehearsal.load_script_file(self.script_path)
+        if self._first_script is not None:
+            self.rehearsal.load_script_file(self._first_script)
 
         self.plot_timer = QTimer(self)
         self.plot_timer.setInterval(PLOT_REDRAW_MS)
@@ -201,11 +205,8 @@ class MainWindow(QMainWindow):
         self.detector_combo.setCurrentIndex(DETECTORS.index(self.detector))
         self.detector_combo.setToolTip("How faces are found; switches live")
         self.detector_combo.activated.connect(self._detector_chosen)
-        self.script_label = QLabel()
-        self.script_label.setVisible(self.script_path is not None)
-        if self.script_path is not None:
-            self.script_label.setText(f"Script: <b>{self.script_path.name}</b>")
-            self.script_label.setToolTip(str(self.script_path))
+        self.script_label = QLabel()  # "Script: name" while one is loaded (see Rehearsal)
+        self.script_label.setVisible(False)
 
         source_bar = QHBoxLayout()
         source_bar.setSpacing(6)

@@ -190,7 +190,9 @@ class ReportView(QWidget):
         cells[4].setFont(bold)
         reached = ("never" if line.time_to_target_ms is None
                    else f"after {line.time_to_target_ms / 1000:.1f} s")
-        detail = (f"Line {line.index + 1}: {line.verdict.replace('_', ' ')} — on target "
+        span = cells[1].text()
+        detail = (f"Line {line.index + 1} ({span}): {line.verdict.replace('_', ' ')} — read as "
+                  f"{line.dominant or 'nothing (no face)'}, on target "
                   f"{_pct(line.on_target)}, target probability {_pct(line.mean_target_prob)}, "
                   f"reached {reached}, face visible {_pct(line.face_fraction)}."
                   + (f"\nTip: {tip}" if tip else ""))

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from acting_mirror.core.files import write_text_atomic
+from acting_mirror.core.files import read_json_object, write_text_atomic
 from acting_mirror.core.calibration import NeutralCalibration
 from acting_mirror.core.follower import CueState, ScriptFollower
 from acting_mirror.core.script import Script, format_script, parse_script
@@ -104,7 +104,7 @@ def read_take_script(folder: Path | str) -> TakeScript | None:
     path = folder / SCRIPT_TXT
     if not path.is_file():
         return None
-    meta = _read_meta(folder / SCRIPT_JSON)
+    meta = read_json_object(folder / SCRIPT_JSON)
     name = str(meta.get("name") or path.name)
     try:
         text = path.read_text(encoding="utf-8")
@@ -120,17 +120,7 @@ def read_take_script(folder: Path | str) -> TakeScript | None:
 
 def read_take_script_meta(folder: Path | str) -> dict:
     """``script.json`` of a take as a dict (empty when missing or unreadable)."""
-    return _read_meta(Path(folder) / SCRIPT_JSON)
-
-
-def _read_meta(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
+    return read_json_object(Path(folder) / SCRIPT_JSON)
 
 
 class ScriptRun:

@@ -51,7 +51,16 @@ def test_no_screen_is_a_clear_message(monkeypatch, capsys):
 
 def test_a_script_name_is_shown_in_the_window(make_window, tmp_path):
     script = tmp_path / "scene.txt"
-    script.write_text("happy: Hello!\n")
+    script.write_text("happy Hello!\n")
     window = make_window(script=script)
     assert window.script_path == script
     assert window.script_label.isVisible() and "scene.txt" in window.script_label.text()
+
+
+def test_a_script_that_does_not_parse_is_not_shown_as_loaded(make_window, tmp_path):
+    script = tmp_path / "broken.txt"
+    script.write_text("happy: Hello!\n")  # "happy:" is no emotion
+    window = make_window(script=script)
+    assert window.script_path is None
+    assert not window.script_label.isVisible()
+    assert "not a valid acting script" in window.banner.text
