@@ -71,12 +71,12 @@ class Rehearsal(QObject):
         self.script_path: Path | None = None
         self.script_text: str | None = None
         self.phase = "idle"
+        self._idle_actions: list[QAction] = []  # like the panel's buttons: not during a take
         self.last_report_dialog: ReportDialog | None = None
         self.reviews: list[ReviewWindow] = []
         self.library: TakesLibrary | None = None
         self.analysis: VideoAnalysis | None = None
         self.calibration_dialog: CalibrationDialog | None = None
-        self._take_scripted = False
 
         self.panel = ScriptPanel()
         self.dock = QDockWidget("Script", window)
@@ -127,6 +127,7 @@ class Rehearsal(QObject):
         self.calibrate_action.triggered.connect(self.calibrate)
         actions = [self.open_script_action, self.open_take_action, self.library_action,
                    self.analyse_action, self.calibrate_action]
+        self._idle_actions = [self.open_script_action, self.calibrate_action]
         if before is not None:
             file_menu.insertSeparator(before)
             for action in actions:
@@ -251,11 +252,12 @@ class Rehearsal(QObject):
     def _set_phase(self, phase: str) -> None:
         self.phase = phase
         self.panel.set_phase({"starting": "take"}.get(phase, phase))
+        for action in self._idle_actions:  # the script cannot change under a running take
+            action.setEnabled(phase == "idle")
 
     # window events
     def on_recording_started(self, folder: str) -> None:
         if self.phase == "starting":
-            self._take_scripted = True
             self._set_phase("take")
 
     def on_recording_failed(self, message: str) -> None:
@@ -263,8 +265,7 @@ class Rehearsal(QObject):
             self._set_phase("idle")
 
     def on_recording_stopped(self, take: TakeInfo) -> None:
-        scripted = self._take_scripted or take.scripted
-        self._take_scripted = False
+        scripted = take.scripted  # the worker's own record of how the take was started
         if self.phase in ("starting", "take"):
             self._set_phase("idle")
         if scripted:

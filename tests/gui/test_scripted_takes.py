@@ -69,6 +69,9 @@ def test_a_timed_take_counts_down_records_from_the_first_frame_and_opens_its_rep
     qtbot.waitUntil(lambda: window.recording_folder is not None, timeout=TIMEOUT_MS)
     assert ticks == [3, 2, 1]
     assert "Stop take" in panel.start_button.text()
+    # the script cannot be swapped under the take, from the panel or the menus
+    assert not rehearsal.open_script_action.isEnabled()
+    assert not rehearsal.calibrate_action.isEnabled()
     folder = window.recording_folder
 
     # the panel follows the lines while the take runs; the lines are shaded on the curves
@@ -95,6 +98,7 @@ def test_a_timed_take_counts_down_records_from_the_first_frame_and_opens_its_rep
     assert table.frame.max() == 39 and np.unique(table.frame).size >= 36  # a face in (nearly) all
     assert (folder / "script.txt").read_text() == TIMED  # kept as written
     assert panel.phase == "idle" and "Start take" in panel.start_button.text()
+    assert rehearsal.open_script_action.isEnabled()
 
     # Review take: the review window opens on this take
     dialog.review_button.click()
