@@ -23,7 +23,8 @@ MAX_WINDOW_S = 60
 TIMELINE_CAPACITY = MAX_WINDOW_S * 60  # a minute at 60 fps
 
 
-def _style_plot(plot: pg.PlotWidget) -> pg.PlotItem:
+def style_plot(plot: pg.PlotWidget) -> pg.PlotItem:
+    """The app's plot look: dark, gridded, still (no menu, buttons or mouse panning)."""
     plot.setBackground(PLOT_BACKGROUND)
     item = plot.getPlotItem()
     item.setMenuEnabled(False)
@@ -37,6 +38,11 @@ def _style_plot(plot: pg.PlotWidget) -> pg.PlotItem:
     return item
 
 
+def legend_swatch(emotion: str, line: str = "━━") -> str:
+    """Rich text: a short line in the emotion's colour, then its name."""
+    return f"<span style='color:{EMOTION_COLORS_HEX[emotion]}'>{line}</span> {emotion}"
+
+
 class EmotionPlots(QWidget):
     """The curves (top) and the bars of the newest frame (bottom)."""
 
@@ -46,7 +52,6 @@ class EmotionPlots(QWidget):
         self.timeline = EmotionTimeline(TIMELINE_CAPACITY)
         self._generation = -1
         self._dirty = True
-        self.redraws = 0  # how many times the curves were given new data
 
         title_font = QFont()
         title_font.setBold(True)
@@ -56,7 +61,7 @@ class EmotionPlots(QWidget):
         self.bars_title.setFont(title_font)
 
         self.curve_plot = pg.PlotWidget()
-        item = _style_plot(self.curve_plot)
+        item = style_plot(self.curve_plot)
         item.setYRange(-0.03, 1.06, padding=0.0)
         item.setXRange(-self.window_s, self._right_margin(), padding=0.0)
         item.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50%"), (1.0, "100%")]])
@@ -75,14 +80,11 @@ class EmotionPlots(QWidget):
         legend_layout.setContentsMargins(4, 0, 4, 0)
         legend_layout.setHorizontalSpacing(14)
         legend_layout.setVerticalSpacing(0)
-        self.legend_labels: dict[str, QLabel] = {}
         for i, emotion in enumerate(EMOTIONS):
-            label = QLabel(f"<span style='color:{EMOTION_COLORS_HEX[emotion]}'>━━</span> {emotion}")
-            legend_layout.addWidget(label, i // 4, i % 4)
-            self.legend_labels[emotion] = label
+            legend_layout.addWidget(QLabel(legend_swatch(emotion)), i // 4, i % 4)
 
         self.bar_plot = pg.PlotWidget()
-        bars = _style_plot(self.bar_plot)
+        bars = style_plot(self.bar_plot)
         bars.showGrid(x=False, y=True, alpha=_GRID_ALPHA)
         bars.setYRange(-0.03, 1.06, padding=0.0)
         bars.setXRange(-0.6, N_EMOTIONS - 0.4, padding=0.0)
@@ -153,7 +155,6 @@ class EmotionPlots(QWidget):
         if not self._dirty:
             return
         self._dirty = False
-        self.redraws += 1
         times, probs = self.timeline.window()
         if times.size == 0:
             for curve in self.curves:

@@ -47,6 +47,7 @@ from acting_mirror.core.timeline import TimelineTable, read_timeline
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import ActingMirrorError, OutputError, ScriptError, SourceError
 from acting_mirror.gui.imaging import bgr_to_qimage
+from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
 from acting_mirror.gui.script_panel import ScriptRegions, spans_of
 from acting_mirror.gui.take_scripts import TakeScript, read_take_script, write_take_script
@@ -57,7 +58,6 @@ log = logging.getLogger(__name__)
 VIDEO_FILE = "output.avi"
 SUMMARY_FILE = "summary.json"
 SCRIPT_FILTER = "Acting scripts (*.txt *.script);;All files (*)"
-PLOT_BACKGROUND = "#15171c"
 DEFAULT_FPS = 30.0
 
 
@@ -274,20 +274,14 @@ class ReviewWindow(QWidget):
             self.video.set_note("This take has no video (output.avi); the curves are all there is.")
 
         self.plot = pg.PlotWidget()
-        self.plot.setBackground(PLOT_BACKGROUND)
-        item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.setMouseEnabled(x=False, y=False)
-        item.showGrid(x=True, y=True, alpha=0.15)
+        item = style_plot(self.plot)
         item.setLabel("bottom", "seconds into the take")
         item.getAxis("left").setTicks([[(0.0, "0"), (0.5, "50%"), (1.0, "100%")]])
         item.setYRange(0.0, 1.12, padding=0.0)
         end_s = max(1.0, self.take.duration_ms / 1000.0)
         item.setXRange(0.0, end_s, padding=0.01)
         item.getViewBox().disableAutoRange()
-        self.legend = QLabel("Main face:  " + "  ".join(
-            f"<span style='color:{EMOTION_COLORS_HEX[e]}'>━</span> {e}" for e in EMOTIONS))
+        self.legend = QLabel("Main face:  " + "  ".join(legend_swatch(e, "━") for e in EMOTIONS))
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.curves = []
         for emotion in EMOTIONS:
