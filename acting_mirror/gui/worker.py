@@ -181,10 +181,12 @@ class TakeInfo:
 
 
 class _StampedSource:
-    """Passes a source's frames through, noting when each was decoded.
+    """Passes a source's frames through, noting when each was decoded, and the decoding
+    rate.
 
     Runs on the decoder thread; ``stamps`` is a bounded deque the worker reads (deque
-    append and copy are atomic)."""
+    append and copy are atomic), ``rate`` a :class:`RateMeter` ticked here and read by
+    the worker."""
 
     def __init__(self, source):
         self.source = source
@@ -192,22 +194,17 @@ class _StampedSource:
         self.fps = source.fps
         self.frame_count = source.frame_count
         self.stamps: deque[tuple[int, float]] = deque(maxlen=64)
+        self.rate = RateMeter()
 
     def __iter__(self):
         for frame in self.source:
-            self.stamps.append((frame.index, time.perf_counter()))
+            now = time.perf_counter()
+            self.stamps.append((frame.index, now))
+            self.rate.tick(now)
             yield frame
 
     def close(self) -> None:
         self.source.close()
-
-
-def _capture_rate(stamps: list[tuple[int, float]], now: float, window_s: float = 2.0) -> float:
-    recent = [t for _, t in stamps if now - t <= window_s]
-    if len(recent) < 2:
-        return 0.0
-    span = max(now - recent[0], recent[-1] - recent[0])
-    return (len(recent) - 1) / span if span > 0 else 0.0
 
 
 def _default_analyzer_factory(settings: AnalysisSettings) -> Analyzer:
@@ -643,7 +640,6 @@ class AnalysisWorker(QObject):
             annotated = cv2.resize(annotated, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         image = bgr_to_qimage(annotated)
         now = time.perf_counter()
-        stamps = self._stamped.stamps.copy() if self._stamped is not None else ()
         primary = result.primary
         packet = DisplayFrame(
             image=image,
@@ -653,7 +649,7 @@ class AnalysisWorker(QObject):
             primary_emotion=primary.top_emotion if primary is not None else None,
             captured_at=captured,
             analysed_at=now,
-            capture_fps=_capture_rate(list(stamps), now),
+            capture_fps=self._stamped.rate.rate(now) if self._stamped is not None else 0.0,
             analysed_fps=self._analysed.rate(now),
             timings_ms=timings,
             recorded_frames=self._take.frames if self._take is not None else None,
