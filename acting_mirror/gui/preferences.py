@@ -129,3 +129,22 @@ class Preferences:
     @takes_dir.setter
     def takes_dir(self, folder: Path) -> None:
         self._s.setValue("takes/folder", str(folder))
+
+    # ---------------------------------------------------------------- actor profiles
+    @property
+    def actor(self) -> str:
+        """The actor last chosen in the script panel ("" for none)."""
+        return str(self._s.value("profiles/actor", "") or "")
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._s.setValue("profiles/actor", name)
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether readings are corrected with the actor's neutral calibration."""
+        return _as_bool(self._s.value("profiles/calibrated"), False)
+
+    @calibrated.setter
+    def calibrated(self, on: bool) -> None:
+        self._s.setValue("profiles/calibrated", bool(on))

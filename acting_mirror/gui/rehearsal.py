@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
@@ -33,7 +33,6 @@ from acting_mirror.core.script import Script, parse_script
 from acting_mirror.errors import ActingMirrorError, ScriptError, SourceError
 from acting_mirror.gui.calibration import CalibrationDialog
 from acting_mirror.gui.countdown import Countdown, CountdownOverlay
-from acting_mirror.gui.preferences import open_settings
 from acting_mirror.gui.report_view import ReportDialog
 from acting_mirror.gui.review import ReviewWindow
 from acting_mirror.gui.script_panel import LiveSpans, ScriptPanel, ScriptRegions
@@ -60,13 +59,11 @@ class Rehearsal(QObject):
     """See the module docstring. ``profiles`` stores the actors' calibrations
     (default: under ``config.user_data_dir()``)."""
 
-    def __init__(self, window: "MainWindow", *, profiles: ProfileStore | None = None,
-                 countdown_s: int = 3, countdown_interval_ms: int = 1000,
-                 settings: QSettings | None = None):
+    def __init__(self, window: "MainWindow", *, profiles: ProfileStore | None = None):
         super().__init__(window)
         self.window = window
         self.profiles = profiles if profiles is not None else ProfileStore(user_data_dir())
-        self._settings = settings if settings is not None else open_settings()
+        self._prefs = window.prefs  # the actor and whether to calibrate, with the rest
         self.script: Script | None = None
         self.script_path: Path | None = None
         self.script_text: str | None = None
@@ -88,7 +85,7 @@ class Rehearsal(QObject):
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 
-        self.countdown = Countdown(countdown_s, countdown_interval_ms, self)
+        self.countdown = Countdown(parent=self)
         self.overlay = CountdownOverlay(window.video)
         self.overlay.attach(self.countdown)
         self.countdown.started.connect(self._countdown_done)
@@ -106,9 +103,8 @@ class Rehearsal(QObject):
         p.actorChanged.connect(self._actor_changed)
         p.calibratedToggled.connect(self._calibrated_toggled)
         p.calibrateRequested.connect(self.calibrate)
-        self._refresh_actors(str(self._settings.value("profiles/actor", "") or ""))
-        on = str(self._settings.value("profiles/calibrated", "false")).lower() in ("1", "true")
-        self.panel.set_calibrated(on)
+        self._refresh_actors(self._prefs.actor)
+        self.panel.set_calibrated(self._prefs.calibrated)
 
     # ================================================================== menus
 
@@ -323,11 +319,11 @@ class Rehearsal(QObject):
         self.panel.set_actors(self.profiles.list(), current)
 
     def _actor_changed(self, actor: str) -> None:
-        self._settings.setValue("profiles/actor", actor)
+        self._prefs.actor = actor
         self._send_calibration()
 
     def _calibrated_toggled(self, on: bool) -> None:
-        self._settings.setValue("profiles/calibrated", bool(on))
+        self._prefs.calibrated = on
         self._send_calibration()
 
     def _send_calibration(self) -> None:
@@ -353,9 +349,9 @@ class Rehearsal(QObject):
 
     def _calibration_saved(self, actor: str) -> None:
         self._refresh_actors(actor)
-        self._settings.setValue("profiles/actor", actor)
+        self._prefs.actor = actor
         self.panel.set_calibrated(True)
-        self._settings.setValue("profiles/calibrated", True)
+        self._prefs.calibrated = True
         self._send_calibration()
 
     def _calibration_closed(self, _result: int) -> None:

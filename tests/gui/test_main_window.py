@@ -254,3 +254,13 @@ def test_about_names_the_model_its_accuracy_and_limits(make_window):
     assert "66%" in text and "FER2013" in text
     assert "never as a" in text and "judge" in text
     assert "never leaves" in text
+
+
+def test_the_calibrated_switch_is_kept_with_the_windows_own_preferences(make_window, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    ini = str(tmp_path / "own.ini")
+    window = make_window(prefs=Preferences(QSettings(ini, QSettings.Format.IniFormat)))
+    window.rehearsal.panel.calibrated_check.setChecked(True)
+    assert Preferences(QSettings(ini, QSettings.Format.IniFormat)).calibrated
+    assert not Preferences().calibrated  # the injected settings, not the user's
