@@ -264,6 +264,8 @@ class Rehearsal(QObject):
         scripted = take.scripted  # the worker's own record of how the take was started
         if self.phase in ("starting", "take"):
             self._set_phase("idle")
+        if take.frames > 0:
+            self._refresh_library()  # an open library lists the new take at once
         if scripted:
             self.live_spans.reset(self.script)  # the shaded lines go with the take
         if not scripted or take.frames == 0:
@@ -381,8 +383,11 @@ class Rehearsal(QObject):
     def _review_closed(self, review: ReviewWindow) -> None:
         if review in self.reviews:
             self.reviews.remove(review)
-        if self.library is not None:
-            self.library.refresh()  # a review may have scored the take
+        self._refresh_library()  # a review may have scored the take
+
+    def _refresh_library(self) -> None:
+        if self.library is not None and self.library.isVisible():
+            self.library.refresh()
 
     def show_library(self) -> TakesLibrary:
         if self.library is None:

@@ -105,6 +105,8 @@ def test_a_recorded_take_plays_back_with_every_frame(count_frames, make_window, 
     window.open_source(str(demo_clip()))  # the demo as a plain file: paced, every frame
     _wait_frames(qtbot, window, 2)
 
+    library = window.rehearsal.show_library()  # open beside the window while recording
+    assert sum(len(g.takes) for g in library.groups) == 0
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.recording_folder is not None, timeout=5000)
     assert window.elapsed_label.isVisible()
@@ -116,6 +118,8 @@ def test_a_recorded_take_plays_back_with_every_frame(count_frames, make_window, 
     take = window.last_take
     assert take.error is None and take.frames >= 8
     assert take.folder.parent == tmp_path / "takes"
+    assert [t.folder for g in library.groups for t in g.takes] == [take.folder]  # listed at once
+    library.close()
     assert {p.name for p in take.folder.iterdir()} >= {"output.avi", "timeline.csv", "summary.json"}
     table = read_timeline(take.folder / "timeline.csv")
     frames = np.unique(table.frame)
