@@ -302,8 +302,7 @@ class Rehearsal(QObject):
             if self.regions.spans:
                 self.regions.clear()
             return
-        self.regions.set_spans(self.live_spans.spans)
-        self.regions.set_shift(self.live_spans.now_ms)
+        self.regions.set_spans(self.live_spans.spans, shift_ms=self.live_spans.now_ms)
 
     # ================================================================== calibration
 

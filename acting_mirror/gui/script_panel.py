@@ -182,8 +182,12 @@ class ScriptRegions:
     def clear(self) -> None:
         self.set_spans([])
 
-    def set_spans(self, spans: Iterable[Span]) -> None:
+    def set_spans(self, spans: Iterable[Span], shift_ms: float | None = None) -> None:
+        """Shade ``spans`` (and move them by ``shift_ms`` when given: one placement for
+        both, as the live plot does at every redraw)."""
         spans = list(spans)
+        if shift_ms is not None:
+            self._shift_ms = float(shift_ms)
         same_lines = [(s.index, s.targets) for s in spans] == [(s.index, s.targets) for s in self._spans]
         self._spans = spans
         while len(self._regions) < len(spans):
