@@ -620,15 +620,25 @@ def _linux_cameras(max_index: int) -> list[CameraInfo]:
     return found
 
 
-def _probed_cameras(max_index: int) -> list[CameraInfo]:
-    found = []
+def _probed_cameras(max_index: int, give_up_after: int = 2) -> list[CameraInfo]:
+    """Open each index in turn; camera indices are contiguous in practice, so the probe
+    stops after ``give_up_after`` misses in a row (each failed open can take a second
+    on some systems, and this runs before the window shows)."""
+    found: list[CameraInfo] = []
+    misses = 0
     for n in range(max_index):
         cap = cv2.VideoCapture(n)
         try:
-            if cap.isOpened():
-                found.append(CameraInfo(index=n, name=f"Camera {n}"))
+            opened = cap.isOpened()
         finally:
             cap.release()
+        if opened:
+            found.append(CameraInfo(index=n, name=f"Camera {n}"))
+            misses = 0
+        else:
+            misses += 1
+            if misses >= give_up_after:
+                break
     return found
 
 
@@ -636,7 +646,7 @@ def list_cameras(max_index: int = 8) -> list[CameraInfo]:
     """The cameras at indices ``0 .. max_index-1``, for a picker.
 
     On Linux this reads ``/dev/video*`` and sysfs (fast, opens nothing, skips metadata
-    nodes); elsewhere each index is probed by opening it. Empty when there is no camera.
+    nodes); elsewhere indices are probed by opening them, until two in a row fail. Empty when there is no camera.
     """
     if sys.platform.startswith("linux"):
         return _linux_cameras(max_index)

@@ -249,3 +249,27 @@ def test_media_times_start_at_zero_for_streams_that_start_late():
 
     times = _MediaTimes(fps=30.0)
     assert [times.stamp(p) for p in (5000.0, 5033.3, 5066.7)] == [0, 33, 67]
+
+
+def test_probing_for_cameras_stops_after_two_missing_indices(monkeypatch):
+    """Where cameras must be opened to be found (not Linux), a machine with cameras 0 and
+    1 is not made to wait for six more failed opens before the window shows."""
+    from acting_mirror.media import sources
+
+    tried = []
+
+    class FakeCapture:
+        def __init__(self, index):
+            tried.append(index)
+            self.index = index
+
+        def isOpened(self):  # noqa: N802 (OpenCV's name)
+            return self.index in (0, 1)
+
+        def release(self):
+            pass
+
+    monkeypatch.setattr(sources.cv2, "VideoCapture", FakeCapture)
+    found = sources._probed_cameras(8)
+    assert [c.index for c in found] == [0, 1]
+    assert tried == [0, 1, 2, 3]
