@@ -165,11 +165,16 @@ def _analysed(source, analyzer: Analyzer, max_frames: int | None) -> Iterator[Fr
         yield analyzer.analyze(frame)
 
 
-def close_analyzer(analyzer: Analyzer) -> None:
-    """Stop any helper thread the analyzer's detector runs."""
-    close = getattr(analyzer.detector, "close", None)
+def close_detector(detector) -> None:
+    """Stop any helper thread ``detector`` runs (a keyframe detector's full passes)."""
+    close = getattr(detector, "close", None)
     if close is not None:
         close()
+
+
+def close_analyzer(analyzer: Analyzer) -> None:
+    """Stop any helper thread the analyzer's detector runs."""
+    close_detector(analyzer.detector)
 
 
 def _remove_new_folder(folder: Path, we_made_it: bool) -> None:

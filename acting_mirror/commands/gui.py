@@ -48,10 +48,11 @@ def run(args: argparse.Namespace) -> int:
     if stats is not None:
         if stats <= 0:
             raise ActingMirrorError("--stats needs a positive number of seconds.")
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
         stats_logger = logging.getLogger("acting_mirror.gui.stats")
-        stats_logger.addHandler(handler)
+        if not stats_logger.handlers:  # once per process, however often the app is run
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+            stats_logger.addHandler(handler)
         stats_logger.setLevel(logging.INFO)
     try:
         from acting_mirror.gui.app import run_app

@@ -362,14 +362,12 @@ class AnalysisWorker(QObject):
         return True
 
     def _close_detectors(self) -> None:
-        """Stop the helper threads detectors may run (keyframe detection)."""
-        detectors = list(self._detectors.values())
-        if self._analyzer is not None and self._analyzer.detector not in detectors:
-            detectors.append(self._analyzer.detector)
-        for detector in detectors:
-            close = getattr(detector, "close", None)
-            if close is not None:
-                close()
+        """Stop the helper threads detectors may run (keyframe detection). Every detector
+        the analyzer has used is in ``_detectors``."""
+        from acting_mirror.app import close_detector
+
+        for detector in self._detectors.values():
+            close_detector(detector)
 
     def _wait_for_shutdown(self) -> None:
         while not self._stopping:
