@@ -27,6 +27,7 @@ from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.report import REPORT_HTML
 from acting_mirror.core.script import format_time
 from acting_mirror.core.scoring import (
+    DISCLAIMER,
     HIT_ON_TARGET,
     MIN_FACE_FRACTION,
     PARTIAL_ON_TARGET,
@@ -43,10 +44,7 @@ VERDICT_COLORS = {
 """The verdict badges' colours and words (as in report.html)."""
 
 COLUMNS = ("#", "Time", "Target", "Line", "Verdict", "On target", "Read as")
-MODEL_NOTE = (
-    "Emotion recognition is uncertain: the model reads about 66% of faces right on the "
-    "FER2013 benchmark. This report is a rehearsal aid, never a judge of your acting."
-)
+MODEL_NOTE = DISCLAIMER  # for reports written before they carried their own disclaimer
 
 
 def _pct(x: float | None) -> str:
