@@ -655,8 +655,7 @@ class MainWindow(QMainWindow):
         self.stats.clear()
         self.plots.clear()
         self.stack.setCurrentWidget(self.video)
-        if self.banner.level == "error":
-            self.banner.dismiss()
+        self.banner.dismiss_about("source")  # an earlier source's error no longer applies
         shown = describe_spec(info.spec) if info.spec == DEMO_SPEC else info.name
         self.setWindowTitle(f"{shown} — {APP_TITLE}")
         kind = "camera" if info.camera else ("live stream" if info.live else
@@ -669,7 +668,7 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_source_failed(self, spec: str, message: str) -> None:
-        self.banner.show_message("error", message)
+        self.banner.show_message("error", message, about="source")
         self.statusBar().showMessage(message)
         broke_current = self.source_info is not None and self.source_info.spec == spec
         if broke_current:

@@ -154,6 +154,7 @@ class MessageBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("banner")
         self.level: str | None = None
+        self.about: str | None = None  # what the message concerns (see show_message)
         self.text_label = QLabel()
         self.text_label.setWordWrap(True)
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -179,9 +180,12 @@ class MessageBanner(QFrame):
         return self.text_label.text()
 
     def show_message(self, level: str, text: str, action_text: str | None = None,
-                     action: Callable[[], None] | None = None) -> None:
+                     action: Callable[[], None] | None = None, *, about: str | None = None) -> None:
+        """Show ``text``; ``about`` names what it concerns (e.g. ``"source"``), so that
+        news on that subject can take it away (:meth:`dismiss_about`) and nothing else."""
         background, foreground = self.LEVEL_STYLES[level]
         self.level = level
+        self.about = about
         self.setStyleSheet(
             f"QFrame#banner {{ background: {background}; border: 1px solid {foreground};"
             f" border-radius: 6px; }} QFrame#banner QLabel {{ color: {foreground}; }}"
@@ -195,8 +199,14 @@ class MessageBanner(QFrame):
 
     def dismiss(self) -> None:
         self.level = None
+        self.about = None
         self._action = None
         self.setVisible(False)
+
+    def dismiss_about(self, about: str) -> None:
+        """Take the message away if it concerns ``about`` (it is out of date)."""
+        if self.about == about:
+            self.dismiss()
 
     def _run_action(self) -> None:
         if self._action is not None:

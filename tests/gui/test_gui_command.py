@@ -57,10 +57,13 @@ def test_a_script_name_is_shown_in_the_window(make_window, tmp_path):
     assert window.script_label.isVisible() and "scene.txt" in window.script_label.text()
 
 
-def test_a_script_that_does_not_parse_is_not_shown_as_loaded(make_window, tmp_path):
+def test_a_script_that_does_not_parse_is_not_shown_as_loaded(make_window, qtbot, tmp_path):
     script = tmp_path / "broken.txt"
     script.write_text("happy: Hello!\n")  # "happy:" is no emotion
-    window = make_window(script=script)
+    window = make_window(script=script, source="demo")
+    window.start()
+    qtbot.waitUntil(lambda: window.source_info is not None, timeout=10000)
     assert window.script_path is None
     assert not window.script_label.isVisible()
-    assert "not a valid acting script" in window.banner.text
+    # the message outlives the demo clip opening (only source errors go when one opens)
+    assert window.banner.isVisible() and "not a valid acting script" in window.banner.text
