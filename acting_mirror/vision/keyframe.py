@@ -87,13 +87,15 @@ class KeyframeDetector:
             self._pending = None
         if self._known:
             faces = self._refine(image)
-            if self._pending is None and (
-                self._force_full or self._since_full >= self.policy.keyframe_interval
-            ):
-                self._submit(image)
             if self._known:
+                if self._pending is None and (
+                    self._force_full or self._since_full >= self.policy.keyframe_interval
+                ):
+                    self._submit(image)
                 return faces
-            # every face was just lost (a cut, or the actor left): fall through
+            # every face was just lost (a cut, or the actor left): look at this very frame
+            # now, rather than return nothing while a helper pass runs (and, if that pass
+            # saw nothing, wait a whole keyframe interval for the next)
         if self._force_full or self._since_full >= self.policy.keyframe_interval:
             # nothing known: one blocking pass, at most every keyframe_interval frames
             self._pending = None

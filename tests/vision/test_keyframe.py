@@ -104,3 +104,24 @@ def test_with_many_faces_the_largest_follows_every_frame_and_the_others_take_tur
             held[i] = 0 if on_time else held[i] + 1
             assert held[i] <= 1, (step, i)
         assert held[0] == 0  # the largest face, every frame
+
+
+def test_after_a_cut_the_face_is_found_in_the_frame_that_lost_it():
+    """When every known face is lost (a cut), that frame gets a full pass of its own: the
+    picture does not go faceless while a slow helper pass runs."""
+
+    class SlowDetector(CountingDetector):
+        def detect(self, image):
+            time.sleep(0.3)
+            return super().detect(image)
+
+    det = KeyframeDetector(CountingDetector(), KeyframePolicy(keyframe_interval=100, max_misses=1),
+                           background=SlowDetector())
+    try:
+        for _ in range(3):
+            assert len(det.detect(frame_with_face(300, 200))) == 1
+        cut = frame_with_face(900, 400)
+        assert [f.box.x for f in det.detect(cut)] == [300]  # held for one miss
+        assert [f.box.x for f in det.detect(cut)] == [900]  # lost: found again at once
+    finally:
+        det.close()
