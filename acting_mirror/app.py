@@ -1,32 +1,34 @@
-"""Composition root: builds the pipeline's pieces from settings and runs whole takes.
+"""Composition root: builds the real parts from settings and wires them into sessions.
 
-The CLI and the GUI both come through here, so a take written by ``process`` and one
-recorded in the app are the same thing.
+The app and ``process`` both run a :class:`~acting_mirror.session.session.Session` wired
+here (:func:`session_parts`), so a take written by ``process`` and one recorded in the
+app are the same thing.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from acting_mirror.config import AnalysisSettings, default_emotion_model
+from acting_mirror.config import AnalysisSettings, default_emotion_model, demo_clip
 from acting_mirror.core.analysis import Analyzer
 from acting_mirror.core.readings import ReadingSchedule
 from acting_mirror.core.smoothing import EmotionSmoother
+from acting_mirror.core.stats import StageStats
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.tracking import FaceTracker
 from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import SourceError
 from acting_mirror.media.annotate import Annotator
 from acting_mirror.media.recorder import TakeRecorder
-from acting_mirror.media.sources import CameraSource, ImageFolderSource, ImageSource, open_source
-from acting_mirror.media.takes import new_take_dir, prepare_out_dir
+from acting_mirror.media.sources import open_source
+from acting_mirror.session import commands as cmd
+from acting_mirror.session import events as ev
+from acting_mirror.session.services import Services
+from acting_mirror.session.session import DEMO_SPEC, OFFLINE, Session, SessionParts
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
-from acting_mirror.media.prefetch import Prefetcher
-from acting_mirror.core.stats import StageStats
 from acting_mirror.vision.detectors import create_detector
 from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
 
@@ -73,6 +75,58 @@ def model_name(settings: AnalysisSettings) -> str:
     return Path(settings.model_path or default_emotion_model()).name
 
 
+def close_detector(detector) -> None:
+    """Stop any helper thread ``detector`` runs (a keyframe detector's full passes)."""
+    close = getattr(detector, "close", None)
+    if close is not None:
+        close()
+
+
+def close_analyzer(analyzer: Analyzer) -> None:
+    """Stop any helper thread the analyzer's detector runs."""
+    close_detector(analyzer.detector)
+
+
+def resolve_spec(spec: str) -> str:
+    """``"demo"`` as the bundled clip's path; anything else unchanged."""
+    return str(demo_clip()) if spec == DEMO_SPEC else spec
+
+
+def _take_recorder(folder: Path, fps: float, write_video: bool, summary: SummaryBuilder) -> TakeRecorder:
+    return TakeRecorder(folder, fps, write_video=write_video, summary=summary)
+
+
+def session_parts(
+    *,
+    source_opener: Callable[[str, bool], object] | None = None,
+    analyzer_factory: Callable[[AnalysisSettings], Analyzer] | None = None,
+) -> SessionParts:
+    """The real parts of a session; a test or the live bench may swap the source opener
+    or the analyzer factory."""
+    return SessionParts(
+        open_source=source_opener or (lambda spec, loop: open_source(spec, loop=loop)),
+        build_analyzer=analyzer_factory or build_analyzer,
+        build_detector=build_detector,
+        close_detector=close_detector,
+        annotator=Annotator,
+        take_sink=_take_recorder,
+        model_name=model_name,
+        resolve_spec=resolve_spec,
+    )
+
+
+def app_services(
+    *,
+    source_opener: Callable[[str, bool], object] | None = None,
+    analyzer_factory: Callable[[AnalysisSettings], Analyzer] | None = None,
+) -> Services:
+    """Everything the windows need, wired with the real parts (see :func:`session_parts`)."""
+    return Services(
+        parts=session_parts(source_opener=source_opener, analyzer_factory=analyzer_factory),
+        process=process_to_take,
+    )
+
+
 @dataclass(frozen=True)
 class TakeOutcome:
     """What a finished take holds."""
@@ -87,6 +141,36 @@ class TakeOutcome:
 ProgressCallback = Callable[[int, "int | None"], None]
 
 
+class _OfflineRun:
+    """What ``process`` watches of its session: the take, the frames, the stage times."""
+
+    def __init__(self, progress: ProgressCallback | None,
+                 on_result: Callable[[FrameResult], None] | None):
+        self.progress = progress
+        self.on_result = on_result
+        self.stages = StageStats()
+        self.frames = 0
+        self.total: int | None = None
+        self.take: ev.TakeInfo | None = None
+        self.failure: str | None = None  # why the source or the take could not start
+
+    def __call__(self, event: ev.Event) -> None:
+        if isinstance(event, ev.FrameAnalysed):
+            timings = {k: v for k, v in event.timings_ms.items() if k != "record"}
+            self.stages.add_all(timings)
+            self.frames += 1
+            if self.on_result is not None:
+                self.on_result(event.result)
+            if self.progress is not None:
+                self.progress(self.frames, self.total)
+        elif isinstance(event, ev.SourceOpened):
+            self.total = event.info.frame_count
+        elif isinstance(event, ev.TakeFinished):
+            self.take = event.take
+        elif isinstance(event, (ev.SourceFailed, ev.RecordingFailed, ev.Fatal)):
+            self.failure = event.message
+
+
 def process_to_take(
     input_spec: str,
     *,
@@ -98,85 +182,42 @@ def process_to_take(
     on_result: Callable[[FrameResult], None] | None = None,
     max_frames: int | None = None,
 ) -> TakeOutcome:
-    """Analyse every frame of ``input_spec`` into a take folder.
+    """Analyse every frame of ``input_spec`` into a take folder: the app's session with
+    the offline policy (no pacing, no dropping, no drawing unless a video is written).
 
     The source is opened and the model loaded before any folder is created, so input that
     cannot be opened leaves nothing behind. ``out_dir`` is used exactly (it must not exist or
     be empty); without it a new timestamped folder is made under ``takes_root``.
     """
-    opened = open_source(input_spec)
-    if isinstance(opened, (ImageSource, ImageFolderSource)):
-        # every still is a new picture: nothing to track from one to the next
-        settings = replace(settings, keyframe_interval=1)
-    # a camera runs at its own pace: analyse its newest frame rather than fall behind
-    source = Prefetcher(opened, latest_only=isinstance(opened, CameraSource))
-    stages = StageStats()
-    analyzer = None
+    from acting_mirror.errors import ActingMirrorError, OutputError
+
+    watch = _OfflineRun(progress, on_result)
+    session = Session(session_parts(), watch, settings, policy=OFFLINE, mirror=False)
+    started = time.perf_counter()
     try:
-        analyzer = build_analyzer(settings)
-        created = out_dir is not None and not Path(out_dir).exists()
-        folder = prepare_out_dir(Path(out_dir)) if out_dir is not None else new_take_dir(takes_root)
-        annotator = Annotator()
-        summary = SummaryBuilder(
-            source_name=source.name,
-            fps=source.fps,
-            detector=settings.detector,
-            model=model_name(settings),
-        )
-        started = time.perf_counter()
-        n = 0
-        try:
-            with TakeRecorder(folder, source.fps, write_video=write_video, summary=summary) as recorder:
-                for result in _analysed(source, analyzer, max_frames):
-                    stages.add_all(result.timings_ms)
-                    annotated = None
-                    if write_video:
-                        t0 = time.perf_counter()
-                        annotated = annotator.annotate(result.frame.image, result, copy=False)
-                        stages.add("annotate", (time.perf_counter() - t0) * 1e3)
-                    recorder.write(result, annotated)
-                    n += 1
-                    if on_result is not None:
-                        on_result(result)
-                    if progress is not None:
-                        progress(n, source.frame_count)
-                recorder.finish(time.perf_counter() - started)
-                stages.extend("decode", source.decode_ms)
-                stages.extend("encode", recorder.encode_ms)
-        except BaseException:
-            if n == 0:
-                _remove_new_folder(folder, created or out_dir is None)
-            raise
-        if n == 0:
-            _remove_new_folder(folder, created or out_dir is None)
-            raise SourceError(f"{input_spec} gave no frames to analyse.")
-        return TakeOutcome(folder, n, time.perf_counter() - started, recorder.summary_dict, stages)
+        # the source first: bad input fails before the models load or a folder appears
+        if not session.open(cmd.OpenSource(input_spec)):
+            raise SourceError(watch.failure or f"Cannot open {input_spec}.")
+        if not session.start():
+            raise ActingMirrorError(watch.failure or "The emotion model could not be loaded.")
+        if not session.start_take(cmd.StartRecording(takes_root, folder=out_dir,
+                                                     write_video=write_video)):
+            raise OutputError(watch.failure or "The take could not be started.")
+        source, sink = session.source, session.take.sink
+        while session.take is not None and (max_frames is None or watch.frames < max_frames):
+            if not session.step() and watch.failure is not None:
+                break
+        session.finish_take()
+        watch.stages.extend("decode", source.decode_ms)
+        watch.stages.extend("encode", getattr(sink, "encode_ms", ()))
     finally:
-        source.close()
-        if analyzer is not None:
-            close_analyzer(analyzer)
-
-
-def _analysed(source, analyzer: Analyzer, max_frames: int | None) -> Iterator[FrameResult]:
-    """The plain per-frame loop: every frame of ``source``, analysed, in order."""
-    for i, frame in enumerate(source):
-        if max_frames is not None and i >= max_frames:
-            return
-        yield analyzer.analyze(frame)
-
-
-def close_detector(detector) -> None:
-    """Stop any helper thread ``detector`` runs (a keyframe detector's full passes)."""
-    close = getattr(detector, "close", None)
-    if close is not None:
-        close()
-
-
-def close_analyzer(analyzer: Analyzer) -> None:
-    """Stop any helper thread the analyzer's detector runs."""
-    close_detector(analyzer.detector)
-
-
-def _remove_new_folder(folder: Path, we_made_it: bool) -> None:
-    if we_made_it and folder.is_dir():
-        shutil.rmtree(folder, ignore_errors=True)
+        session.close()
+    take = watch.take
+    if take is None or take.frames == 0:
+        raise SourceError(watch.failure or f"{input_spec} gave no frames to analyse.")
+    if take.error is not None:
+        raise OutputError(take.error)
+    if watch.failure is not None:  # the source broke mid-way: the take keeps what was read
+        raise SourceError(watch.failure)
+    return TakeOutcome(take.folder, take.frames, time.perf_counter() - started,
+                       take.summary or {}, watch.stages)

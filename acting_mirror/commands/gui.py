@@ -60,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
         raise ActingMirrorError(
             f"The desktop app cannot start ({exc}); the command-line tools still work."
         ) from exc
+    from acting_mirror.app import app_services
+
     return run_app(
+        services=app_services(),
         source=getattr(args, "source", None),
         script=script,
         detector=getattr(args, "detector", None),

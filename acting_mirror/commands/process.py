@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from acting_mirror.config import AnalysisSettings, default_takes_dir
+from acting_mirror.core.takefiles import REPORT_JSON, TIMELINE_CSV
 from acting_mirror.errors import ActingMirrorError
 
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise ActingMirrorError(f"Model file not found: {args.model}.")
     script = _load_script(args.script) if args.script else None
     input_path = Path(args.input)
-    if script is not None and input_path.is_dir() and (input_path / "timeline.csv").is_file():
+    if script is not None and input_path.is_dir() and (input_path / TIMELINE_CSV).is_file():
         return _report_existing_take(input_path, script)
 
     settings = AnalysisSettings(detector=args.detector, model_path=args.model)
@@ -80,7 +81,7 @@ def _report_existing_take(take: Path, script) -> int:
 def _write_report(take: Path, script):
     from acting_mirror.core.report import report_for_take
 
-    report = report_for_take(take, script, overwrite=(take / "report.json").exists())
+    report = report_for_take(take, script, overwrite=(take / REPORT_JSON).exists())
     for line in report.lines:
         print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<8} "
               f"on target {line.on_target:.0%}  (read as {line.dominant or '-'})")

@@ -22,14 +22,11 @@ from acting_mirror.core.scoring import (
     HIT_ON_TARGET, MIN_FACE_FRACTION, PARTIAL_ON_TARGET, LineScore, TakeReport,
     estimate_frame_ms, primary_rows, score_take,
 )
+from acting_mirror.core.takefiles import REPORT_HTML, REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TimelineTable, read_timeline
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import OutputError
 
-REPORT_JSON = "report.json"
-REPORT_HTML = "report.html"
-TIMELINE_CSV = "timeline.csv"
-SUMMARY_JSON = "summary.json"
 
 MAX_PLOT_POINTS = 1500
 """Longer takes are averaged into this many time bins per curve (keeps the page small)."""
@@ -39,6 +36,7 @@ _VERDICT_STYLE = {
     "partial": ("#F9A825", "partial"),
     "miss": ("#C62828", "miss"),
     "no_face": ("#616161", "no face"),
+    "not_reached": ("#9E9E9E", "not reached"),
 }
 
 
@@ -47,14 +45,21 @@ def report_for_take(
     script: Script,
     calibration: NeutralCalibration | None = None,
     overwrite: bool = False,
+    *,
+    complete: bool | None = None,
+    unplayed: tuple = (),
 ) -> TakeReport:
     """Score the take in ``take_dir`` (its ``timeline.csv``) against ``script`` and write
     ``report.json`` and ``report.html`` there. When the take's ``summary.json`` gives its
-    ``duration_s``, lines past the end of the take count as without face."""
+    ``duration_s``, lines the take never reached are ``not_reached``. ``complete``
+    (default: what ``summary.json`` says) marks a take that was cut short."""
     take_dir = Path(take_dir)
     _refuse_existing(take_dir, overwrite)
     table = read_timeline(take_dir / TIMELINE_CSV)
-    report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir))
+    if complete is None:
+        complete = _summary_says_complete(take_dir)
+    report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir),
+                        complete=complete, unplayed=tuple(unplayed))
     write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration)
     return report
 
@@ -66,6 +71,14 @@ def _take_end_ms(take_dir: Path) -> int | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return int(round(duration * 1000)) if duration > 0 and math.isfinite(duration) else None
+
+
+def _summary_says_complete(take_dir: Path) -> bool:
+    try:
+        data = json.loads((take_dir / SUMMARY_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not (isinstance(data, dict) and data.get("complete") is False)
 
 
 def _refuse_existing(take_dir: Path, overwrite: bool) -> None:
@@ -142,7 +155,13 @@ def render_html(
     counts = report.counts()
     tally = ", ".join(
         f"{counts[v]} {label}" for v, label in
-        (("hit", "hit"), ("partial", "partial"), ("miss", "missed"), ("no_face", "without face"))
+        (("hit", "hit"), ("partial", "partial"), ("miss", "missed"), ("no_face", "without face"),
+         ("not_reached", "not reached")) if v != "not_reached" or counts[v]
+    )
+    cut_short = "" if report.complete else (
+        '<p class="disclaimer"><strong>This take was stopped before the end of the script.'
+        "</strong> Lines it never reached are marked <em>not reached</em> and are left out "
+        "of the score.</p>"
     )
     calib = (
         "Readings were corrected with the actor's neutral calibration."
@@ -169,6 +188,7 @@ def render_html(
 <p class="muted">Script: {script_name} · {len(report.lines)} lines · {esc(tally)}</p>
 <div class="score" title="duration-weighted share of face frames on target">{_pct(report.score)}</div>
 <p class="muted">of the scripted time your face read as the target emotion. {esc(calib)}</p>
+{cut_short}
 <div class="disclaimer"><strong>Please read:</strong> {esc(report.disclaimer)}</div>
 <h2>Your emotions over the take</h2>
 <div class="plot">

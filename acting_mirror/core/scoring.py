@@ -9,11 +9,13 @@ Only the primary face's rows count. For each line (its half-open span ``[start, 
 - ``dominant``: the most frequent top emotion;
 - ``time_to_target_ms``: from the line's start until a target first stays on top for
   :data:`TARGET_HOLD_MS` (``None`` if never);
-- ``verdict``: ``no_face`` below :data:`MIN_FACE_FRACTION`, else ``hit`` from
-  :data:`HIT_ON_TARGET`, ``partial`` from :data:`PARTIAL_ON_TARGET`, else ``miss``.
+- ``verdict``: ``not_reached`` when the take ended before the line began (the media
+  was shorter than the script, or the take was cut short), else ``no_face`` below
+  :data:`MIN_FACE_FRACTION`, else ``hit`` from :data:`HIT_ON_TARGET`, ``partial`` from
+  :data:`PARTIAL_ON_TARGET`, else ``miss``.
 
-The take's ``score`` is the duration-weighted mean ``on_target`` over lines, with
-``no_face`` lines counting 0.
+The take's ``score`` is the duration-weighted mean ``on_target`` over the lines the take
+reached, with ``no_face`` lines counting 0; ``not_reached`` lines are left out.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ DEFAULT_FRAME_MS = 1000.0 / 30.0
 _GAP_FRAMES = 2.5
 """A gap of more than this many frame periods without the face breaks a hold."""
 
-VERDICTS = ("hit", "partial", "miss", "no_face")
+VERDICTS = ("hit", "partial", "miss", "no_face", "not_reached")
 
 DISCLAIMER = (
     "Emotion recognition is uncertain: the model reads about 66% of faces right on the "
@@ -111,12 +113,19 @@ class TakeReport:
     calibrated: bool
     lines: tuple[LineScore, ...]
     disclaimer: str = DISCLAIMER
+    complete: bool = True  # False: the take was cut short (quit during it)
+
+    @property
+    def reached(self) -> tuple[LineScore, ...]:
+        """The lines the take reached (scored)."""
+        return tuple(line for line in self.lines if line.verdict != "not_reached")
 
     def to_dict(self) -> dict:
         return {
             "score": round(self.score, 4),
             "script": self.script,
             "calibrated": self.calibrated,
+            "complete": self.complete,
             "lines": [line.to_dict() for line in self.lines],
             "disclaimer": self.disclaimer,
         }
@@ -127,6 +136,7 @@ class TakeReport:
             score=float(d["score"]), script=d.get("script"), calibrated=bool(d.get("calibrated")),
             lines=tuple(LineScore.from_dict(x) for x in d["lines"]),
             disclaimer=str(d.get("disclaimer", DISCLAIMER)),
+            complete=bool(d.get("complete", True)),
         )
 
     def counts(self) -> dict[str, int]:
@@ -136,7 +146,7 @@ class TakeReport:
 
 def line_tip(line: LineScore) -> str:
     """What to try next time on this line, in one sentence ("" for a hit)."""
-    if line.verdict == "hit":
+    if line.verdict in ("hit", "not_reached"):
         return ""
     target = line.targets[0] if line.targets else "neutral"
     wanted = " or ".join(NOUNS[t] for t in line.targets) if line.targets else "calm"
@@ -215,13 +225,17 @@ def score_take(
     *,
     offset_ms: int = 0,
     take_end_ms: int | None = None,
+    complete: bool = True,
+    unplayed: tuple = (),
 ) -> TakeReport:
     """Score ``table`` (a take's timeline) against ``script``.
 
     Every cue needs times (a timed script, or a teleprompter script with the times the take
     showed each line, see ``Script.with_times``). Script time 0 is timeline time
-    ``offset_ms``. ``take_end_ms`` (timeline time) cuts lines the take did not reach;
-    without it, the take is assumed to cover the whole script.
+    ``offset_ms``. ``take_end_ms`` (timeline time) cuts lines short at the take's end,
+    and a line starting at or after it is ``not_reached``; without it, the take is
+    assumed to cover the whole script. ``complete=False`` marks a take cut short;
+    ``unplayed`` are cues a teleprompter take never showed (``not_reached`` too).
     """
     if not script.has_times:
         raise ScriptError(
@@ -245,6 +259,9 @@ def score_take(
     for cue in script.cues:
         start, end = int(cue.start_ms), int(cue.end_ms)  # type: ignore[arg-type]
         w0, w1 = start + offset_ms, end + offset_ms
+        if take_end_ms is not None and w0 >= int(take_end_ms):
+            lines.append(_not_reached(cue, start, end))
+            continue
         if take_end_ms is not None:
             w1 = min(w1, int(take_end_ms))
         expected = int(round((w1 - w0) / frame_ms)) if w1 > w0 else 0
@@ -279,8 +296,15 @@ def score_take(
             LineScore(cue.index, start, end, cue.targets, cue.text, on_target, mean_tp,
                       dominant, ttt, face_fraction, verdict)
         )
+    end = int(take_end_ms) if take_end_ms is not None else (lines[-1].end_ms if lines else 0)
+    lines.extend(_not_reached(cue, end, end) for cue in unplayed)
     score = weighted / total if total > 0 else 0.0
     return TakeReport(
         score=float(score), script=script.source, calibrated=calibration is not None,
-        lines=tuple(lines),
+        lines=tuple(lines), complete=complete,
     )
+
+
+def _not_reached(cue, start: int, end: int) -> LineScore:
+    return LineScore(cue.index, start, end, cue.targets, cue.text, 0.0, None, None, None,
+                     0.0, "not_reached")

@@ -16,7 +16,7 @@ from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, Face, FrameResult
 SUMMARY_KEYS: tuple[str, ...] = (
     "source", "frames", "duration_s", "fps", "faces_seen", "frames_with_face",
     "frames_with_primary", "processing", "detector", "model",
-    "primary_emotion_shares", "mean_primary_probs", "created", "version",
+    "primary_emotion_shares", "mean_primary_probs", "complete", "created", "version",
 )
 """The top-level keys of every summary, in the order they are written."""
 
@@ -44,6 +44,8 @@ class SummaryBuilder:
         self.fps = float(fps)
         self.detector = str(detector)
         self.model = str(model)
+        self.complete = True  # False: the take was cut short (see ``mark_incomplete``)
+        self.end_reason: str | None = None
         self._frames = 0
         self._first_ms: int | None = None
         self._last_ms = 0
@@ -53,6 +55,12 @@ class SummaryBuilder:
         self._primary_frames = 0
         self._top_counts = np.zeros(N_EMOTIONS, dtype=np.int64)
         self._prob_sums = np.zeros(N_EMOTIONS, dtype=np.float64)
+
+    def mark_incomplete(self, reason: str) -> None:
+        """The take did not run its course (the app quit during it, the source broke):
+        the summary says ``"complete": false`` and why (``"ended": reason``)."""
+        self.complete = False
+        self.end_reason = str(reason)
 
     @property
     def frames(self) -> int:
@@ -109,6 +117,8 @@ class SummaryBuilder:
             "model": self.model,
             "primary_emotion_shares": {e: round(float(v), 4) for e, v in zip(EMOTIONS, shares)},
             "mean_primary_probs": {e: round(float(v), 4) for e, v in zip(EMOTIONS, means)},
+            "complete": self.complete,
+            **({"ended": self.end_reason} if self.end_reason else {}),
             "created": datetime.now().astimezone().isoformat(timespec="seconds"),
             "version": acting_mirror.__version__,
         }

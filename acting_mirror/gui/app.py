@@ -80,6 +80,7 @@ def run_app(
     script: Path | None = None,
     detector: str | None = None,
     stats_interval_s: float | None = None,
+    services,
 ) -> int:
     """Open the main window and run until it closes; returns the exit status."""
     import pyqtgraph as pg
@@ -93,7 +94,7 @@ def run_app(
     from acting_mirror.gui.main_window import MainWindow
 
     window = MainWindow(source=source, script=script, detector=detector,
-                        stats_interval_s=stats_interval_s)
+                        stats_interval_s=stats_interval_s, services=services)
     window.show()
     QTimer.singleShot(0, window.start)
 

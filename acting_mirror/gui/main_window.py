@@ -34,8 +34,9 @@ import acting_mirror
 from acting_mirror.config import LIVE_READING_BUDGET, AnalysisSettings, DETECTORS, demo_clip
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import PLOT_WINDOWS_S, Preferences
-from acting_mirror.gui.rates import DisplayStats
+from acting_mirror.core.rates import DisplayStats
 from acting_mirror.gui.rehearsal import Rehearsal
+from acting_mirror.session.services import Services
 from acting_mirror.gui.widgets import RECORD_RED, EmptyState, MessageBanner, VideoView
 from acting_mirror.gui.worker import (
     DEMO_SPEC,
@@ -92,8 +93,10 @@ class MainWindow(QMainWindow):
 
     ``source``: what to open first (``"demo"``, a path, a URL, ``camera:N``); ``None``
     opens the first camera, or shows the no-camera state. ``script``: an acting script
-    to rehearse (loaded into the script panel; see :attr:`script_path`). ``analyzer_factory``, ``source_opener`` (spec, loop -> source)
-    and ``camera_lister`` let tests and the live benchmark substitute pieces;
+    to rehearse (loaded into the script panel; see :attr:`script_path`). ``services``
+    come from the composition root (``app.app_services()``: the session's parts, and the
+    offline analysis); ``camera_lister`` lets tests and the live benchmark substitute
+    cameras;
     ``stats_interval_s`` logs a stats line that often.
     """
 
@@ -109,14 +112,14 @@ class MainWindow(QMainWindow):
         source: str | None = None,
         script: Path | None = None,
         detector: str | None = None,
+        services: Services,
         camera_lister: Callable[[], list] | None = None,
-        analyzer_factory=None,
-        source_opener=None,
         profiles=None,
         stats_interval_s: float | None = None,
     ):
         super().__init__()
         self.prefs = prefs if prefs is not None else Preferences()
+        self.services = services
         self._first_script: Path | None = Path(script) if script else None
         self._initial_source = source
         self._camera_lister = camera_lister or _default_camera_lister
@@ -144,12 +147,8 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET)
-        kwargs = {"mirror": self.prefs.mirror}
-        if analyzer_factory is not None:
-            kwargs["analyzer_factory"] = analyzer_factory
-        if source_opener is not None:
-            kwargs["source_opener"] = source_opener
-        self.worker = WorkerHandle(AnalysisWorker(settings, **kwargs))
+        self.worker = WorkerHandle(AnalysisWorker(settings, parts=services.parts,
+                                                  mirror=self.prefs.mirror))
         self._connect_worker(self.worker.worker)
         # scripts, scripted takes, reports, review, takes library, calibration
         self.rehearsal = Rehearsal(self, profiles=profiles)

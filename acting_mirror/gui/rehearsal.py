@@ -422,7 +422,7 @@ class Rehearsal(QObject):
             script = self.script if score else None
         job = AnalyseJob(spec, self.window.prefs.takes_dir,
                          AnalysisSettings(detector=self.window.detector),
-                         script=script, script_text=self.script_text if script else None,
+                         process=self.window.services.process, script=script, script_text=self.script_text if script else None,
                          calibration=self.calibration() if script else None,
                          actor=self.panel.actor)
         self.analysis = VideoAnalysis(job, self.window)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from acting_mirror.core.palette import emotion_color_hex
-from acting_mirror.core.report import REPORT_HTML
+from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.script import format_time
 from acting_mirror.core.scoring import (
     DISCLAIMER,

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 from acting_mirror.core.files import read_json_object
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.palette import EMOTION_COLORS_HEX, emotion_color_hex
-from acting_mirror.core.report import REPORT_HTML, REPORT_JSON, TIMELINE_CSV, report_for_take
+from acting_mirror.core.report import report_for_take
+from acting_mirror.core.takefiles import OUTPUT_AVI, REPORT_HTML, REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.script import Cue, Script, load_script
 from acting_mirror.core.scoring import TakeReport, estimate_frame_ms, primary_rows, score_take
 from acting_mirror.core.timeline import TimelineTable, read_timeline
@@ -50,13 +51,11 @@ from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
 from acting_mirror.gui.script_panel import ScriptRegions, spans_of
-from acting_mirror.gui.take_scripts import TakeScript, read_take_script, write_take_script
+from acting_mirror.core.take_script import TakeScript, read_take_script, write_take_script
 from acting_mirror.gui.widgets import VideoView
 
 log = logging.getLogger(__name__)
 
-VIDEO_FILE = "output.avi"
-SUMMARY_FILE = "summary.json"
 SCRIPT_FILTER = "Acting scripts (*.txt *.script);;All files (*)"
 DEFAULT_FPS = 30.0
 
@@ -105,13 +104,13 @@ def load_take(folder: Path | str) -> TakeData:
     """Read the take in ``folder``; SourceError (one sentence) when it is not a take."""
     folder = Path(folder)
     timeline = folder / TIMELINE_CSV
-    video = folder / VIDEO_FILE
+    video = folder / OUTPUT_AVI
     if not folder.is_dir():
         raise SourceError(f"{folder} is not a folder.")
     if not timeline.is_file():
         raise SourceError(f"{folder} is not an Acting Mirror take (it has no {TIMELINE_CSV}).")
     table = read_timeline(timeline)
-    summary = read_json_object(folder / SUMMARY_FILE)
+    summary = read_json_object(folder / SUMMARY_JSON)
     n_video, video_fps = _video_frames(video) if video.is_file() else (0, 0.0)
     fps = float(summary.get("fps") or 0) or video_fps or DEFAULT_FPS
     if not (0 < fps <= 1000):

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 from acting_mirror.core.files import read_json_object
 from acting_mirror.config import AnalysisSettings
 from acting_mirror.core.calibration import NeutralCalibration
-from acting_mirror.core.report import REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV
+from acting_mirror.core.takefiles import OUTPUT_AVI, REPORT_JSON, SCRIPT_TXT, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.script import Script
 from acting_mirror.errors import ActingMirrorError, ScriptError
 from acting_mirror.gui.report_view import score_colour
-from acting_mirror.gui.take_scripts import SCRIPT_TXT, read_take_script, read_take_script_meta
+from acting_mirror.core.take_script import read_take_script, read_take_script_meta
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
         calibrated=report.get("calibrated") if report else None,
         script_name=str(name) if name else None,
         script_key=str(key) if key else None,
-        has_video=(folder / "output.avi").is_file(),
+        has_video=(folder / OUTPUT_AVI).is_file(),
     )
 
 
@@ -462,9 +462,11 @@ class AnalyseJob(QObject):
     done = Signal()
 
     def __init__(self, spec: str, takes_root: Path, settings: AnalysisSettings = AnalysisSettings(),
-                 *, script: Script | None = None, script_text: str | None = None,
+                 *, process: Callable[..., object], script: Script | None = None,
+                 script_text: str | None = None,
                  calibration: NeutralCalibration | None = None, actor: str = ""):
         super().__init__()
+        self.process = process  # app.process_to_take, from the window's services
         self.spec = spec
         self.takes_root = Path(takes_root)
         self.settings = settings
@@ -489,17 +491,16 @@ class AnalyseJob(QObject):
 
     @Slot()
     def run(self) -> None:
-        from acting_mirror.app import process_to_take
         from acting_mirror.core.report import report_for_take
         from acting_mirror.media.takes import new_take_dir
 
         try:
             label = Path(self.spec).stem if "://" not in self.spec else "web"
             self.folder = new_take_dir(self.takes_root, label)
-            process_to_take(self.spec, out_dir=self.folder, takes_root=self.takes_root,
+            self.process(self.spec, out_dir=self.folder, takes_root=self.takes_root,
                             settings=self.settings, progress=self._progress)
             if self.script is not None:
-                from acting_mirror.gui.take_scripts import write_take_script
+                from acting_mirror.core.take_script import write_take_script
 
                 write_take_script(self.folder, self.script, original_text=self.script_text,
                                   actor=self.actor, calibrated=self.calibration is not None)

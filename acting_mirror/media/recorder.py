@@ -24,16 +24,14 @@ import cv2
 import numpy as np
 
 from acting_mirror.core.summary import SummaryBuilder
+from acting_mirror.core.takefiles import OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, timeline_rows
 from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import OutputError
 
 log = logging.getLogger(__name__)
 
-VIDEO_FILE = "output.avi"
-TIMELINE_FILE = "timeline.csv"
-SUMMARY_FILE = "summary.json"
-TAKE_FILES = (VIDEO_FILE, TIMELINE_FILE, SUMMARY_FILE)
+TAKE_FILES = (OUTPUT_AVI, TIMELINE_CSV, SUMMARY_JSON)
 
 _FOURCC = cv2.VideoWriter_fourcc(*"MJPG")
 _WRITER_APIS = (cv2.CAP_FFMPEG, cv2.CAP_OPENCV_MJPEG)
@@ -80,9 +78,9 @@ class TakeRecorder:
         self.fps = float(fps) if math.isfinite(fps) and 0 < fps <= 1000 else 30.0
         self.write_video = write_video
         self.summary = summary
-        self.video_path = self.folder / VIDEO_FILE
-        self.timeline_path = self.folder / TIMELINE_FILE
-        self.summary_path = self.folder / SUMMARY_FILE
+        self.video_path = self.folder / OUTPUT_AVI
+        self.timeline_path = self.folder / TIMELINE_CSV
+        self.summary_path = self.folder / SUMMARY_JSON
         self._queue_size = max(1, int(queue_size))
         self._flush_every = max(1, int(flush_every))
         self._started = time.perf_counter()

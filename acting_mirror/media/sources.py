@@ -143,9 +143,17 @@ def _natural_key(path: Path) -> list:
 
 class _Lifecycle:
     """``close()`` on exit from a ``with`` block; by default it stops iteration and
-    releases the OpenCV capture, if the source has one."""
+    releases the OpenCV capture, if the source has one.
+
+    Every source declares its traits as data, so nobody recognises sources by class:
+    ``live`` (frames come at the world's pace: read the newest, never fall behind),
+    ``camera`` (a camera: mirrored in the app), ``stills`` (every frame is another
+    picture: nothing is tracked from one to the next)."""
 
     _closed: bool
+    live = False
+    camera = False
+    stills = False
 
     def close(self) -> None:
         self._closed = True
@@ -337,8 +345,12 @@ class StreamSource(_CapturedMedia):
     HTTP headers suggested by the resolver are not forwarded (OpenCV has no per-capture
     header option); the formats chosen by :class:`YtDlpResolver` do not need them.
     ``rtsp://``-like URLs skip resolution. ``frame_count`` is known for on-demand
-    videos whose container states it, ``None`` for live streams.
+    videos whose container states it, ``None`` for live streams (``live``).
     """
+
+    @property
+    def live(self) -> bool:
+        return self.frame_count is None and not self.loop
 
     def __init__(
         self,
@@ -378,6 +390,8 @@ class CameraSource(_Lifecycle):
     started at the first frame. Endless: ``frame_count`` is ``None``."""
 
     frame_count = None
+    live = True
+    camera = True
 
     def __init__(self, index: int = 0, *, width: int | None = None, height: int | None = None):
         self.index = int(index)
@@ -438,6 +452,8 @@ class CameraSource(_Lifecycle):
 class ImageSource(_Lifecycle):
     """One still image as a one-frame source (``time_ms`` 0); endless with ``loop``."""
 
+    stills = True
+
     def __init__(self, path: Path | str, *, loop: bool = False, fps: float = DEFAULT_IMAGE_FPS):
         self.path = Path(path)
         self.name = self.path.name
@@ -467,6 +483,8 @@ class ImageFolderSource(_Lifecycle):
     """The images of a folder in natural name order (``img2`` before ``img10``), at a
     nominal ``fps``. Files that cannot be decoded are skipped (logged, and listed in
     ``skipped``); ``frame_count`` counts image files, so it is an upper bound."""
+
+    stills = True
 
     def __init__(self, folder: Path | str, *, fps: float = DEFAULT_IMAGE_FPS, loop: bool = False):
         self.folder = Path(folder)

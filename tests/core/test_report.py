@@ -62,7 +62,8 @@ def test_report_for_take_writes_json_and_html(take):
     assert [line.verdict for line in report.lines] == ["hit", "miss", "hit"]
     data = json.loads((take / "report.json").read_text(encoding="utf-8"))
     assert data == json.loads(json.dumps(report.to_dict()))
-    assert set(data) == {"score", "script", "calibrated", "lines", "disclaimer"}
+    assert set(data) == {"score", "script", "calibrated", "complete", "lines", "disclaimer"}
+    assert data["complete"] is True
     assert data["script"] == "scene.txt"
     assert (take / "report.html").is_file()
 
@@ -123,7 +124,9 @@ def test_overwrite_replaces_the_report_without_leaving_temp_files(take):
 def test_the_take_length_from_summary_marks_unreached_lines(tmp_path):
     take = write_take(tmp_path / "short", ["happy"] * 50, summary_s=2.0)
     report = report_for_take(take, SCRIPT)
-    assert [line.verdict for line in report.lines] == ["hit", "no_face", "no_face"]
+    assert [line.verdict for line in report.lines] == ["hit", "not_reached", "not_reached"]
+    assert report.score == pytest.approx(report.lines[0].on_target)  # only the line reached
+    assert "not reached" in (take / "report.html").read_text(encoding="utf-8")
 
 
 def test_writing_into_a_missing_folder_is_an_output_error(tmp_path):

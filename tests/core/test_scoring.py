@@ -131,11 +131,16 @@ def test_calibration_turns_an_actors_relaxed_sad_look_into_neutral():
     assert fixed.calibrated and fixed.lines[0].verdict == "hit"
 
 
-def test_lines_after_the_take_ended_have_no_face():
+def test_lines_after_the_take_ended_are_not_reached_and_left_out_of_the_score():
     table = make_table(["happy"] * 50 + ["sad"] * 25)  # stopped at 3 s
-    report = score_take(HAPPY_SAD_HAPPY, table, take_end_ms=3000)
-    assert [line.verdict for line in report.lines] == ["hit", "hit", "no_face"]
+    report = score_take(HAPPY_SAD_HAPPY, table, take_end_ms=3000, complete=False)
+    assert [line.verdict for line in report.lines] == ["hit", "hit", "not_reached"]
     assert report.lines[1].face_fraction == 1.0
+    assert report.lines[2].tip == ""  # never "your face was out of view"
+    # the score covers the two lines the take reached, both fully on target
+    assert report.score == pytest.approx(1.0)
+    assert report.complete is False and report.to_dict()["complete"] is False
+    assert report.counts()["not_reached"] == 1
 
 
 def test_an_offset_moves_script_time_zero():
@@ -168,7 +173,7 @@ def test_the_frame_period_comes_from_the_timeline():
 def test_report_dict_has_the_documented_keys_and_round_trips():
     report = score_take(HAPPY_SAD_HAPPY, make_table(["happy"] * 150))
     d = json.loads(json.dumps(report.to_dict()))
-    assert set(d) == {"score", "script", "calibrated", "lines", "disclaimer"}
+    assert set(d) == {"score", "script", "calibrated", "complete", "lines", "disclaimer"}
     assert set(d["lines"][0]) == {
         "index", "start_ms", "end_ms", "targets", "text", "on_target", "mean_target_prob",
         "dominant", "time_to_target_ms", "face_fraction", "verdict",

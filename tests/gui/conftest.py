@@ -70,10 +70,12 @@ def _no_threads_or_timers_left(qapp):
 def make_window(qtbot):
     """``make_window(**kwargs)``: a shown MainWindow whose worker has loaded the models.
     No camera unless the test passes ``camera_lister``."""
+    from acting_mirror.app import app_services
     from acting_mirror.gui.main_window import MainWindow
 
     def make(**kwargs):
         kwargs.setdefault("camera_lister", lambda: [])
+        kwargs.setdefault("services", app_services())
         window = MainWindow(**kwargs)
         qtbot.addWidget(window)
         window.show()

@@ -8,7 +8,8 @@ from acting_mirror import cli
 def _capture_run_app(monkeypatch) -> list[dict]:
     calls: list[dict] = []
 
-    def fake_run_app(**kwargs) -> int:
+    def fake_run_app(*, services, **kwargs) -> int:
+        assert services.process is not None and services.parts.open_source is not None
         calls.append(kwargs)
         return 0
 

@@ -18,7 +18,7 @@ from acting_mirror.core.script import parse_script
 from acting_mirror.core.timeline import read_timeline
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.gui.review import ReviewWindow, load_take
-from acting_mirror.gui.take_scripts import write_take_script
+from acting_mirror.core.take_script import write_take_script
 
 FPS = 10
 SCRIPT = """\

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from acting_mirror.core.calibration import ProfileStore, calibrate
 from acting_mirror.core.timeline import read_timeline
-from acting_mirror.gui.take_scripts import read_take_script
+from acting_mirror.core.take_script import read_take_script
 
 FPS = 10
 TIMED = """\

@@ -19,7 +19,7 @@ from acting_mirror.gui.takes_library import (
     group_takes,
     scan_takes,
 )
-from acting_mirror.gui.take_scripts import read_take_script, script_key, write_take_script
+from acting_mirror.core.take_script import read_take_script, script_key, write_take_script
 
 FPS = 10
 SCENE = """\
@@ -146,7 +146,7 @@ def test_deleting_asks_first_and_removes_the_take_from_the_list(qtbot, takes_roo
 def test_analysing_a_video_makes_a_scored_take_and_cancelling_leaves_nothing(qtbot, tmp_path, clip):
     root = tmp_path / "takes"
     script = parse_script(SCENE, name="scene.txt")
-    analysis = VideoAnalysis(AnalyseJob(str(clip), root, script=script, script_text=SCENE))
+    analysis = VideoAnalysis(AnalyseJob(str(clip), root, process=process_to_take, script=script, script_text=SCENE))
     progress = []
     analysis.job.progress.connect(lambda n, total: progress.append((n, total)))
     with qtbot.waitSignal(analysis.succeeded, timeout=60000) as blocker:
@@ -160,14 +160,14 @@ def test_analysing_a_video_makes_a_scored_take_and_cancelling_leaves_nothing(qtb
     assert read_take_script(folder).key == script_key(script)
     assert [t.score is not None for t in scan_takes(root)] == [True]
 
-    cancelled = VideoAnalysis(AnalyseJob(str(clip), root))
+    cancelled = VideoAnalysis(AnalyseJob(str(clip), root, process=process_to_take))
     cancelled.job.progress.connect(lambda n, total: cancelled.cancel())
     with qtbot.waitSignal(cancelled.cancelled, timeout=60000):
         cancelled.start()
     qtbot.waitUntil(lambda: not cancelled.running, timeout=10000)
     assert [p.name for p in root.iterdir()] == [folder.name]  # the half-made take is gone
 
-    broken = VideoAnalysis(AnalyseJob(str(tmp_path / "missing.mp4"), root))
+    broken = VideoAnalysis(AnalyseJob(str(tmp_path / "missing.mp4"), root, process=process_to_take))
     with qtbot.waitSignal(broken.failed, timeout=30000) as failure:
         broken.start()
     qtbot.waitUntil(lambda: not broken.running, timeout=10000)

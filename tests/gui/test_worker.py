@@ -9,8 +9,9 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, QTimer
 
+from acting_mirror.app import session_parts
 from acting_mirror.core.types import Frame
-from acting_mirror.gui.mailbox import LatestMailbox
+from acting_mirror.session.mailbox import LatestMailbox
 from acting_mirror.gui.worker import (
     AnalysisWorker,
     OpenSource,
@@ -86,7 +87,7 @@ class Events(QObject):
 
 
 def _start(qtbot, opener, **kwargs) -> tuple[WorkerHandle, Events]:
-    handle = WorkerHandle(AnalysisWorker(source_opener=opener, **kwargs))
+    handle = WorkerHandle(AnalysisWorker(parts=session_parts(source_opener=opener), **kwargs))
     events = Events(handle.worker)
     handle.start()
     return handle, events

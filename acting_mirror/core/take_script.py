@@ -9,7 +9,7 @@ A scripted take holds, besides ``output.avi``, ``timeline.csv`` and ``summary.js
   key that is the same for every take of the same script (see :func:`script_key`), its
   form, and the actor profile and calibration used.
 
-Pure Python (no Qt), so the analysis worker and the windows share it.
+Pure Python: the session writes it, the takes library and the review read it.
 """
 
 from __future__ import annotations
@@ -20,15 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acting_mirror.core.files import read_json_object, write_text_atomic
-from acting_mirror.core.calibration import NeutralCalibration
-from acting_mirror.core.follower import CueState, ScriptFollower
+from acting_mirror.core.takefiles import SCRIPT_JSON, SCRIPT_TXT
 from acting_mirror.core.script import Script, format_script, parse_script
-from acting_mirror.core.scoring import TakeReport
-from acting_mirror.core.types import Face
-from acting_mirror.errors import ActingMirrorError, ScriptError
+from acting_mirror.errors import ScriptError
 
-SCRIPT_TXT = "script.txt"
-SCRIPT_JSON = "script.json"
 
 
 def script_key(script: Script) -> str:
@@ -123,79 +118,7 @@ def read_take_script_meta(folder: Path | str) -> dict:
     return read_json_object(Path(folder) / SCRIPT_JSON)
 
 
-class ScriptRun:
-    """A script being rehearsed, frame by frame, over any number of takes (used by the
-    analysis worker, which owns it; no locking).
-
-    :meth:`update` every analysed frame gives the :class:`CueState` to show. Between
-    takes the follower waits ("get ready"); :meth:`begin_take` makes the next frame
-    *recorded* start the script's clock, so script time 0 is the take's first frame.
-    :meth:`finish_take` stores the script with the take and writes its report.
-    """
-
-    def __init__(self, script: Script, calibration: NeutralCalibration | None = None, *,
-                 text: str | None = None, actor: str = ""):
-        self.script = script
-        self.text = text
-        self.actor = actor
-        self.calibration = calibration
-        self.follower = ScriptFollower(script, calibration)
-        self._pending = False  # begin_take() called, first recorded frame not seen yet
-        self.in_take = False
-
-    def set_calibration(self, calibration: NeutralCalibration | None, actor: str = "") -> None:
-        """Switch the calibration (takes in progress go on with the new one)."""
-        self.calibration = calibration
-        self.actor = actor
-        self.follower.calibration = calibration
-
-    def begin_take(self) -> None:
-        self.follower = ScriptFollower(self.script, self.calibration)
-        self._pending = True
-        self.in_take = True
-
-    def update(self, time_ms: int, primary: Face | None, *, recorded: bool) -> CueState:
-        """The state for one analysed frame; ``recorded``: the frame went into the take."""
-        if self._pending and recorded:
-            self._pending = False
-            self.follower.start(time_ms)
-        return self.follower.update(time_ms, primary)
-
-    def advance(self) -> None:
-        """Teleprompter: the next line (ignored unless a take is running)."""
-        if self.in_take and not self.script.timed and self.follower.started:
-            self.follower.advance()
-
-    @property
-    def take_complete(self) -> bool:
-        """The running take reached the end of the script."""
-        return self.in_take and self.follower.started and self.follower.finished
-
-    def finish_take(self, folder: Path | None, frames: int) -> tuple[TakeReport | None, str | None]:
-        """End the take: with frames, store the script in ``folder`` and write the report.
-        Returns ``(report, problem)``; either may be ``None``."""
-        from acting_mirror.core.report import report_for_take
-
-        follower, self.in_take, self._pending = self.follower, False, False
-        self.follower = ScriptFollower(self.script, self.calibration)
-        if folder is None or frames == 0 or not follower.started:
-            return None, None
-        recorded = follower.recorded_script()
-        if recorded is None:
-            return None, "No line of the script was played."
-        try:
-            write_take_script(folder, self.script, recorded, original_text=self.text,
-                              actor=self.actor if self.calibration is not None else "",
-                              calibrated=self.calibration is not None)
-            stored = read_take_script(folder)
-            scored = stored.script if stored is not None else recorded
-            report = report_for_take(folder, scored, self.calibration)
-        except ActingMirrorError as exc:
-            return None, str(exc)
-        return report, None
-
-
 __all__ = [
     "SCRIPT_TXT", "SCRIPT_JSON", "TakeScript", "script_key", "write_take_script",
-    "read_take_script", "read_take_script_meta", "ScriptRun",
+    "read_take_script", "read_take_script_meta",
 ]

@@ -1,6 +1,6 @@
 """The status bar's figures: a new source starts a new count."""
 
-from acting_mirror.gui.rates import DisplayStats
+from acting_mirror.core.rates import DisplayStats
 
 
 def test_the_first_report_after_a_source_switch_covers_only_the_new_source():

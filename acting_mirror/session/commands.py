@@ -1,0 +1,94 @@
+"""What a session can be told to do: small frozen values, handled between frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from acting_mirror.core.calibration import NeutralCalibration
+from acting_mirror.core.script import Script
+
+
+@dataclass(frozen=True)
+class OpenSource:
+    """Switch to ``spec`` (anything ``open_source`` takes, or ``"demo"``)."""
+
+    spec: str
+    loop: bool = False
+
+
+@dataclass(frozen=True)
+class SetPlaying:
+    playing: bool
+
+
+@dataclass(frozen=True)
+class SetDetector:
+    name: str
+
+
+@dataclass(frozen=True)
+class SetMirror:
+    on: bool
+
+
+@dataclass(frozen=True)
+class StartRecording:
+    """Start a take: a new folder under ``takes_root`` (named after ``label``), or exactly
+    ``folder`` (which must not exist or be empty). ``scripted``: follow the loaded script
+    from the take's first frame (see :class:`SetScript`); ``rewind``: a file source
+    restarts from its beginning first; ``write_video``: keep ``output.avi``."""
+
+    takes_root: Path
+    label: str | None = None
+    scripted: bool = False
+    rewind: bool = False
+    folder: Path | None = None
+    write_video: bool = True
+
+
+@dataclass(frozen=True)
+class SetScript:
+    """Follow ``script`` (``None``: no script) on every analysed frame; ``text`` is the
+    file as written (kept with scripted takes), ``actor`` whose ``calibration`` is used."""
+
+    script: Script | None
+    calibration: NeutralCalibration | None = None
+    text: str | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class SetCalibration:
+    """Correct the script follower's readings with ``calibration`` (``None``: raw)."""
+
+    calibration: NeutralCalibration | None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class AdvanceScript:
+    """Teleprompter: the next line of the script (during a scripted take)."""
+
+
+@dataclass(frozen=True)
+class StopRecording:
+    """Finish the take. ``complete=False``: it was cut short (the app quit during it), so
+    it is marked incomplete; ``discard``: delete it instead of keeping it."""
+
+    complete: bool = True
+    discard: bool = False
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Finish any take (as :class:`StopRecording` would) and stop the session."""
+
+    complete: bool = False
+    discard: bool = False
+
+
+Command = (
+    OpenSource | SetPlaying | SetDetector | SetMirror | StartRecording | SetScript
+    | SetCalibration | AdvanceScript | StopRecording | Shutdown
+)

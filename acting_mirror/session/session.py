@@ -1,0 +1,580 @@
+"""Session: the live loop of Acting Mirror, the same for the app and for ``process``.
+
+A session owns every stateful object of a rehearsal: the source, the analyzer, the
+annotator, the take being recorded, the script run and the pacing clock. Nothing else
+touches them, so nothing locks. One frame's path::
+
+    source -> (mirror) -> Analyzer.analyze -> annotate -> take (output.avi, timeline.csv)
+           -> script run (cue) -> FrameAnalysed event
+
+Commands (:mod:`acting_mirror.session.commands`) come in through :meth:`Session.handle`
+(or an :class:`Inbox` while :meth:`Session.run` loops); what happens goes out as events
+(:mod:`acting_mirror.session.events`) through the ``emit`` callback, on the session's
+thread. Two policies: :data:`LIVE` (the app: files play at their own pace, live sources
+give their newest frame) and :data:`OFFLINE` (``process``: flat out, every frame).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator
+
+import numpy as np
+
+from acting_mirror.config import AnalysisSettings
+from acting_mirror.core.analysis import Analyzer
+from acting_mirror.core.ports import FaceDetector, FrameSource
+from acting_mirror.core.rates import RateMeter
+from acting_mirror.core.summary import SummaryBuilder
+from acting_mirror.core.types import Frame, FrameResult
+from acting_mirror.errors import ActingMirrorError, OutputError, SourceError
+from acting_mirror.media.prefetch import Prefetcher
+from acting_mirror.session import commands as cmd
+from acting_mirror.session import events as ev
+from acting_mirror.session.script_run import ScriptRun
+from acting_mirror.session.take import TakeFolder, TakeInProgress, TakeSinkFactory
+
+log = logging.getLogger(__name__)
+
+DEMO_SPEC = "demo"
+"""What the window calls the bundled demo clip (stored in preferences as this word)."""
+
+_BEHIND_S = 0.25  # a file more than this late re-anchors its clock instead of rushing
+_PREFETCH_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How a driver wants frames: ``paced`` plays files at their own rate (the app);
+    ``annotate`` draws the boxes on every frame (the app always, ``process`` only for
+    ``output.avi``); ``script_ends_take``: a take ends when its script's last line is
+    over (the app), or runs to the end of the media (``process``)."""
+
+    paced: bool
+    annotate: bool = True
+    script_ends_take: bool = True
+
+
+LIVE = SessionPolicy(paced=True)
+OFFLINE = SessionPolicy(paced=False, script_ends_take=False)
+
+
+class Annotating:
+    """What draws a result onto its picture (``media.annotate.Annotator``)."""
+
+    def annotate(self, image: np.ndarray, result: FrameResult, *, copy: bool = True) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class SessionParts:
+    """The pluggable parts, wired by the composition root (``app.session_parts``).
+
+    ``open_source(spec, loop)`` returns a FrameSource whose traits (``live``, ``stills``,
+    ``camera``) say how to read it; ``build_analyzer(settings)`` and
+    ``build_detector(settings)`` load the models; ``close_detector`` stops a detector's
+    helper threads; ``annotator()`` makes the box painter; ``take_sink`` records a take;
+    ``resolve_spec`` turns a word like ``"demo"`` into something ``open_source`` reads."""
+
+    open_source: Callable[[str, bool], FrameSource]
+    build_analyzer: Callable[[AnalysisSettings], Analyzer]
+    build_detector: Callable[[AnalysisSettings], FaceDetector]
+    close_detector: Callable[[FaceDetector], None]
+    annotator: Callable[[], Annotating]
+    take_sink: TakeSinkFactory
+    model_name: Callable[[AnalysisSettings], str]
+    resolve_spec: Callable[[str], str] = lambda spec: spec
+
+
+class Inbox:
+    """Commands for a running session, from any thread (a thin thread-safe queue)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+
+    def put(self, command: cmd.Command) -> None:
+        self._queue.put(command)
+
+    def get(self, timeout: float | None) -> cmd.Command | None:
+        """The next command, waiting up to ``timeout`` seconds (``None`` when none came)."""
+        try:
+            return self._queue.get(timeout=timeout) if timeout is None or timeout > 0 \
+                else self._queue.get_nowait()
+        except queue.Empty:
+            return None
+
+
+class _StampedSource:
+    """Passes a source's frames through, noting when each was decoded, and the decoding
+    rate. Runs on the decoder thread; ``stamps`` is a bounded deque the session reads
+    (deque append and copy are atomic), ``rate`` a RateMeter ticked here."""
+
+    def __init__(self, source: FrameSource, clock: Callable[[], float]):
+        self.source = source
+        self.name = source.name
+        self.fps = source.fps
+        self.frame_count = source.frame_count
+        self.stamps: deque[tuple[int, float]] = deque(maxlen=64)
+        self.rate = RateMeter(clock=clock)
+        self._clock = clock
+
+    def __iter__(self) -> Iterator[Frame]:
+        for frame in self.source:
+            now = self._clock()
+            self.stamps.append((frame.index, now))
+            self.rate.tick(now)
+            yield frame
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def source_info(spec: str, source: FrameSource, loop: bool) -> ev.SourceInfo:
+    """What is decided about a source, once, from the traits it declares."""
+    camera = bool(getattr(source, "camera", False))
+    live = bool(getattr(source, "live", False)) and not loop
+    return ev.SourceInfo(
+        spec=spec,
+        name=source.name,
+        fps=float(source.fps),
+        frame_count=source.frame_count,
+        live=live or camera,
+        camera=camera,
+        loop=loop,
+        width=int(getattr(source, "width", 0) or 0),
+        height=int(getattr(source, "height", 0) or 0),
+        stills=bool(getattr(source, "stills", False)),
+    )
+
+
+class Session:
+    """See the module docstring. Call :meth:`start` first (it loads the models), then
+    :meth:`handle` commands and :meth:`step` frames, or :meth:`run` with an inbox; finish
+    with :meth:`close`."""
+
+    def __init__(
+        self,
+        parts: SessionParts,
+        emit: Callable[[ev.Event], None],
+        settings: AnalysisSettings = AnalysisSettings(),
+        *,
+        policy: SessionPolicy = LIVE,
+        mirror: bool = True,
+        clock: Callable[[], float] = time.perf_counter,
+    ):
+        self.parts = parts
+        self.settings = settings
+        self.policy = policy
+        self._emit = emit
+        self._clock = clock
+        self.mirror = bool(mirror)
+        self.analyzer: Analyzer | None = None
+        self._annotator: Annotating | None = None
+        self._detectors: dict[tuple[str, bool], FaceDetector] = {}
+        self.detector_name = settings.detector
+        self.source: Prefetcher | None = None
+        self._frames: Iterator[Frame] | None = None
+        self._stamped: _StampedSource | None = None
+        self.info: ev.SourceInfo | None = None
+        self.generation = 0
+        self.playing = True
+        self.ended = False
+        self._held: Frame | None = None  # a frame read but not yet shown (paused while pacing)
+        self._last_frame: Frame | None = None
+        self._anchor: tuple[float, int] | None = None  # (clock, time_ms) for pacing
+        self.take: TakeInProgress | None = None
+        self.script: ScriptRun | None = None
+        self._analysed = RateMeter(clock=clock)
+        self.stopping = False
+        self._inbox: Inbox | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> bool:
+        """Load the models; emits Ready, or Fatal (and returns False) when they cannot."""
+        stills = self.info is not None and self.info.stills
+        try:
+            self.analyzer = self.parts.build_analyzer(self._settings_for(self.settings.detector, stills))
+        except (ActingMirrorError, OSError, ValueError, RuntimeError) as exc:
+            log.error("Cannot start the analysis: %s", exc)
+            self._emit(ev.Fatal(f"The emotion model could not be loaded: {exc}"))
+            return False
+        self.detector_name = getattr(self.analyzer.detector, "name", self.settings.detector)
+        self._detectors[(self.settings.detector, stills)] = self.analyzer.detector
+        self._annotator = self.parts.annotator()
+        self._emit(ev.Ready(self.settings.detector))
+        return True
+
+    def close(self) -> None:
+        """Finish any take (kept, marked incomplete), close the source, stop detectors."""
+        try:
+            self.finish_take(complete=False)
+        finally:
+            self._close_source()
+            for detector in self._detectors.values():
+                self.parts.close_detector(detector)
+            self._detectors.clear()
+
+    def run(self, inbox: Inbox) -> None:
+        """Serve commands and play frames until :class:`~commands.Shutdown` (the app's loop)."""
+        self._inbox = inbox
+        if not self.start():
+            while not self.stopping:
+                if isinstance(inbox.get(None), cmd.Shutdown):
+                    self.stopping = True
+            return
+        while not self.stopping:
+            if self.can_read():
+                while (command := inbox.get(0)) is not None:
+                    self.handle(command)
+                if self.stopping or not self.can_read():
+                    continue
+                self.step()
+            else:
+                command = inbox.get(0.25)
+                if command is not None:
+                    self.handle(command)
+
+    def can_read(self) -> bool:
+        return self._frames is not None and self.playing and not self.ended
+
+    # ------------------------------------------------------------------ commands
+
+    def handle(self, command: cmd.Command) -> None:
+        if isinstance(command, cmd.Shutdown):
+            self.stopping = True
+            self.finish_take(complete=command.complete, discard=command.discard)
+        elif isinstance(command, cmd.OpenSource):
+            self.open(command)
+        elif isinstance(command, cmd.SetPlaying):
+            self._set_playing(command.playing)
+        elif isinstance(command, cmd.SetDetector):
+            self._set_detector(command.name)
+        elif isinstance(command, cmd.SetMirror):
+            self.mirror = bool(command.on)
+            self._emit(ev.MirrorChanged(self.mirror))
+            self._refresh_still()
+        elif isinstance(command, cmd.StartRecording):
+            self.start_take(command)
+        elif isinstance(command, cmd.StopRecording):
+            self.finish_take(complete=command.complete, discard=command.discard)
+        elif isinstance(command, cmd.SetScript):
+            self._set_script(command)
+        elif isinstance(command, cmd.SetCalibration):
+            if self.script is not None:
+                self.script.set_calibration(command.calibration, command.actor)
+        elif isinstance(command, cmd.AdvanceScript):
+            self._advance_script()
+        else:  # a programming error, not a user's
+            raise TypeError(f"unknown session command {command!r}")
+
+    # ------------------------------------------------------------------ sources
+
+    def open(self, command: cmd.OpenSource) -> bool:
+        """Open ``command``'s source in place of the current one; False (and the old
+        source kept) when it cannot be opened."""
+        self._emit(ev.SourceOpening(command.spec))
+        try:
+            source = self.parts.open_source(self.parts.resolve_spec(command.spec), command.loop)
+        except ActingMirrorError as exc:
+            self._emit(ev.SourceFailed(command.spec, str(exc)))
+            return False
+        # the new source works: only now finalise the take and drop the old one
+        self.finish_take()
+        self._close_source()
+        self.info = source_info(command.spec, source, command.loop)
+        self._stamped = _StampedSource(source, self._clock)
+        self.source = Prefetcher(self._stamped, latest_only=self.info.live, depth=_PREFETCH_DEPTH)
+        self._frames = iter(self.source)
+        self.generation += 1
+        self.ended = False
+        self._held = None
+        self._last_frame = None
+        self._anchor = None
+        self._analysed.clear()
+        if self.analyzer is not None:
+            self._use_detector(self.detector_name)  # stills read at full resolution
+            self.analyzer.reset()  # the detector's known faces too
+        self._emit(ev.SourceOpened(self.info))
+        self.playing = True  # a new source always starts playing, and says so
+        self._emit(ev.PlayingChanged(True))
+        return True
+
+    def _close_source(self) -> None:
+        source, self.source, self._frames, self._stamped = self.source, None, None, None
+        if source is not None:
+            source.close()
+
+    def _set_playing(self, playing: bool) -> None:
+        playing = bool(playing)
+        if playing and self.ended and self.info is not None:
+            # play after the end: start the same file again
+            self.open(cmd.OpenSource(self.info.spec, self.info.loop))
+            return
+        if playing != self.playing:
+            self.playing = playing
+            self._anchor = None
+            self._emit(ev.PlayingChanged(playing))
+
+    # ------------------------------------------------------------------ detectors
+
+    def _detector(self, name: str, stills: bool) -> FaceDetector:
+        """The detector ``name`` (built once); for still pictures without keyframes, since
+        every picture is a new scene searched whole, at full resolution."""
+        key = (name, stills)
+        detector = self._detectors.get(key)
+        if detector is None:
+            detector = self.parts.build_detector(self._settings_for(name, stills))
+            self._detectors[key] = detector
+        return detector
+
+    def _settings_for(self, name: str, stills: bool) -> AnalysisSettings:
+        settings = replace(self.settings, detector=name)
+        return replace(settings, keyframe_interval=1) if stills else settings
+
+    def _use_detector(self, name: str) -> None:
+        stills = self.info is not None and self.info.stills
+        self.analyzer.set_detector(self._detector(name, stills))
+
+    def _set_detector(self, name: str) -> None:
+        if self.analyzer is None:
+            return
+        try:
+            self._use_detector(name)
+        except (ActingMirrorError, ImportError, OSError) as exc:
+            self._emit(ev.DetectorFailed(name, str(exc)))
+            return
+        reset = getattr(self.analyzer.detector, "reset", None)
+        if reset is not None:
+            reset()  # forget where faces were: a keyframe detector refines around them
+        self.detector_name = name
+        self._emit(ev.DetectorChanged(name))
+        self._refresh_still()
+
+    # ------------------------------------------------------------------ frames
+
+    def step(self) -> bool:
+        """Read, analyse and deliver the next frame; False when none was (the source
+        ended or broke, or a command while waiting changed course)."""
+        if self._held is not None:
+            frame, self._held = self._held, None
+        else:
+            try:
+                frame = next(self._frames)
+            except StopIteration:
+                self._source_ended()
+                return False
+            except SourceError as exc:
+                self._source_broke(str(exc))
+                return False
+        captured = self._decoded_at(frame)
+        if self.policy.paced and not self.info.live:
+            generation = self.generation
+            due = self._due(frame)
+            if not self._wait_until(due):
+                if self.generation == generation and not self.stopping:
+                    self._held = frame  # paused while waiting: show it on resume
+                return False
+            captured = max(captured, due)
+        self._process(frame, captured, fresh=True)
+        return True
+
+    def _decoded_at(self, frame: Frame) -> float:
+        if self._stamped is not None:
+            for index, at in reversed(self._stamped.stamps.copy()):
+                if index == frame.index:
+                    return at
+        return self._clock()
+
+    def _due(self, frame: Frame) -> float:
+        now = self._clock()
+        if self._anchor is None:
+            self._anchor = (now, frame.time_ms)
+            return now
+        wall0, media0 = self._anchor
+        due = wall0 + (frame.time_ms - media0) / 1000.0
+        if now - due > _BEHIND_S:  # analysis is slower than the film: re-anchor, never rush
+            self._anchor = (now, frame.time_ms)
+            return now
+        return due
+
+    def _wait_until(self, due: float) -> bool:
+        """Wait until ``due`` while serving commands; False when a command changed course
+        (pause, new source, shutdown) so the frame must not be shown now."""
+        generation = self.generation
+        while True:
+            remaining = due - self._clock()
+            if remaining <= 0:
+                return True
+            command = self._inbox.get(remaining) if self._inbox is not None else None
+            if command is None:
+                if self._inbox is None:
+                    time.sleep(remaining)
+                return True
+            self.handle(command)
+            if self.stopping or not self.playing or self.generation != generation:
+                return False
+
+    def _source_ended(self) -> None:
+        self.ended = True
+        self.finish_take()
+        self._emit(ev.SourceEnded(self.info.spec if self.info else ""))
+        if self.playing:
+            self.playing = False
+            self._emit(ev.PlayingChanged(False))
+
+    def _source_broke(self, message: str) -> None:
+        spec = self.info.spec if self.info else ""
+        self.finish_take(complete=False, reason=message)
+        self._close_source()
+        self.info = None
+        self.ended = False
+        self._emit(ev.SourceFailed(spec, message))
+
+    def _refresh_still(self) -> None:
+        """Re-analyse the frame on screen when nothing is playing (after a detector or
+        mirror change), so the picture follows the setting. Not recorded, not plotted."""
+        if self._last_frame is not None and not self.can_read():
+            self._process(self._last_frame, self._clock(), fresh=False)
+
+    def _process(self, frame: Frame, captured: float, *, fresh: bool) -> None:
+        self._last_frame = frame
+        flipped = self.mirror and self.info is not None and self.info.camera
+        if flipped:  # a new array: annotating may draw on it
+            frame = Frame(np.ascontiguousarray(frame.image[:, ::-1]), frame.index, frame.time_ms)
+        if self.info is not None and self.info.stills:
+            self.analyzer.reset()  # every picture is another scene
+        result = self.analyzer.analyze(frame)
+        timings = dict(result.timings_ms)
+        annotated = None
+        t0 = self._clock()
+        if self.policy.annotate or (self.take is not None and self.take.video):
+            # offline, nothing else looks at the frame: draw on it
+            annotated = self._annotator.annotate(
+                frame.image, result, copy=self.policy.annotate and not flipped)
+            timings["annotate"] = (self._clock() - t0) * 1e3
+        t1 = self._clock()
+        cue = None
+        if fresh:
+            self._analysed.tick(t1)
+            if self.script is not None:
+                recorded = self.take is not None and self.take.scripted
+                cue = self.script.update(frame.time_ms, result.primary, recorded=recorded)
+            if self.take is not None:
+                self._record(result, annotated)
+                timings["record"] = (self._clock() - t1) * 1e3
+        self._emit(ev.FrameAnalysed(
+            result=result,
+            annotated=annotated,
+            generation=self.generation,
+            fresh=fresh,
+            captured_at=captured,
+            capture_fps=self._stamped.rate.rate(t1) if self._stamped is not None else 0.0,
+            analysed_fps=self._analysed.rate(t1),
+            timings_ms=timings,
+            recorded_frames=self.take.frames if self.take is not None else None,
+            cue=cue,
+        ))
+        if (self.policy.script_ends_take and self.script is not None
+                and self.script.take_complete):
+            self.finish_take()  # the last line is over: the take ends by itself
+
+    # ------------------------------------------------------------------ takes
+
+    def start_take(self, command: cmd.StartRecording) -> bool:
+        if self.take is not None:
+            return False
+        if self.info is None or self._frames is None:
+            self._emit(ev.RecordingFailed("Open a camera or a video before recording."))
+            return False
+        if command.scripted and self.script is None:
+            self._emit(ev.RecordingFailed("Load a script before starting a scripted take."))
+            return False
+        if command.rewind and not self.info.live:
+            # the take starts with the video's first frame (and the script's clock with it)
+            if not self.open(cmd.OpenSource(self.info.spec, self.info.loop)):
+                self._emit(ev.RecordingFailed("The video could not be restarted for the take."))
+                return False
+        fps = self.info.fps
+        if self.info.live:  # the video runs at the rate frames are analysed, not shot
+            measured = self._analysed.rate()
+            if measured > 0:
+                fps = max(1.0, min(fps, round(measured, 1)))
+        folder = None
+        try:
+            folder = TakeFolder.for_request(command)
+            summary = SummaryBuilder(
+                source_name=self.info.name,
+                fps=fps,
+                detector=self.detector_name,
+                model=self.parts.model_name(self.settings),
+            )
+            sink = self.parts.take_sink(folder.path, fps, command.write_video, summary)
+        except OutputError as exc:
+            if folder is not None:
+                folder.clear()
+            self._emit(ev.RecordingFailed(str(exc)))
+            return False
+        self.take = TakeInProgress(folder, sink, summary, self._clock(),
+                                   scripted=command.scripted, video=command.write_video)
+        if command.scripted:
+            self.script.begin_take()
+        self._emit(ev.TakeStarted(folder.path))
+        return True
+
+    def _record(self, result: FrameResult, annotated: np.ndarray | None) -> None:
+        try:
+            self.take.write(result, annotated)
+        except OutputError as exc:
+            self.finish_take(error=str(exc))
+
+    def finish_take(self, error: str | None = None, *, complete: bool = True,
+                    discard: bool = False, reason: str | None = None) -> ev.TakeInfo | None:
+        """Close the take in progress (if any) and emit TakeFinished. ``complete=False``
+        marks it cut short (``reason`` says why); ``discard`` deletes it."""
+        take, self.take = self.take, None
+        if take is None:
+            return None
+        seconds = self._clock() - take.started
+        if not complete:
+            take.summary.mark_incomplete(reason or "stopped before the end")
+        summary = None
+        try:
+            summary = take.sink.close(seconds)
+        except OutputError as exc:
+            error = error or str(exc)
+        report, report_error = None, None
+        if take.scripted and self.script is not None:
+            keep = error is None and not discard
+            report, report_error = self.script.finish_take(
+                take.folder.path if keep else None, take.frames, complete=complete)
+        if discard or (take.frames == 0 and error is None):
+            # thrown away, or nothing recorded (stopped at once, paused throughout)
+            take.folder.clear()
+        info = ev.TakeInfo(take.folder.path, take.frames, seconds, summary, error,
+                           take.scripted, report, report_error, complete=complete,
+                           discarded=discard)
+        self._emit(ev.TakeFinished(info))
+        return info
+
+    # ------------------------------------------------------------------ scripts
+
+    def _set_script(self, command: cmd.SetScript) -> None:
+        if self.take is not None and self.take.scripted:
+            self.finish_take()  # a new script ends the take of the old one
+        if command.script is None:
+            self.script = None
+        else:
+            self.script = ScriptRun(command.script, command.calibration, text=command.text,
+                                    actor=command.actor)
+        self._refresh_still()
+
+    def _advance_script(self) -> None:
+        if self.script is None or self.take is None or not self.take.scripted:
+            return
+        self.script.advance()
+        if self.policy.script_ends_take and self.script.take_complete:
+            self.finish_take()
