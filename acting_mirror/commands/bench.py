@@ -78,7 +78,7 @@ def _write_json(path: Path | None, data) -> None:
 
 
 def _run_offline(args: argparse.Namespace) -> int:
-    from acting_mirror.benchmark import format_table, run_bench
+    from acting_mirror.bench.offline import format_table, run_bench
     from acting_mirror.errors import ActingMirrorError
 
     if args.frames < 10:
@@ -109,7 +109,7 @@ def _run_live(args: argparse.Namespace) -> int:
     if not screen_configured():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen: render off screen
     try:
-        from acting_mirror.gui.live_bench import (
+        from acting_mirror.bench.live import (
             LiveBenchConfig, format_live_report, format_startup, loadavg, run_live_command,
         )
     except ImportError as exc:

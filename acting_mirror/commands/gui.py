@@ -35,7 +35,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, on_window=None) -> int:
+    """Open the app; ``on_window(window)`` (if given) is called once the main window
+    exists, before it shows a frame (the live bench's start-up probe watches it so)."""
     script = getattr(args, "script", None)
     if script is not None and not Path(script).is_file():
         raise ActingMirrorError(f"Script file not found: {script}.")
@@ -68,4 +70,5 @@ def run(args: argparse.Namespace) -> int:
         script=script,
         detector=getattr(args, "detector", None),
         stats_interval_s=stats,
+        on_window=on_window,
     )

@@ -81,8 +81,10 @@ def run_app(
     detector: str | None = None,
     stats_interval_s: float | None = None,
     services,
+    on_window=None,
 ) -> int:
-    """Open the main window and run until it closes; returns the exit status."""
+    """Open the main window and run until it closes; returns the exit status.
+    ``on_window(window)`` is called once the window exists (a documented hook)."""
     import pyqtgraph as pg
 
     from acting_mirror.gui.compat import check_qt_binding
@@ -95,6 +97,8 @@ def run_app(
 
     window = MainWindow(source=source, script=script, detector=detector,
                         stats_interval_s=stats_interval_s, services=services)
+    if on_window is not None:
+        on_window(window)
     window.show()
     QTimer.singleShot(0, window.start)
 

@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.prefs = prefs if prefs is not None else Preferences()
         self.services = services
+        # called with each DisplayFrame the window takes to show (the live bench's hook)
+        self.picture_observers: list[Callable[[object], None]] = []
         self._first_script: Path | None = Path(script) if script else None
         self._initial_source = source
         self._camera_lister = camera_lister or _default_camera_lister
@@ -224,7 +226,7 @@ class MainWindow(QMainWindow):
         # --- banner, video / empty state
         self.banner = MessageBanner()
         self.video = VideoView()
-        self.video.on_painted = self.stats.on_painted
+        self.video.paint_observers.append(self.stats.on_painted)
         self.empty_state = EmptyState()
         self.empty_state.demoRequested.connect(self.play_demo)
         self.empty_state.openFileRequested.connect(self.choose_file)
@@ -636,6 +638,8 @@ class MainWindow(QMainWindow):
         packet = self.worker.worker.display.take()
         if packet is None or self._closed:
             return
+        for observer in self.picture_observers:
+            observer(packet)
         if self.stack.currentWidget() is not self.video and self.source_info is not None:
             self.stack.setCurrentWidget(self.video)
         self.video.show_image(packet.image, packet.captured_at)

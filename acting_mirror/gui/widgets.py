@@ -35,8 +35,9 @@ def fit_rect(image_size: QSize, area: QRect) -> QRect:
 class VideoView(QWidget):
     """Paints the newest annotated picture, scaled to fit, with a recording badge.
 
-    ``on_painted(latency_s)`` is called the first time each new picture is painted, with
-    the time from its capture to now.
+    Every callable in ``paint_observers`` is called as ``observer(latency_s)`` the first
+    time each new picture is painted, with the time from its capture to now (the
+    window's live figures and the live bench listen here).
     """
 
     def __init__(self, parent: QWidget | None = None):
@@ -48,7 +49,7 @@ class VideoView(QWidget):
         self._captured_at: float | None = None
         self._badge: str | None = None
         self._note: str | None = None
-        self.on_painted: Callable[[float], None] | None = None
+        self.paint_observers: list[Callable[[float], None]] = []
         self.frames_shown = 0
 
     def sizeHint(self) -> QSize:
@@ -101,8 +102,8 @@ class VideoView(QWidget):
         if self._captured_at is not None:
             latency = time.perf_counter() - self._captured_at
             self._captured_at = None
-            if self.on_painted is not None:
-                self.on_painted(latency)
+            for observer in self.paint_observers:
+                observer(latency)
 
     def _paint_badge(self, painter: QPainter, text: str, picture: QRect) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

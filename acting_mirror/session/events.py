@@ -130,13 +130,15 @@ class FrameAnalysed:
 
     ``fresh`` is False for a re-analysis of the picture already on screen (after a
     detector or mirror change while paused): not recorded, not plotted.
-    ``captured_at`` is the clock time the frame was decoded (live) or due (files)."""
+    ``captured_at`` is the clock time the frame was decoded (live) or due (files),
+    ``analysis_started_at`` when its analysis began."""
 
     result: FrameResult
     annotated: np.ndarray | None
     generation: int
     fresh: bool
     captured_at: float
+    analysis_started_at: float
     capture_fps: float
     analysed_fps: float
     timings_ms: dict[str, float] = field(default_factory=dict)

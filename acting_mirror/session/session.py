@@ -441,6 +441,7 @@ class Session:
             self._process(self._last_frame, self._clock(), fresh=False)
 
     def _process(self, frame: Frame, captured: float, *, fresh: bool) -> None:
+        started = self._clock()
         self._last_frame = frame
         flipped = self.mirror and self.info is not None and self.info.camera
         if flipped:  # a new array: annotating may draw on it
@@ -472,6 +473,7 @@ class Session:
             generation=self.generation,
             fresh=fresh,
             captured_at=captured,
+            analysis_started_at=started,
             capture_fps=self._stamped.rate.rate(t1) if self._stamped is not None else 0.0,
             analysed_fps=self._analysed.rate(t1),
             timings_ms=timings,

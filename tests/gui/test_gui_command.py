@@ -8,7 +8,7 @@ from acting_mirror import cli
 def _capture_run_app(monkeypatch) -> list[dict]:
     calls: list[dict] = []
 
-    def fake_run_app(*, services, **kwargs) -> int:
+    def fake_run_app(*, services, on_window=None, **kwargs) -> int:
         assert services.process is not None and services.parts.open_source is not None
         calls.append(kwargs)
         return 0

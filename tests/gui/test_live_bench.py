@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from acting_mirror.gui.live_bench import (
+from acting_mirror.bench.live import (
     LiveBenchConfig,
     build_clip,
     format_live_report,

@@ -24,10 +24,11 @@ worker can tell, so it takes the live path: decoded on its own thread, latest-wi
 (``Prefetcher(latest_only=True)``), mirrored, takes at the analysed rate. It delivers at
 wall-clock pace whether or not anyone keeps up, as a camera does.
 
-Hooks used (nothing in the window is changed): ``MainWindow(analyzer_factory=...,
-source_opener=...)`` to time each analysis and open the simulated camera, ``VideoView.on_painted`` (chained to the
-window's own ``DisplayStats``), and the display mailbox's ``take`` (to know which packet
-is being painted).
+Hooks used (documented, nothing is patched): the window's services with the simulated
+camera as source opener (``app.app_services(source_opener=...)``), the worker's
+``observers`` (each session event: when each analysis started, which frames were read),
+``MainWindow.picture_observers`` (which packet is about to be painted) and
+``VideoView.paint_observers`` (each first paint, with its latency).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ from acting_mirror.core.files import read_json_object
 from acting_mirror.core.timeline import read_timeline
 from acting_mirror.core.types import Frame
 from acting_mirror.errors import SourceError
+from acting_mirror.core.takefiles import OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.media.sources import CameraSource, VideoFileSource
+from acting_mirror.session.events import FrameAnalysed
 
 SIMULATED_CAMERA_SPEC = "simulated-camera"
 STARTUP_MARKER = "ACTING_MIRROR_STARTUP "
@@ -417,28 +420,20 @@ class _Probe:
         self.fatal: str | None = None
         self.measuring = False
 
-    # -- worker thread
-    def analyzer_factory(self, settings):
-        from acting_mirror.app import build_analyzer
-
-        analyzer = build_analyzer(settings)
-        analyze = analyzer.analyze
-
-        def timed(frame: Frame):
-            slot = frame.index % _RING
-            self._analysis_start[slot] = time.perf_counter()
-            self._analysis_index[slot] = frame.index
-            result = analyze(frame)
-            if frame.index < self.capacity:
-                self.analysed_flags[frame.index] = True
-                self.face_flags[frame.index] = any(f.shown_probs is not None for f in result.faces)
-            else:
-                self.beyond_capacity += 1
-            self.analysed += 1
-            return result
-
-        analyzer.analyze = timed
-        return analyzer
+    # -- worker thread (a session observer)
+    def on_event(self, event) -> None:
+        if not isinstance(event, FrameAnalysed) or not event.fresh:
+            return
+        index = event.result.frame.index
+        slot = index % _RING
+        self._analysis_start[slot] = event.analysis_started_at
+        self._analysis_index[slot] = index
+        if index < self.capacity:
+            self.analysed_flags[index] = True
+            self.face_flags[index] = any(f.shown_probs is not None for f in event.result.faces)
+        else:
+            self.beyond_capacity += 1
+        self.analysed += 1
 
     def open_source(self, spec: str, loop: bool):
         if spec != SIMULATED_CAMERA_SPEC or self.clip is None:
@@ -448,30 +443,20 @@ class _Probe:
 
     # -- GUI thread
     def install(self, window) -> None:
+        """Watch ``window`` through its documented hooks: the session's events (worker
+        observers), each picture the window takes to show, each first paint."""
         self.window = window
-        display = window.worker.worker.display
-        take = display.take
-
-        def taking():
-            packet = take()
-            if packet is not None:
-                self._pending = (packet, time.perf_counter())
-                if self.measuring:
-                    for key, ms in packet.timings_ms.items():
-                        if key in self.stages:
-                            self.stages[key].add(ms)
-            return packet
-
-        display.take = taking
-        painted = window.video.on_painted
-
-        def on_painted(latency_s: float) -> None:
-            self._on_painted(latency_s)
-            if painted is not None:
-                painted(latency_s)
-
-        window.video.on_painted = on_painted
+        window.worker.worker.observers.append(self.on_event)
+        window.picture_observers.append(self._on_picture)
+        window.video.paint_observers.append(self._on_painted)
         window.worker.worker.fatal.connect(self._on_fatal)
+
+    def _on_picture(self, packet) -> None:
+        self._pending = (packet, time.perf_counter())
+        if self.measuring:
+            for key, ms in packet.timings_ms.items():
+                if key in self.stages:
+                    self.stages[key].add(ms)
 
     def _on_fatal(self, message: str) -> None:
         self.fatal = message
@@ -605,6 +590,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from acting_mirror.app import app_services
     from acting_mirror.gui.main_window import MainWindow
     from acting_mirror.gui.preferences import Preferences
 
@@ -629,7 +615,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     prefs.takes_dir = workdir / "takes"
     log(f"opening the main window ({config.detector})…")
     window = MainWindow(prefs, detector=config.detector, camera_lister=lambda: [],
-                        analyzer_factory=probe.analyzer_factory, source_opener=probe.open_source)
+                        services=app_services(source_opener=probe.open_source))
     try:
         probe.install(window)
         window.resize(*config.window_size)
@@ -728,7 +714,7 @@ def _check_take(info, probe: _Probe, error: str | None = None) -> TakeCheck:
     hold exactly those of them with a face (numbered from the take's first frame)."""
     folder = Path(info.folder)
     try:
-        with VideoFileSource(folder / "output.avi") as video:
+        with VideoFileSource(folder / OUTPUT_AVI) as video:
             codes = [read_code(frame.image) for frame in video]
     except SourceError as exc:
         codes, error = [], error or str(exc)
@@ -738,11 +724,11 @@ def _check_take(info, probe: _Probe, error: str | None = None) -> TakeCheck:
     in_take = analysed[(analysed >= known[0]) & (analysed <= known[-1])] if known else analysed[:0]
     with_face = in_take[probe.face_flags[in_take]]
     try:
-        timeline = np.unique(read_timeline(folder / "timeline.csv").frame)
+        timeline = np.unique(read_timeline(folder / TIMELINE_CSV).frame)
     except SourceError as exc:
         timeline, error = np.zeros(0, np.int64), error or str(exc)
     expected_timeline = with_face - in_take[0] if in_take.size else with_face
-    summary = read_json_object(folder / "summary.json")
+    summary = read_json_object(folder / SUMMARY_JSON)
     return TakeCheck(
         folder=str(folder),
         video_frames=len(codes),
@@ -773,34 +759,33 @@ def _seconds_since_process_start() -> float | None:
 def _startup_probe(argv: list[str]) -> int:
     """In a fresh process: run ``acting-mirror gui ARGS`` and print one
     :data:`STARTUP_MARKER` line at the first painted frame (then close the window), and
-    one at exit. Only the window's classes are imported early, to be hooked."""
+    one at exit. It watches the window through ``run_app``'s ``on_window`` hook."""
     from PySide6.QtCore import QTimer
 
-    from acting_mirror.gui import main_window, widgets
+    from acting_mirror.session.events import Ready
 
     facts: dict = {"gui_imported_s": _seconds_since_process_start()}
-    on_ready = main_window.MainWindow._on_ready
 
-    def ready(self, detector: str) -> None:
-        facts.setdefault("models_ready_s", _seconds_since_process_start())
-        on_ready(self, detector)
+    def on_window(window) -> None:
+        def on_event(event) -> None:  # on the worker's thread
+            if isinstance(event, Ready):
+                facts.setdefault("models_ready_s", _seconds_since_process_start())
 
-    main_window.MainWindow._on_ready = ready
-    paint = widgets.VideoView.paintEvent
+        def painted(latency_s: float) -> None:
+            if "first_paint_s" not in facts:
+                facts["first_paint_s"] = _seconds_since_process_start()
+                facts["first_paint_monotonic"] = time.monotonic()
+                facts["tensorflow"] = "tensorflow" in sys.modules
+                print(STARTUP_MARKER + json.dumps(facts), flush=True)
+                QTimer.singleShot(0, window.close)
 
-    def painted(self, event) -> None:
-        paint(self, event)
-        if self.image is not None and "first_paint_s" not in facts:
-            facts["first_paint_s"] = _seconds_since_process_start()
-            facts["first_paint_monotonic"] = time.monotonic()
-            facts["tensorflow"] = "tensorflow" in sys.modules
-            print(STARTUP_MARKER + json.dumps(facts), flush=True)
-            QTimer.singleShot(0, self.window().close)
+        window.worker.worker.observers.append(on_event)
+        window.video.paint_observers.append(painted)
 
-    widgets.VideoView.paintEvent = painted
-    from acting_mirror.cli import main
+    from acting_mirror.cli import build_parser
+    from acting_mirror.commands import gui as gui_command
 
-    code = main(["gui", *argv])
+    code = gui_command.run(build_parser().parse_args(["gui", *argv]), on_window=on_window)
     print(STARTUP_MARKER + json.dumps({"tensorflow_at_exit": "tensorflow" in sys.modules,
                                        "exit_code": code}), flush=True)
     return code
@@ -818,7 +803,7 @@ def measure_startup(source: Path, detector: str, *, timeout_s: float = 180.0,
         child_env["ACTING_MIRROR_HOME"] = str(Path(tmp) / "home")
         if not screen_configured(child_env):
             child_env["QT_QPA_PLATFORM"] = "offscreen"
-        command = [sys.executable, "-m", "acting_mirror.gui.live_bench", "--startup-probe",
+        command = [sys.executable, "-m", "acting_mirror.bench.live", "--startup-probe",
                    "--source", str(source), "--detector", detector]
         launched = time.monotonic()
         try:
@@ -965,6 +950,6 @@ def run_live_command(configs: list[LiveBenchConfig], *, startup_detectors=("haar
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--startup-probe"]:
         sys.exit(_startup_probe(sys.argv[2:]))
-    print("usage: python -m acting_mirror.gui.live_bench --startup-probe [gui options]",
+    print("usage: python -m acting_mirror.bench.live --startup-probe [gui options]",
           file=sys.stderr)
     sys.exit(2)
