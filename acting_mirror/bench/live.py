@@ -591,6 +591,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     from PySide6.QtWidgets import QApplication
 
     from acting_mirror.app import app_services
+    from acting_mirror.controllers.mirror import QuitChoice
     from acting_mirror.gui.main_window import MainWindow
     from acting_mirror.gui.preferences import Preferences
 
@@ -615,6 +616,7 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     prefs.takes_dir = workdir / "takes"
     log(f"opening the main window ({config.detector})…")
     window = MainWindow(prefs, detector=config.detector, camera_lister=lambda: [],
+                        confirm_quit=lambda: QuitChoice.SAVE,
                         services=app_services(source_opener=probe.open_source))
     try:
         probe.install(window)
@@ -757,7 +759,7 @@ def _seconds_since_process_start() -> float | None:
 
 
 def _startup_probe(argv: list[str]) -> int:
-    """In a fresh process: run ``acting-mirror gui ARGS`` and print one
+    """In a fresh process: open the app as ``acting-mirror gui`` does and print one
     :data:`STARTUP_MARKER` line at the first painted frame (then close the window), and
     one at exit. It watches the window through ``run_app``'s ``on_window`` hook."""
     from PySide6.QtCore import QTimer
@@ -782,10 +784,17 @@ def _startup_probe(argv: list[str]) -> int:
         window.worker.worker.observers.append(on_event)
         window.video.paint_observers.append(painted)
 
-    from acting_mirror.cli import build_parser
-    from acting_mirror.commands import gui as gui_command
+    import argparse
 
-    code = gui_command.run(build_parser().parse_args(["gui", *argv]), on_window=on_window)
+    from acting_mirror.app import app_services
+    from acting_mirror.gui.app import run_app
+
+    parser = argparse.ArgumentParser(prog="startup-probe")
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--detector", default="haar")
+    args = parser.parse_args(argv)
+    code = run_app(services=app_services(), source=args.source, detector=args.detector,
+                   on_window=on_window)
     print(STARTUP_MARKER + json.dumps({"tensorflow_at_exit": "tensorflow" in sys.modules,
                                        "exit_code": code}), flush=True)
     return code

@@ -102,9 +102,12 @@ def run_app(
     window.show()
     QTimer.singleShot(0, window.start)
 
-    # Ctrl+C or a polite kill closes the window properly (finalising any take)
-    signal.signal(signal.SIGINT, lambda *_: window.close())
-    signal.signal(signal.SIGTERM, lambda *_: window.close())
+    # Ctrl+C, a polite kill or a closed terminal closes the window without asking,
+    # keeping any take (marked incomplete); the app quits when the window has closed
+    window.closed.connect(app.quit)
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, lambda *_: window.quit_now())
     heartbeat = QTimer()  # lets Python run its signal handlers while Qt waits
     heartbeat.start(250)
     heartbeat.timeout.connect(lambda: None)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +36,7 @@ from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import PLOT_WINDOWS_S, Preferences
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.gui.rehearsal import Rehearsal
+from acting_mirror.controllers.mirror import QUIT_QUESTION, MirrorController, QuitChoice
 from acting_mirror.session.services import Services
 from acting_mirror.gui.widgets import RECORD_RED, EmptyState, MessageBanner, VideoView
 from acting_mirror.gui.worker import (
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
     ``stats_interval_s`` logs a stats line that often.
     """
 
+    closed = Signal()  # the window closed for good (the app quits)
+
     @property
     def script_path(self) -> Path | None:
         """The loaded acting script's file (``None``: no script, or one from no file)."""
@@ -114,28 +117,26 @@ class MainWindow(QMainWindow):
         detector: str | None = None,
         services: Services,
         camera_lister: Callable[[], list] | None = None,
+        confirm_quit: Callable[[], QuitChoice] | None = None,
         profiles=None,
         stats_interval_s: float | None = None,
     ):
         super().__init__()
         self.prefs = prefs if prefs is not None else Preferences()
         self.services = services
+        self.controller = MirrorController(lambda command: self.worker.send(command))
         # called with each DisplayFrame the window takes to show (the live bench's hook)
         self.picture_observers: list[Callable[[object], None]] = []
         self._first_script: Path | None = Path(script) if script else None
         self._initial_source = source
         self._camera_lister = camera_lister or _default_camera_lister
         self.stats = DisplayStats()
-        self.source_info: SourceInfo | None = None
         self.detector = detector if detector in DETECTORS else self.prefs.detector
-        self.playing = False
-        self.recording_folder: Path | None = None
-        self.last_take: TakeInfo | None = None
         self._recording_since: float | None = None
         self._recorded_frames = 0
-        self._ready = False
-        self._controls_on = False
-        self._ended = False
+        # what to do with a take in progress when the window is closed (asks by default)
+        self.confirm_quit: Callable[[], QuitChoice] = confirm_quit or self._ask_quit_choice
+        self._quit_choice: QuitChoice | None = None  # decided without asking (a signal)
         self._pending_open: OpenSource | None = None
         self._closed = False
 
@@ -145,12 +146,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_shortcuts()
         self._build_status_bar()
-        self._set_controls_enabled(False)
         self._restore_geometry()
 
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET)
         self.worker = WorkerHandle(AnalysisWorker(settings, parts=services.parts,
                                                   mirror=self.prefs.mirror))
+        self._update_controls()  # nothing works before the models load
         self._connect_worker(self.worker.worker)
         # scripts, scripted takes, reports, review, takes library, calibration
         self.rehearsal = Rehearsal(self, profiles=profiles)
@@ -382,25 +383,22 @@ class MainWindow(QMainWindow):
             height = min(height, int(available.height() * 0.92))
         self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
 
-    def _set_controls_enabled(self, on: bool) -> None:
-        self._controls_on = on
-        self._update_controls()
+    # the window's state lives in its controller; these read it
+    source_info = property(lambda self: self.controller.source)
+    playing = property(lambda self: self.controller.playing)
+    recording_folder = property(lambda self: self.controller.recording_folder)
+    last_take = property(lambda self: self.controller.last_take)
 
     def _update_controls(self) -> None:
-        """Play and Record only make sense with a source; nothing works before the models load."""
-        on = self._controls_on
-        has_source = self.source_info is not None
-        recording = self.recording_folder is not None
-        self.detector_combo.setEnabled(on)
-        self.play_button.setEnabled(on and has_source)
-        self.record_button.setEnabled(on and (has_source or recording))
-        if not has_source:
+        """Bind the controls to the controller's rules."""
+        controls = self.controller.controls()
+        self.detector_combo.setEnabled(controls.detector)
+        self.play_button.setEnabled(controls.play)
+        self.record_button.setEnabled(controls.record)
+        if self.source_info is None:
             self.play_button.setText("▶  Play")
-        camera = has_source and self.source_info.camera
-        self.mirror_button.setEnabled(camera or not has_source)
-        self.mirror_button.setToolTip(
-            "Show the camera as a mirror does (Ctrl+M)" if camera or not has_source
-            else "Mirroring applies to cameras; videos play as they were filmed")
+        self.mirror_button.setEnabled(controls.mirror)
+        self.mirror_button.setToolTip(controls.mirror_tip)
 
     # ================================================================== worker wiring
 
@@ -448,7 +446,7 @@ class MainWindow(QMainWindow):
     @property
     def is_ready(self) -> bool:
         """True once the worker has loaded the models."""
-        return self._ready
+        return self.controller.ready
 
     @property
     def recorded_frames(self) -> int:
@@ -463,7 +461,7 @@ class MainWindow(QMainWindow):
 
     def open_source(self, spec: str, *, loop: bool = False) -> None:
         command = OpenSource(spec, loop)
-        if not self._ready:
+        if not self.controller.ready:
             self._pending_open = command  # sent once the models are loaded
             self.statusBar().showMessage(f"Starting… then opening {describe_spec(spec)}")
             return
@@ -552,7 +550,7 @@ class MainWindow(QMainWindow):
         self.plots.set_bars_visible(on)
 
     def toggle_playing(self) -> None:
-        if self.source_info is None or not self._ready:
+        if self.source_info is None or not self.controller.ready:
             return
         self.worker.send(SetPlaying(not self.playing))
 
@@ -622,15 +620,16 @@ class MainWindow(QMainWindow):
     # ================================================================== worker events
 
     def _on_ready(self, detector: str) -> None:
-        self._ready = True
-        self._set_controls_enabled(True)
+        self.controller.on_ready()
+        self._update_controls()
         self._show_detector(detector, pending=False)
         if self._pending_open is not None:
             command, self._pending_open = self._pending_open, None
             self.worker.send(command)
 
     def _on_fatal(self, message: str) -> None:
-        self._set_controls_enabled(False)
+        self.controller.on_fatal()
+        self._update_controls()
         self.banner.show_message("error", message)
         self.statusBar().showMessage(message)
 
@@ -653,8 +652,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opening {describe_spec(spec)}…")
 
     def _on_source_opened(self, info: SourceInfo) -> None:
-        self.source_info = info
-        self._ended = False
+        self.controller.on_source_opened(info)
         self.stats.clear()
         self.plots.clear()
         self.stack.setCurrentWidget(self.video)
@@ -675,7 +673,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         broke_current = self.source_info is not None and self.source_info.spec == spec
         if broke_current:
-            self.source_info = None
+            self.controller.on_source_failed()
             self.setWindowTitle(APP_TITLE)
             self.source_label.clear()
         if self.source_info is None:
@@ -686,17 +684,16 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_source_ended(self, spec: str) -> None:
-        self._ended = True
+        self.controller.on_source_ended()
         self.statusBar().showMessage("The video ended. Press Play to watch it again.")
         self.video.set_note("End of the video: press Play to watch it again")
 
     def _on_playing_changed(self, playing: bool) -> None:
-        self.playing = playing
+        self.controller.on_playing(playing)
         self.play_button.setText("❚❚  Pause" if playing and self.source_info else "▶  Play")
         if playing:
-            self._ended = False
             self.video.set_note(None)
-        elif (self.source_info is not None and not self._ended
+        elif (self.source_info is not None and not self.controller.ended
               and self.stack.currentWidget() is self.video):
             self.video.set_note("Paused")
 
@@ -720,7 +717,7 @@ class MainWindow(QMainWindow):
 
     def _on_recording_started(self, folder: str) -> None:
         self.rehearsal.on_recording_started(folder)
-        self.recording_folder = Path(folder)
+        self.controller.on_take_started(Path(folder))
         self._recording_since = time.monotonic()
         self._recorded_frames = 0
         self.record_button.setEnabled(True)
@@ -732,9 +729,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Recording into {folder}")
 
     def _on_recording_stopped(self, take: TakeInfo) -> None:
+        self.controller.on_take_finished(take)
+        if self._closed:
+            return  # quitting: the take is kept, nothing more to show
         self.rehearsal.on_recording_stopped(take)
-        self.last_take = take
-        self.recording_folder = None
         self._recording_since = None
         self.elapsed_timer.stop()
         self.elapsed_label.setVisible(False)
@@ -820,13 +818,45 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        choice = QuitChoice.SAVE
+        if not self._closed and self.controller.needs_quit_question():
+            choice = self._quit_choice or self.confirm_quit()
+            if choice is QuitChoice.CANCEL:
+                event.ignore()
+                return
         self.prefs.window_geometry = self.saveGeometry()
         self.hide()  # gone at once, even if the worker needs a moment to finish a take
-        self.shutdown()
+        self.shutdown(choice)
         event.accept()
+        self.closed.emit()
 
-    def shutdown(self) -> None:
-        """Stop the timers and the worker (which finalises any take). Idempotent."""
+    def quit_now(self) -> None:
+        """Close without asking, keeping any take (marked incomplete): for a terminal's
+        Ctrl+C, SIGTERM or SIGHUP."""
+        self._quit_choice = QuitChoice.SAVE
+        if self._closed:
+            self.closed.emit()
+        else:
+            self.close()
+
+    def _ask_quit_choice(self) -> QuitChoice:
+        box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE, QUIT_QUESTION[0],
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(QUIT_QUESTION[1])
+        save = box.addButton("Stop and save the take", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return QuitChoice.SAVE
+        return QuitChoice.DISCARD if clicked is discard else QuitChoice.CANCEL
+
+    def shutdown(self, choice: QuitChoice = QuitChoice.SAVE) -> None:
+        """Stop the timers and the worker (which keeps any take, marked incomplete, or
+        deletes it for ``QuitChoice.DISCARD``). Idempotent."""
         if self._closed:
             return
         self._closed = True
@@ -834,7 +864,9 @@ class MainWindow(QMainWindow):
             timer.stop()
         self.rehearsal.shutdown()
         # opening a web video may block the worker for up to two network timeouts
-        stopped = self.worker.shutdown(timeout_s=SHUTDOWN_TIMEOUT_S)
+        last = MirrorController.shutdown_for(choice) or MirrorController.shutdown_for(QuitChoice.SAVE)
+        stopped = self.worker.shutdown(timeout_s=SHUTDOWN_TIMEOUT_S, complete=last.complete,
+                                       discard=last.discard)
         if not stopped:
             log.warning("Closing while the analysis thread is still busy.")
         self.prefs.sync()

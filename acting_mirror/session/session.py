@@ -60,7 +60,7 @@ class SessionPolicy:
 
 
 LIVE = SessionPolicy(paced=True)
-OFFLINE = SessionPolicy(paced=False, script_ends_take=False)
+OFFLINE = SessionPolicy(paced=False, annotate=False, script_ends_take=False)
 
 
 class Annotating:
@@ -246,7 +246,8 @@ class Session:
     def handle(self, command: cmd.Command) -> None:
         if isinstance(command, cmd.Shutdown):
             self.stopping = True
-            self.finish_take(complete=command.complete, discard=command.discard)
+            self.finish_take(complete=command.complete, discard=command.discard,
+                             reason="the app was closed during the take")
         elif isinstance(command, cmd.OpenSource):
             self.open(command)
         elif isinstance(command, cmd.SetPlaying):
@@ -260,7 +261,8 @@ class Session:
         elif isinstance(command, cmd.StartRecording):
             self.start_take(command)
         elif isinstance(command, cmd.StopRecording):
-            self.finish_take(complete=command.complete, discard=command.discard)
+            self.finish_take(complete=command.complete, discard=command.discard,
+                             reason="stopped before the end of the script")
         elif isinstance(command, cmd.SetScript):
             self._set_script(command)
         elif isinstance(command, cmd.SetCalibration):

@@ -71,11 +71,14 @@ def make_window(qtbot):
     """``make_window(**kwargs)``: a shown MainWindow whose worker has loaded the models.
     No camera unless the test passes ``camera_lister``."""
     from acting_mirror.app import app_services
+    from acting_mirror.controllers.mirror import QuitChoice
     from acting_mirror.gui.main_window import MainWindow
 
     def make(**kwargs):
         kwargs.setdefault("camera_lister", lambda: [])
         kwargs.setdefault("services", app_services())
+        # closing during a take keeps it, as "Stop and save the take" does (no dialog)
+        kwargs.setdefault("confirm_quit", lambda: QuitChoice.SAVE)
         window = MainWindow(**kwargs)
         qtbot.addWidget(window)
         window.show()

@@ -1,0 +1,215 @@
+"""The session on its own: plain pytest, fakes from conftest, the real take recorder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from acting_mirror.core.script import parse_script
+from acting_mirror.session import commands as cmd
+from acting_mirror.session import events as ev
+from acting_mirror.session.session import LIVE, OFFLINE, Session
+
+from conftest import FakeSource  # noqa: E402 - the session's fakes
+
+SCRIPT = parse_script(
+    "0:00-0:00.4  happy  I got the part!\n"
+    "0:00.4-0:00.8  sad  ...but it's in Antarctica.\n"
+    "0:01.2-0:01.5  surprise  Wait, who's that?\n",
+    name="scene.txt",
+)
+
+
+def offline(parts, events, **kwargs) -> Session:
+    session = Session(parts, events.append, policy=OFFLINE, mirror=False, **kwargs)
+    return session
+
+
+def run_to_end(session: Session) -> None:
+    while session.step():
+        pass
+
+
+def test_offline_every_frame_is_analysed_and_recorded_in_order(make_parts, events, tmp_path):
+    session = offline(make_parts(), events)
+    assert session.open(cmd.OpenSource("clip"))
+    assert session.start()
+    assert session.start_take(cmd.StartRecording(tmp_path, folder=tmp_path / "take"))
+    run_to_end(session)
+    session.close()
+    frames = events.of(ev.FrameAnalysed)
+    assert [e.result.frame.index for e in frames] == list(range(10))
+    assert all(e.annotated is not None for e in frames)  # drawn for output.avi
+    (finished,) = events.of(ev.TakeFinished)
+    assert finished.take.frames == 10 and finished.take.complete
+    summary = json.loads((tmp_path / "take" / "summary.json").read_text())
+    assert summary["frames"] == 10 and summary["complete"] is True
+    assert events.of(ev.SourceEnded)
+
+
+def test_offline_without_video_draws_nothing(make_parts, events, tmp_path):
+    session = offline(make_parts(), events)
+    session.open(cmd.OpenSource("clip"))
+    session.start()
+    session.start_take(cmd.StartRecording(tmp_path, folder=tmp_path / "t", write_video=False))
+    run_to_end(session)
+    session.close()
+    assert all(e.annotated is None for e in events.of(ev.FrameAnalysed))
+    assert not (tmp_path / "t" / "output.avi").exists()
+
+
+@pytest.mark.parametrize("mirror", [True, False])
+def test_a_camera_is_mirrored_only_when_asked_and_files_never(make_parts, events, mirror):
+    parts = make_parts(source=lambda: FakeSource(3, live=True, camera=True))
+    session = Session(parts, events.append, policy=LIVE, mirror=mirror)
+    session.start()
+    session.open(cmd.OpenSource("camera:0"))
+    session.step()
+    picture = events.of(ev.FrameAnalysed)[0].annotated
+    left_is_white = bool(picture[:, :16].min() == 255)
+    assert left_is_white is (not mirror)
+    assert events.of(ev.SourceOpened)[0].info.live
+
+
+def test_a_file_is_never_mirrored(make_parts, events):
+    session = Session(make_parts(), events.append, policy=LIVE, mirror=True)
+    session.start()
+    session.open(cmd.OpenSource("clip.mp4"))
+    session.step()
+    assert events.of(ev.FrameAnalysed)[0].annotated[:, :16].min() == 255
+
+
+def test_stills_are_read_whole_and_each_picture_afresh(make_parts, events):
+    asked = []
+    parts = make_parts(source=lambda: FakeSource(4, stills=True))
+    build = parts.build_analyzer
+    parts = type(parts)(**{**parts.__dict__, "build_analyzer":
+                           lambda s: (asked.append(s.keyframe_interval), build(s))[1]})
+    session = offline(parts, events)
+    session.open(cmd.OpenSource("folder"))
+    session.start()
+    run_to_end(session)
+    assert asked == [1]  # no keyframes: every picture searched whole
+    ids = {e.result.faces[0].face_id for e in events.of(ev.FrameAnalysed)}
+    assert len(ids) == 1  # tracking starts afresh on every picture
+
+
+def test_a_source_that_breaks_keeps_the_take_marked_incomplete(make_parts, events, tmp_path):
+    session = offline(make_parts(source=lambda: FakeSource(10, fail_at=6)), events)
+    session.open(cmd.OpenSource("stream"))
+    session.start()
+    session.start_take(cmd.StartRecording(tmp_path))
+    run_to_end(session)
+    (failed,) = events.of(ev.SourceFailed)
+    assert "dropped" in failed.message
+    (finished,) = events.of(ev.TakeFinished)
+    assert finished.take.frames == 6 and not finished.take.complete
+    summary = json.loads((finished.take.folder / "summary.json").read_text())
+    assert summary["complete"] is False and "dropped" in summary["ended"]
+
+
+def _scripted_session(make_parts, events, tmp_path, policy=LIVE) -> Session:
+    session = Session(make_parts(emotion="happy"), events.append, policy=policy, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.handle(cmd.SetScript(SCRIPT))
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    return session
+
+
+def test_quitting_during_a_scripted_take_saves_it_incomplete_with_unreached_lines(
+        make_parts, events, tmp_path):
+    session = _scripted_session(make_parts, events, tmp_path, policy=OFFLINE)
+    for _ in range(6):  # 0.6 s of a 2 s script
+        session.step()
+    session.handle(cmd.Shutdown(complete=False))
+    assert session.stopping
+    (finished,) = events.of(ev.TakeFinished)
+    take = finished.take
+    assert not take.complete and take.frames == 6, take.report_error
+    summary = json.loads((take.folder / "summary.json").read_text())
+    report = json.loads((take.folder / "report.json").read_text())
+    assert summary["complete"] is False and report["complete"] is False
+    verdicts = [line["verdict"] for line in report["lines"]]
+    assert verdicts[0] == "hit" and verdicts[2] == "not_reached"
+    assert "no_face" not in verdicts
+    # only the reached lines count: line 1 all on target, line 2 (sad) read as happy
+    assert 0 < report["score"] < 1
+    assert take.report is not None and take.report.reached != take.report.lines
+
+
+def test_discarding_a_take_deletes_it(make_parts, events, tmp_path):
+    session = _scripted_session(make_parts, events, tmp_path, policy=OFFLINE)
+    for _ in range(3):
+        session.step()
+    session.handle(cmd.Shutdown(discard=True))
+    (finished,) = events.of(ev.TakeFinished)
+    assert finished.take.discarded and not finished.take.folder.exists()
+
+
+def test_a_scripted_take_in_the_app_ends_with_the_script(make_parts, events, tmp_path):
+    parts = make_parts(source=lambda: FakeSource(40, fps=20.0))  # 2 s of media, paced
+    session = Session(parts, events.append, policy=LIVE, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.handle(cmd.SetScript(SCRIPT))
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    run_to_end(session)
+    (finished,) = events.of(ev.TakeFinished)
+    assert finished.take.complete and finished.take.frames < 40  # stopped after the last line
+    assert finished.take.report is not None and finished.take.report.complete
+    cues = [e.cue for e in events.of(ev.FrameAnalysed)]
+    assert all(c is not None for c in cues)
+
+
+def test_process_policy_runs_past_the_end_of_the_script(make_parts, events, tmp_path):
+    parts = make_parts(source=lambda: FakeSource(40, fps=10.0))  # 4 s of media
+    session = Session(parts, events.append, policy=OFFLINE, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.handle(cmd.SetScript(SCRIPT))
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    run_to_end(session)
+    (finished,) = events.of(ev.TakeFinished)
+    assert finished.take.frames == 40
+
+
+def test_a_take_with_no_frames_leaves_an_empty_out_folder_empty(make_parts, events, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    session = offline(make_parts(source=lambda: FakeSource(0)), events)
+    session.open(cmd.OpenSource("clip"))
+    session.start()
+    session.start_take(cmd.StartRecording(tmp_path, folder=out))
+    run_to_end(session)
+    session.close()
+    assert out.is_dir() and list(out.iterdir()) == []
+
+
+def test_recording_without_a_source_is_refused(make_parts, events, tmp_path):
+    session = offline(make_parts(), events)
+    session.start()
+    session.handle(cmd.StartRecording(tmp_path))
+    (failed,) = events.of(ev.RecordingFailed)
+    assert "Open a camera or a video" in failed.message
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_source_that_cannot_be_opened_keeps_the_old_one(make_parts, events):
+    from acting_mirror.errors import SourceError
+
+    calls = []
+
+    def source():
+        calls.append(1)
+        if len(calls) > 1:
+            raise SourceError("no such file")
+        return FakeSource()
+
+    session = offline(make_parts(source=source), events)
+    session.start()
+    assert session.open(cmd.OpenSource("a"))
+    assert not session.open(cmd.OpenSource("b"))
+    assert events.of(ev.SourceFailed)[0].message == "no such file"
+    assert session.info.spec == "a" and session.step()
