@@ -327,6 +327,8 @@ class FaceMesh:
         seeded: list[Region] = []
         for seed in seeds:
             box = getattr(seed, "box", seed)
+            if box.w < 2 or box.h < 2 or box.clamp(image.shape[1], image.shape[0]) is None:
+                continue
             fresh = region_from_box(box, getattr(seed, "landmarks", None))
             if all(r.iou(fresh) <= TRACK_IOU * 0.5 for r in regions + seeded):
                 seeded.append(fresh)
