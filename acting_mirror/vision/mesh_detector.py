@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import time
+
 import numpy as np
 
 from acting_mirror.core.ports import FaceDetector
@@ -72,32 +74,42 @@ class MeshDetector:
         self._since_seed = 0
         self.seed_passes = 0  # counters, for the benchmark
         self.timings_ms: dict[str, float] = {}
+        self._seed_ms = 0.0
 
     def detect(self, image: np.ndarray) -> Faces:
         """The faces of the next frame, largest first, with mesh, blendshapes and pose."""
         h, w = image.shape[:2]
         seeds: Faces = ()
+        self._seed_ms = 0.0
         self._since_seed += 1
         seeded = False
         if self.seed_detector is not None and (
             not self.mesh._tracked
             or (self.seed_interval and self._since_seed >= self.seed_interval)
         ):
-            seeds = self.seed_detector.detect(image)
-            self._since_seed = 0
-            self.seed_passes += 1
+            seeds = self._seeds(image)
             seeded = True
         found = self.mesh.track(image, seeds=seeds)
         self.timings_ms = dict(self.mesh.timings_ms)
         faces = [f for f in (mesh_face_to_face(m, w, h) for m in found) if f is not None]
         if not faces and self.seed_detector is not None and not seeded and self.mesh.timings_ms.get("detector"):
             # the mesh lost everything and BlazeFace saw nothing: ask the seed detector now
-            seeds = self.seed_detector.detect(image)
-            self._since_seed = 0
-            self.seed_passes += 1
+            seeds = self._seeds(image)
             found = self.mesh.track(image, seeds=seeds)
+            for stage, ms in self.mesh.timings_ms.items():
+                self.timings_ms[stage] = self.timings_ms.get(stage, 0.0) + ms
             faces = [f for f in (mesh_face_to_face(m, w, h) for m in found) if f is not None]
+        if self._seed_ms:
+            self.timings_ms["seed_detector"] = self._seed_ms
         return tuple(faces)
+
+    def _seeds(self, image: np.ndarray) -> Faces:
+        t = time.perf_counter()
+        seeds = self.seed_detector.detect(image)
+        self._seed_ms += (time.perf_counter() - t) * 1e3
+        self._since_seed = 0
+        self.seed_passes += 1
+        return seeds
 
     def reset(self) -> None:
         self.mesh.reset()
