@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -146,13 +146,15 @@ class MeshFace:
     """One face read by the mesh: ``points`` (478, 3) float32 (x, y frame pixels, z depth
     in pixels, negative nearer), ``presence`` the landmark network's face score,
     ``blendshapes`` (52,) float32 or ``None``, ``region`` the region they were read in,
-    ``pose`` (yaw, pitch, roll) degrees or ``None``."""
+    ``pose`` (yaw, pitch, roll) degrees or ``None``; ``age`` > 0 when the face was not
+    read in this frame (over the reading budget) and these are its last readings."""
 
     points: np.ndarray = field(repr=False)
     presence: float
     region: Region
     blendshapes: np.ndarray | None = field(default=None, repr=False)
     pose: tuple[float, float, float] | None = None
+    age: int = 0  # frames since the points were read (0: read in this frame)
 
     def box(self) -> Box:
         xy = self.points[:, :2]
@@ -169,7 +171,11 @@ class FaceMesh:
     ``max_faces`` faces are tracked at most; ``keyframe_interval`` is the number of frames
     between detector passes while faces are tracked (0: only when a face is lost or none is
     tracked); ``blendshapes`` computes the 52 scores (for every face, or only the first:
-    ``"first"``). ``timings_ms`` holds the last call's time per stage.
+    ``"first"``). ``reads_per_frame`` caps the landmark passes over tracked faces per
+    frame: the largest face is read every frame, the others in turn, and a face not read
+    keeps its last reading (``age`` > 0); 0 reads every face every frame. New faces (from
+    the detector or seeds) are always read. ``timings_ms`` holds the last call's time per
+    stage.
     """
 
     def __init__(
@@ -181,6 +187,7 @@ class FaceMesh:
         min_presence: float = MIN_PRESENCE,
         blendshapes: bool | str = True,
         pose: bool = True,
+        reads_per_frame: int = 0,
         models_dir: Path | None = None,
         num_threads: int = 1,
     ):
@@ -210,7 +217,9 @@ class FaceMesh:
         self.pose = bool(pose)
         self._mesh_input = np.zeros((1, MESH_INPUT, MESH_INPUT, 3), dtype=np.float32)
         self._blend_input = np.zeros((1, len(BLENDSHAPE_LANDMARKS), 2), dtype=np.float32)
-        self._tracked: list[Region] = []
+        self.reads_per_frame = max(int(reads_per_frame), 0)
+        self._turn = 0
+        self._tracked: list[MeshFace] = []
         self._since_detection = 0
         self._detect_next = False
         self.timings_ms: dict[str, float] = {}
@@ -305,12 +314,15 @@ class FaceMesh:
         if image.ndim != 3 or image.shape[2] != 3 or image.shape[0] < 2 or image.shape[1] < 2:
             raise ValueError(f"expected a BGR image, got an array of shape {image.shape}")
         image = np.ascontiguousarray(image, dtype=np.uint8)
-        regions = list(self._tracked)
+        # (region to read, the face it comes from or None for a new one)
+        candidates: list[tuple[Region, MeshFace | None]] = [
+            (region_from_landmarks(f.points), f) for f in self._tracked
+        ]
         self._since_detection += 1
         run_detector = (
             force_detection
             or self._detect_next
-            or not regions
+            or not candidates
             or (self.keyframe_interval and self._since_detection >= self.keyframe_interval)
         )
         self._detect_next = False
@@ -322,21 +334,28 @@ class FaceMesh:
             for det in detections:
                 fresh = region_from_detection(det)
                 # a detection takes the place of the tracked region it overlaps
-                regions = [r for r in regions if r.iou(fresh) <= TRACK_IOU]
-                regions.append(fresh)
+                candidates = [c for c in candidates if c[0].iou(fresh) <= TRACK_IOU]
+                candidates.append((fresh, None))
         seeded: list[Region] = []
         for seed in seeds:
             box = getattr(seed, "box", seed)
             if box.w < 2 or box.h < 2 or box.clamp(image.shape[1], image.shape[0]) is None:
                 continue
             fresh = region_from_box(box, getattr(seed, "landmarks", None))
-            if all(r.iou(fresh) <= TRACK_IOU * 0.5 for r in regions + seeded):
+            if all(r.iou(fresh) <= TRACK_IOU * 0.5 for r in [c[0] for c in candidates] + seeded):
                 seeded.append(fresh)
+        read = self._to_read(candidates)
         faces: list[MeshFace] = []
-        for region in regions:
+        lost = 0
+        for k, (region, previous) in enumerate(candidates):
+            if k not in read:
+                faces.append(replace(previous, age=previous.age + 1))
+                continue
             face = self._face(image, region, False)
             if face is not None:
                 faces.append(face)
+            elif previous is not None:
+                lost += 1
         for region in seeded:
             # a seed box is not a BlazeFace box: one pass finds the face, a second reads it
             t = time.perf_counter()
@@ -347,23 +366,42 @@ class FaceMesh:
                 if face is not None:
                     faces.append(face)
         faces = _unique(faces)[: self.max_faces]
-        if not faces and regions and not run_detector:
+        if not faces and candidates and not run_detector:
             # every tracked face is lost (a cut, a turn away): look again in this frame
             self._tracked = []
             return self._run(image, seeds, force_detection=True)
         out: list[MeshFace] = []
         for i, face in enumerate(faces):
-            if self._with_blend(i):
+            if face.age == 0 and self._with_blend(i):
                 t = time.perf_counter()
-                face = MeshFace(face.points, face.presence, face.region,
-                                self.blendshape_scores(face.points), face.pose)
+                face = replace(face, blendshapes=self.blendshape_scores(face.points))
                 self._add("blendshapes", t)
             out.append(face)
-        if len(out) < len(regions) and not run_detector:
+        if lost and not run_detector:
             # a tracked face was lost: the detector runs on the next frame
             self._detect_next = True
-        self._tracked = [region_from_landmarks(f.points) for f in out]
+        self._tracked = out
         return out
+
+    def _to_read(self, candidates: list[tuple[Region, "MeshFace | None"]]) -> set[int]:
+        """Which candidates get a landmark pass this frame: new ones, the largest tracked
+        face, and ``reads_per_frame - 1`` other tracked faces in turn (all of them when
+        ``reads_per_frame`` is 0)."""
+        if not self.reads_per_frame:
+            return set(range(len(candidates)))
+        new = {k for k, (_, prev) in enumerate(candidates) if prev is None}
+        tracked = [k for k, (_, prev) in enumerate(candidates) if prev is not None]
+        if not tracked:
+            return new
+        main = max(tracked, key=lambda k: candidates[k][0].w * candidates[k][0].h)
+        others = [k for k in tracked if k != main]
+        chosen = {main}
+        n = max(self.reads_per_frame - 1, 0)
+        if others and n:
+            start = self._turn % len(others)
+            chosen.update((others + others)[start : start + min(n, len(others))])
+            self._turn += n
+        return new | chosen
 
     def close(self) -> None:
         self.detector.close()

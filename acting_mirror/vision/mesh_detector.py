@@ -46,7 +46,9 @@ class MeshDetector:
     """Faces with 478 mesh points, 52 blendshapes and head pose (see the module docstring).
 
     ``blendshapes``: ``True`` for every face, ``"first"`` for the largest only, ``False``
-    for none. ``seed_interval`` 0 seeds only when the mesh holds no face.
+    for none. ``seed_interval`` 0 seeds only when the mesh holds no face. With many faces
+    the mesh reads ``reads_per_frame`` of them a frame (the largest always, the others in
+    turn); the rest keep their last reading (see :class:`FaceMesh`).
     """
 
     name = "mesh"
@@ -54,8 +56,9 @@ class MeshDetector:
     def __init__(
         self,
         *,
-        max_faces: int = 4,
+        max_faces: int = 20,
         keyframe_interval: int = 30,
+        reads_per_frame: int = 3,
         blendshapes: bool | str = True,
         seed_detector: FaceDetector | None = None,
         seed_interval: int = 30,
@@ -65,6 +68,7 @@ class MeshDetector:
         self.mesh = FaceMesh(
             max_faces=max_faces,
             keyframe_interval=keyframe_interval,
+            reads_per_frame=reads_per_frame,
             blendshapes=blendshapes,
             models_dir=models_dir,
             num_threads=num_threads,

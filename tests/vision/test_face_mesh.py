@@ -268,3 +268,27 @@ def test_region_from_landmarks_is_square_and_levelled(mesh, astronaut_bgr):
     region = region_from_landmarks(face.points)
     assert region.w == region.h == pytest.approx(1.5 * _size(face.points))
     assert abs(region.angle) < 0.2
+
+
+def test_a_reading_budget_reads_the_main_face_every_frame_and_the_rest_in_turn(astronaut_bgr):
+    # four faces of different sizes on one 720p frame (too small for BlazeFace: seeded)
+    frame = np.full((720, 1280, 3), 60, np.uint8)
+    seeds = []
+    for k, size in enumerate((460, 400, 360, 320)):
+        x = 20 + k * 315
+        frame[100 : 100 + size, x : x + 300] = cv2.resize(astronaut_bgr, (size, size))[:, :300]
+        f = size / 512  # the face spans about x 180..270, y 72..178 of the 512 px photo
+        seeds.append(Box(int(x + 180 * f), int(100 + 72 * f), int(90 * f), int(106 * f)))
+    mesh = FaceMesh(max_faces=8, reads_per_frame=2, keyframe_interval=0)
+    first = mesh.track(frame, seeds=seeds)
+    assert len(first) == 4 and all(f.age == 0 for f in first)
+    ages = []
+    for _ in range(6):
+        faces = mesh.track(frame)
+        assert len(faces) == 4
+        assert faces[0].age == 0  # the largest face: read every frame
+        assert sum(f.age == 0 for f in faces) == 2
+        ages.append([f.age for f in faces[1:]])
+    # every other face was read again within three frames
+    assert max(max(a) for a in ages) <= 3
+    assert mesh.timings_ms["landmarks"] > 0
