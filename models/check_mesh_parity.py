@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", type=Path, help="a face_landmarker.task file")
     parser.add_argument("--video", action="store_true", help="also compare tracking on a clip")
+    parser.add_argument("--small", action="store_true",
+                        help="also measure small faces in 720p frames (MediaPipe, BlazeFace, seeded mesh)")
     args = parser.parse_args(argv)
 
     import mediapipe as mp
@@ -160,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         landmarker.close()
         _summary("stills", all_rows)
 
+        if args.small:
+            _small_faces(task)
+
         if args.video:
             options = vision.FaceLandmarkerOptions(
                 base_options=BaseOptions(model_asset_path=str(task)),
@@ -183,6 +188,62 @@ def main(argv: list[str] | None = None) -> int:
                 mode = "unsmoothed, num_faces=2" if smooth_faces > 1 else "smoothed, num_faces=1"
                 _summary(f"clip of {name} (VIDEO mode {mode}, vs track)", rows)
     return 0
+
+
+def _small_faces(task: Path) -> None:
+    """Each portrait pasted into a 1280x720 frame at face widths from 40 to 300 px: does
+    MediaPipe find it, does our BlazeFace, does our mesh seeded by LiteRT MTCNN; and how
+    far the seeded mesh's points are from MediaPipe's reading of the same face pasted at
+    640 px (scaled down), in % of the face size."""
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    from acting_mirror.vision.detectors import create_detector
+    from acting_mirror.vision.face_mesh import FaceMesh
+
+    options = vision.FaceLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(task)),
+        running_mode=vision.RunningMode.IMAGE, num_faces=1, output_face_blendshapes=True,
+    )
+    landmarker = vision.FaceLandmarker.create_from_options(options)
+    face_frac = {"astronaut": 100 / 512, "grace_hopper": 190 / 512}  # face width / photo width
+
+    def pasted(image, width):
+        frame = np.full((720, 1280, 3), 40, np.uint8)
+        h, w = image.shape[:2]
+        scale = width / (face_frac[name] * w)
+        small = cv2.resize(image, (max(int(w * scale), 1), max(int(h * scale), 1)), interpolation=cv2.INTER_AREA)
+        sh, sw = min(small.shape[0], 720), min(small.shape[1], 1280)
+        y0, x0 = (720 - sh) // 2, (1280 - sw) // 2
+        frame[y0 : y0 + sh, x0 : x0 + sw] = small[:sh, :sw]
+        return frame, scale, (x0, y0)
+
+    def mp_points(frame):
+        rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+        res = landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
+        faces = _mp_faces(res, frame.shape[1], frame.shape[0])
+        return faces[0] if faces else None
+
+    print("small faces in 1280x720 (face width px: MediaPipe / our BlazeFace / seeded mesh, "
+          "seeded mesh error vs MediaPipe at 640 px, blendshape diff)")
+    for name, image in [p for p in photos() if p[0] in face_frac]:
+        ref_frame, ref_scale, ref_off = pasted(image, 640 * 0.6)
+        ref = mp_points(ref_frame)
+        for width in (40, 60, 80, 100, 120, 150, 200, 300):
+            frame, scale, off = pasted(image, width)
+            theirs = mp_points(frame)
+            ours_bf = FaceMesh(max_faces=1).detector.detect(frame)
+            seeded = create_detector("mesh").detect(frame)
+            err = bdiff = float("nan")
+            if seeded and ref is not None:
+                ref_pts = (ref[0] - ref_off) * (scale / ref_scale) + off
+                size = float(np.max(ref_pts.max(axis=0) - ref_pts.min(axis=0)))
+                err = 100 * float(np.linalg.norm(seeded[0].mesh[:, :2] - ref_pts, axis=1).mean()) / size
+                bdiff = float(np.mean(np.abs(seeded[0].blendshapes - ref[1])))
+            print(f"  {name:<14} {width:>4} px: MediaPipe {'yes' if theirs is not None else 'no ':<3} "
+                  f"BlazeFace {'yes' if ours_bf else 'no ':<3} seeded {'yes' if seeded else 'no ':<3} "
+                  f"error {err:6.2f}%  blend {bdiff:.3f}")
+    landmarker.close()
 
 
 def _summary(label: str, rows) -> None:
