@@ -369,7 +369,11 @@ class FaceMesh:
         if not faces and candidates and not run_detector:
             # every tracked face is lost (a cut, a turn away): look again in this frame
             self._tracked = []
-            return self._run(image, seeds, force_detection=True)
+            spent = self.timings_ms
+            found = self._run(image, seeds, force_detection=True)
+            for stage, ms in spent.items():
+                self.timings_ms[stage] = self.timings_ms.get(stage, 0.0) + ms
+            return found
         out: list[MeshFace] = []
         for i, face in enumerate(faces):
             if face.age == 0 and self._with_blend(i):
