@@ -40,8 +40,8 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings()):
         return create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
 
     detector = make()
-    if settings.keyframe_interval <= 1:
-        return detector
+    if settings.keyframe_interval <= 1 or settings.detector == "mesh":
+        return detector  # the mesh tracks its faces itself, on the full frame
     # Haar's cost grows fast with image size; its 20 px window still finds 40 px faces
     # at 360 lines, and 36 px faces in a search window. MTCNN's own minimum face size is
     # set for 480 lines; its search cost hardly depends on the window's size.

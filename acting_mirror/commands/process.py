@@ -24,8 +24,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write the take exactly here (must not exist or be empty); "
                    "default: a new folder in the takes library")
-    p.add_argument("--detector", choices=("haar", "mtcnn", "mtcnn-tf"), default="haar",
-                   help="face detector (default: haar)")
+    p.add_argument("--detector", choices=("haar", "mtcnn", "mtcnn-tf", "mesh"), default="haar",
+                   help="face detector (default: haar; mesh: MediaPipe's face mesh, with blendshapes)")
     p.add_argument("--model", type=Path, metavar="PATH",
                    help="a compatible emotion .tflite model (default: bundled mini-Xception)")
     p.add_argument("--no-video", action="store_true", help="analysis only: skip output.avi")

@@ -78,7 +78,8 @@ class Face:
 
     ``probs`` holds the smoothed probabilities the app shows (``None`` until classified),
     ``raw_probs`` the classifier's own output for this frame. ``face_id`` is ``-1`` until
-    a tracker assigns one.
+    a tracker assigns one. ``mesh``, ``blendshapes`` and ``pose`` stay ``None`` unless the
+    face mesh read the face.
     """
 
     box: Box
@@ -88,6 +89,12 @@ class Face:
     probs: np.ndarray | None = field(default=None, compare=False)
     face_id: int = -1
     primary: bool = False
+    # filled by the face mesh (``--detector mesh``), None otherwise: the 478 mesh points
+    # (x, y frame pixels, z depth in pixels; float32 (478, 3)), the 52 blendshape scores
+    # in core.blendshapes.BLENDSHAPE_NAMES order, and (yaw, pitch, roll) in degrees
+    mesh: np.ndarray | None = field(default=None, compare=False, repr=False)
+    blendshapes: np.ndarray | None = field(default=None, compare=False, repr=False)
+    pose: tuple[float, float, float] | None = None
 
     def with_(self, **changes) -> "Face":
         return replace(self, **changes)

@@ -1,0 +1,126 @@
+"""``--detector mesh``: faces found by BlazeFace and followed by the face mesh.
+
+:class:`MeshDetector` is a :class:`~acting_mirror.core.ports.FaceDetector` like Haar and
+MTCNN: ``detect(image)`` gives the same ``Face`` boxes (the box of the mesh's points, cut
+to the frame) and five landmarks (eye centres, nose tip, mouth corners, in MTCNN's
+order), and also fills ``Face.mesh`` (478 points), ``Face.blendshapes`` (52 scores) and
+``Face.pose`` (yaw, pitch, roll). Successive calls are taken as successive frames of one
+video: the mesh tracks its faces from frame to frame (MediaPipe's stream mode) and the
+BlazeFace detector runs only when a face is lost or on a keyframe.
+
+BlazeFace short-range misses faces smaller than about a tenth of the frame's longer side
+(~120 px in a 720p frame). Given a ``seed_detector`` (MTCNN by default from
+:func:`~acting_mirror.vision.detectors.create_detector`), every ``seed_interval`` frames
+and whenever the mesh holds no face, that detector's boxes seed the mesh: a seed that no
+tracked face covers becomes a tracked face.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import time
+
+import numpy as np
+
+from acting_mirror.core.ports import FaceDetector
+from acting_mirror.core.types import Face, Faces
+from acting_mirror.vision.face_mesh import FaceMesh, MeshFace
+
+
+def mesh_face_to_face(face: MeshFace, width: int, height: int) -> Face | None:
+    box = face.box().clamp(width, height)
+    if box is None:
+        return None
+    return Face(
+        box=box,
+        score=float(face.presence),
+        landmarks=face.five_points(),
+        mesh=face.points,
+        blendshapes=face.blendshapes,
+        pose=face.pose,
+    )
+
+
+class MeshDetector:
+    """Faces with 478 mesh points, 52 blendshapes and head pose (see the module docstring).
+
+    ``blendshapes``: ``True`` for every face, ``"first"`` for the largest only, ``False``
+    for none. ``seed_interval`` 0 seeds only when the mesh holds no face. With many faces
+    the mesh reads ``reads_per_frame`` of them a frame (the largest always, the others in
+    turn); the rest keep their last reading (see :class:`FaceMesh`).
+    """
+
+    name = "mesh"
+
+    def __init__(
+        self,
+        *,
+        max_faces: int = 20,
+        keyframe_interval: int = 30,
+        reads_per_frame: int = 3,
+        blendshapes: bool | str = True,
+        seed_detector: FaceDetector | None = None,
+        seed_interval: int = 30,
+        models_dir: Path | None = None,
+        num_threads: int = 1,
+    ):
+        self.mesh = FaceMesh(
+            max_faces=max_faces,
+            keyframe_interval=keyframe_interval,
+            reads_per_frame=reads_per_frame,
+            blendshapes=blendshapes,
+            models_dir=models_dir,
+            num_threads=num_threads,
+        )
+        self.seed_detector = seed_detector
+        self.seed_interval = max(int(seed_interval), 0)
+        self._since_seed = 0
+        self.seed_passes = 0  # counters, for the benchmark
+        self.timings_ms: dict[str, float] = {}
+        self._seed_ms = 0.0
+
+    def detect(self, image: np.ndarray) -> Faces:
+        """The faces of the next frame, largest first, with mesh, blendshapes and pose."""
+        h, w = image.shape[:2]
+        seeds: Faces = ()
+        self._seed_ms = 0.0
+        self._since_seed += 1
+        seeded = False
+        if self.seed_detector is not None and (
+            not self.mesh._tracked
+            or (self.seed_interval and self._since_seed >= self.seed_interval)
+        ):
+            seeds = self._seeds(image)
+            seeded = True
+        found = self.mesh.track(image, seeds=seeds)
+        self.timings_ms = dict(self.mesh.timings_ms)
+        faces = [f for f in (mesh_face_to_face(m, w, h) for m in found) if f is not None]
+        if not faces and self.seed_detector is not None and not seeded and self.mesh.timings_ms.get("detector"):
+            # the mesh lost everything and BlazeFace saw nothing: ask the seed detector now
+            seeds = self._seeds(image)
+            found = self.mesh.track(image, seeds=seeds)
+            for stage, ms in self.mesh.timings_ms.items():
+                self.timings_ms[stage] = self.timings_ms.get(stage, 0.0) + ms
+            faces = [f for f in (mesh_face_to_face(m, w, h) for m in found) if f is not None]
+        if self._seed_ms:
+            self.timings_ms["seed_detector"] = self._seed_ms
+        return tuple(faces)
+
+    def _seeds(self, image: np.ndarray) -> Faces:
+        t = time.perf_counter()
+        seeds = self.seed_detector.detect(image)
+        self._seed_ms += (time.perf_counter() - t) * 1e3
+        self._since_seed = 0
+        self.seed_passes += 1
+        return seeds
+
+    def reset(self) -> None:
+        self.mesh.reset()
+        self._since_seed = 0
+
+    def close(self) -> None:
+        self.mesh.close()
+        close = getattr(self.seed_detector, "close", None)
+        if callable(close):
+            close()
