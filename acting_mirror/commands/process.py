@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from acting_mirror.config import AnalysisSettings, default_takes_dir
-from acting_mirror.core.takefiles import REPORT_JSON, TIMELINE_CSV
+from acting_mirror.core.takefiles import REPORT_HTML, REPORT_JSON, TIMELINE_CSV
 from acting_mirror.errors import ActingMirrorError
 
 
@@ -46,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     if script is not None and input_path.is_dir() and (input_path / TIMELINE_CSV).is_file():
         return _report_existing_take(input_path, script)
 
+    if script is not None and not script.has_times:
+        raise ActingMirrorError(
+            f"{args.script} is a teleprompter script (its lines have no times), so a "
+            "recording cannot be scored against it: add times to its lines, or rehearse "
+            "it in the app, where each line is timed as you play it."
+        )
     settings = AnalysisSettings(detector=args.detector, model_path=args.model)
     bar = _ProgressBar(disabled=args.quiet)
     try:
@@ -60,10 +66,23 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    if script is not None:
-        _write_report(outcome.folder, script)
     print(_summary_paragraph(outcome))
+    if script is not None:
+        _warn_if_longer(script, outcome.summary)
+        report = _write_report(outcome.folder, script)
+        print(f"Score {report.score:.0%} -> {outcome.folder / REPORT_HTML}")
     return 0
+
+
+def _warn_if_longer(script, summary: dict) -> None:
+    """One line when the script runs past the end of the media (those lines are
+    ``not_reached`` in the report)."""
+    media_s = float(summary.get("duration_s") or 0.0)
+    script_s = (script.duration_ms or 0) / 1000.0
+    if script_s > media_s + 1e-3:
+        print(f"acting-mirror: warning: the script ({script_s:.1f} s) is longer than the "
+              f"media ({media_s:.1f} s); the lines after {media_s:.1f} s are marked "
+              "not reached and left out of the score.", file=sys.stderr)
 
 
 def _load_script(path: Path):
@@ -74,7 +93,7 @@ def _load_script(path: Path):
 
 def _report_existing_take(take: Path, script) -> int:
     report = _write_report(take, script)
-    print(f"Report for {take}: score {report.score:.0%} -> {take / 'report.html'}")
+    print(f"Report for {take}: score {report.score:.0%} -> {take / REPORT_HTML}")
     return 0
 
 
@@ -83,7 +102,7 @@ def _write_report(take: Path, script):
 
     report = report_for_take(take, script, overwrite=(take / REPORT_JSON).exists())
     for line in report.lines:
-        print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<8} "
+        print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<11} "
               f"on target {line.on_target:.0%}  (read as {line.dominant or '-'})")
     return report
 

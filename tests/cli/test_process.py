@@ -139,3 +139,24 @@ def test_installed_command_finds_its_models(run_installed, portrait_clip, tmp_pa
     result = run_installed("process", portrait_clip, "--out", tmp_path / "t", "--no-video", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "t" / "summary.json").is_file()
+
+
+def test_a_teleprompter_script_is_refused_before_any_frame_is_analysed(cli, portrait_clip, tmp_path):
+    script = tmp_path / "lines.txt"
+    script.write_text("happy  I got the part!\nsad  ...but it's in Antarctica.\n")
+    code, out, err = cli("process", portrait_clip, "--out", tmp_path / "take", "--script", script)
+    assert code == 2 and "teleprompter" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "take").exists()
+
+
+def test_a_script_longer_than_the_media_warns_and_marks_lines_not_reached(cli, portrait_clip, tmp_path):
+    script = tmp_path / "scene.txt"
+    script.write_text("0:00-0:01 happy  Hello!\n0:01-0:02 neutral Well.\n0:05-0:08 sad  Later.\n")
+    code, out, err = cli("process", portrait_clip, "--out", tmp_path / "take", "--script", script,
+                         "--quiet")
+    assert code == 0
+    assert "longer than the media" in err and "8.0 s" in err and "2.0 s" in err
+    report = json.loads((tmp_path / "take" / "report.json").read_text())
+    assert [line["verdict"] for line in report["lines"]][2] == "not_reached"
+    assert "no_face" not in [line["verdict"] for line in report["lines"]]
+    assert f"-> {tmp_path / 'take' / 'report.html'}" in out and "Score " in out
