@@ -43,7 +43,12 @@ def run(args: argparse.Namespace) -> int:
         raise ActingMirrorError(f"Model file not found: {args.model}.")
     script = _load_script(args.script) if args.script else None
     input_path = Path(args.input)
-    if script is not None and input_path.is_dir() and (input_path / TIMELINE_CSV).is_file():
+    if input_path.is_dir() and (input_path / TIMELINE_CSV).is_file():
+        if script is None:
+            raise ActingMirrorError(
+                f"{input_path} is a take folder: give --script FILE to report on it "
+                "against a script (its video is not analysed again)."
+            )
         return _report_existing_take(input_path, script)
 
     if script is not None and not script.has_times:

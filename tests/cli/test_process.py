@@ -160,3 +160,15 @@ def test_a_script_longer_than_the_media_warns_and_marks_lines_not_reached(cli, p
     assert [line["verdict"] for line in report["lines"]][2] == "not_reached"
     assert "no_face" not in [line["verdict"] for line in report["lines"]]
     assert f"-> {tmp_path / 'take' / 'report.html'}" in out and "Score " in out
+
+
+def test_a_take_folder_without_a_script_asks_for_one(cli, portrait_clip, tmp_path):
+    assert cli("process", portrait_clip, "--out", tmp_path / "take", "--quiet")[0] == 0
+    code, out, err = cli("process", tmp_path / "take")
+    assert code == 2 and "is a take folder" in err and "--script" in err
+
+
+def test_demo_is_the_bundled_clip_as_in_the_app(cli, tmp_path):
+    code, out, err = cli("process", "demo", "--out", tmp_path / "take", "--no-video",
+                         "--max-frames", "5", "--quiet")
+    assert code == 0 and "Analysed 5 frames" in out
