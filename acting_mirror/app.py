@@ -62,12 +62,18 @@ def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:
     """The full analysis stack for ``settings`` (detector, LiteRT classifier, tracker, smoother)."""
     detector = build_detector(settings)
     classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin)
+    detail = None
+    if settings.face_detail and settings.detector != "mesh":
+        from acting_mirror.vision.face_detail import MainFaceDetail
+
+        detail = MainFaceDetail()
     return Analyzer(
         detector,
         classifier,
         tracker=FaceTracker(),
         smoother=EmotionSmoother(alpha=settings.smoothing_alpha),
         readings=ReadingSchedule(settings.reading_budget),
+        detail=detail,
     )
 
 
@@ -83,8 +89,10 @@ def close_detector(detector) -> None:
 
 
 def close_analyzer(analyzer: Analyzer) -> None:
-    """Stop any helper thread the analyzer's detector runs."""
+    """Stop any helper thread the analyzer's detector runs, and free its face mesh."""
     close_detector(analyzer.detector)
+    if analyzer.detail is not None:
+        close_detector(analyzer.detail)
 
 
 def resolve_spec(spec: str) -> str:

@@ -93,3 +93,6 @@ class AnalysisSettings:
     # faces the emotion model reads per frame at most (0: all); the main face and new
     # faces are always read, the others take turns and show their last reading
     reading_budget: int = 0
+    # run the face mesh on the main face for its 52 blendshapes and head pose (the mesh
+    # detector reads them for every face anyway)
+    face_detail: bool = False

@@ -1,11 +1,11 @@
-"""Analyzer: one frame in, one FrameResult out (detect, track, classify, smooth)."""
+"""Analyzer: one frame in, one FrameResult out (detect, track, classify, detail, smooth)."""
 
 from __future__ import annotations
 
 import time
 from typing import Callable
 
-from acting_mirror.core.ports import EmotionClassifier, FaceDetector
+from acting_mirror.core.ports import EmotionClassifier, FaceDetailReader, FaceDetector
 from acting_mirror.core.readings import ReadingSchedule
 from acting_mirror.core.smoothing import EmotionSmoother
 from acting_mirror.core.tracking import FaceTracker
@@ -28,12 +28,14 @@ class Analyzer:
         clock: Callable[[], float] = time.perf_counter,
         *,
         readings: ReadingSchedule | None = None,
+        detail: FaceDetailReader | None = None,
     ):
         self.detector = detector
         self.classifier = classifier
         self.tracker = tracker or FaceTracker()
         self.smoother = smoother or EmotionSmoother()
         self.readings = readings or ReadingSchedule()  # default: every face, every frame
+        self.detail = detail  # the main face's mesh and blendshapes, when set
         self._clock = clock
 
     def set_detector(self, detector: FaceDetector) -> None:
@@ -46,9 +48,10 @@ class Analyzer:
         self.tracker.reset()
         self.smoother.reset()
         self.readings.reset()
-        reset_detector = getattr(self.detector, "reset", None)
-        if reset_detector is not None:
-            reset_detector()
+        for part in (self.detector, self.detail):
+            reset = getattr(part, "reset", None)
+            if reset is not None:
+                reset()
 
     def analyze(self, frame: Frame) -> FrameResult:
         clock = self._clock
@@ -65,11 +68,16 @@ class Analyzer:
                 merged[i] = face
             faces = tuple(merged)
         t3 = clock()
-        faces = self.smoother.update(faces)
+        if self.detail is not None and faces:
+            faces = self.detail.read(frame.image, faces)
         t4 = clock()
+        faces = self.smoother.update(faces)
+        t5 = clock()
         timings = {
             "detect": (t1 - t0) * 1e3,
             "classify": (t3 - t2) * 1e3,
-            "track": (t2 - t1 + t4 - t3) * 1e3,  # tracking and smoothing
+            "track": (t2 - t1 + t5 - t4) * 1e3,  # tracking and smoothing
         }
+        if self.detail is not None:
+            timings["detail"] = (t4 - t3) * 1e3
         return FrameResult(frame=frame, faces=faces, timings_ms=timings)

@@ -29,6 +29,13 @@ class EmotionClassifier(Protocol):
 
 
 @runtime_checkable
+class FaceDetailReader(Protocol):
+    """Adds ``mesh``, ``blendshapes`` and ``pose`` to the faces it reads (the main face)."""
+
+    def read(self, image: np.ndarray, faces: Faces) -> Faces: ...
+
+
+@runtime_checkable
 class FrameSource(Protocol):
     """A finite or endless run of frames. ``fps`` is the media's nominal rate."""
 

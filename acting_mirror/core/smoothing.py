@@ -17,6 +17,9 @@ class EmotionSmoother:
     (``1 - (1 - alpha)**k`` after ``k`` frames), so the curves keep the same time constant
     whether a face is read every frame or every third. State is dropped for faces absent
     for ``forget_after`` updates.
+
+    A face's ``blendshapes`` (from the face mesh) are smoothed the same way, with the
+    mesh's own reading kept in ``raw_blendshapes``.
     """
 
     def __init__(self, alpha: float = 0.35, forget_after: int = 30):
@@ -25,12 +28,14 @@ class EmotionSmoother:
         self.alpha = alpha
         self.forget_after = forget_after
         self._state: dict[int, np.ndarray] = {}
+        self._blend: dict[int, np.ndarray] = {}  # smoothed blendshapes per face
         self._last_read: dict[int, int] = {}  # tick of each face's last reading
         self._last_seen: dict[int, int] = {}  # tick each face was last in a frame
         self._tick = 0
 
     def reset(self) -> None:
         self._state.clear()
+        self._blend.clear()
         self._last_read.clear()
         self._last_seen.clear()
         self._tick = 0
@@ -39,6 +44,8 @@ class EmotionSmoother:
         self._tick += 1
         out = []
         for face in faces:
+            if face.blendshapes is not None and face.face_id >= 0:
+                face = self._smooth_blendshapes(face)
             prev = self._state.get(face.face_id) if face.face_id >= 0 else None
             if prev is not None:
                 self._last_seen[face.face_id] = self._tick
@@ -57,6 +64,14 @@ class EmotionSmoother:
         stale = [i for i, t in self._last_seen.items() if self._tick - t > self.forget_after]
         for i in stale:
             self._state.pop(i, None)
+            self._blend.pop(i, None)
             self._last_read.pop(i, None)
             self._last_seen.pop(i, None)
         return tuple(out)
+
+    def _smooth_blendshapes(self, face):
+        raw = np.asarray(face.blendshapes, dtype=np.float32)
+        prev = self._blend.get(face.face_id)
+        smoothed = raw.copy() if prev is None else prev + self.alpha * (raw - prev)
+        self._blend[face.face_id] = smoothed
+        return face.with_(blendshapes=smoothed.copy(), raw_blendshapes=raw)

@@ -95,6 +95,9 @@ class Face:
     mesh: np.ndarray | None = field(default=None, compare=False, repr=False)
     blendshapes: np.ndarray | None = field(default=None, compare=False, repr=False)
     pose: tuple[float, float, float] | None = None
+    # the mesh's own blendshape reading of this frame, when the smoother replaced
+    # ``blendshapes`` with the smoothed ones (as ``raw_probs`` is to ``probs``)
+    raw_blendshapes: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def with_(self, **changes) -> "Face":
         return replace(self, **changes)

@@ -217,6 +217,8 @@ class Session:
             for detector in self._detectors.values():
                 self.parts.close_detector(detector)
             self._detectors.clear()
+            if self.analyzer is not None and self.analyzer.detail is not None:
+                self.parts.close_detector(self.analyzer.detail)
 
     def run(self, inbox: Inbox) -> None:
         """Serve commands and play frames until :class:`~commands.Shutdown` (the app's loop)."""
