@@ -164,24 +164,28 @@ from acting_mirror.errors import OutputError
 from acting_mirror.media.recorder import TakeRecorder
 rng = np.random.default_rng(0)
 image = rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)  # noise: big JPEG frames
-rec = TakeRecorder(sys.argv[1], 30, summary=None)
+from acting_mirror.core.summary import SummaryBuilder
+from acting_mirror.core.types import Box, Face
+rec = TakeRecorder(sys.argv[1], 30, summary=SummaryBuilder("noise", 30, "haar", "m"))
+probs = np.full(7, 1 / 7, np.float32)
 for i in range(2000):
     try:
-        rec.write(FrameResult(Frame(image, i, i * 33), ()))
+        face = Face(Box(1, 1, 9, 9), raw_probs=probs, probs=probs, face_id=0, primary=True)
+        rec.write(FrameResult(Frame(image, i, i * 33), (face,)))
     except OutputError as err:
         print(f"write {i}: {err}")
         break
 else:
     print("no error while writing")
 try:
-    rec.close()
-    print("closed without error")
+    summary = rec.close()
+    print(f"close: {summary['frames']} {summary['complete']} {summary['end_reason']}")
 except OutputError as err:
-    print(f"close: {err}")
+    print(f"close failed: {err}")
 """
 
 
-def test_a_full_disk_is_reported_not_ignored(tmp_path):
+def test_a_full_disk_is_reported_not_ignored(tmp_path, count_frames):
     """A file size limit (like a full disk) makes VideoWriter fail silently; the
     recorder notices while writing and on close."""
     import os
@@ -198,7 +202,19 @@ def test_a_full_disk_is_reported_not_ignored(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stderr == ""  # SIGXFSZ ignored, FFmpeg silent: no noise around our line
     lines = run.stdout.strip().splitlines()
-    assert lines[0].startswith("write ") and "is the disk full?" in lines[0]
-    assert int(lines[0].split()[1].rstrip(":")) < 2000
-    assert lines[1].startswith("close: ") and "is the disk full?" in lines[1]
+    assert lines[0].startswith("write ") and "reached the file size limit" in lines[0]
+    stopped_at = int(lines[0].split()[1].rstrip(":"))
+    assert stopped_at < 2000
+    kept = int(lines[0].split("keeps its first ")[1].split()[0])
+    assert 0 < kept <= stopped_at
+    # close() after the stop hands back the repaired summary, without a second error
+    assert lines[1] == f"close: {kept} False {lines[0].split(': ', 1)[1].split(': the take')[0]}"
+    take = tmp_path / "take"
+    # every file agrees on what was kept; nothing is left in progress
+    assert count_frames(take / "output.avi") == kept
+    assert sorted(set(read_timeline(take / "timeline.csv").frame.tolist())) == list(range(kept))
+    saved = json.loads((take / "summary.json").read_text())
+    assert saved["frames"] == kept and saved["complete"] is False
+    assert sorted(p.name for p in take.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
