@@ -14,7 +14,7 @@ from acting_mirror import __version__
 from acting_mirror.errors import ActingMirrorError, ScriptError
 
 # name of each subcommand module under acting_mirror.commands, in --help order
-COMMANDS = ("gui", "process", "script", "bench", "model")
+COMMANDS = ("gui", "process", "script", "bench", "model", "recover")
 
 EXIT_USER_ERROR = 2
 
@@ -68,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     except ActingMirrorError as exc:
         print(f"acting-mirror: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", None)  # SIGTERM/SIGHUP: see commands.process
+        if signum is not None:
+            print(f"acting-mirror: stopped by {exc}; the take keeps every frame read.", file=sys.stderr)
+            return 128 + int(signum)
         print("acting-mirror: interrupted.", file=sys.stderr)
         return 130
 

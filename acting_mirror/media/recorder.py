@@ -485,8 +485,9 @@ class TakeRecorder:
         if exc_type is None:
             self.close()
             return
+        reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "stopped by an error"
         try:  # keep what was recorded, but let the original exception through
-            self.close()
+            self.close(complete=False, end_reason=reason)
         except OutputError as error:
             log.info("Closing the take after an error also failed: %s", error)
 
