@@ -39,6 +39,8 @@ try:
 except ImportError:  # Windows
     resource = None  # type: ignore[assignment]
 
+from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2)
+
 import cv2
 import numpy as np
 

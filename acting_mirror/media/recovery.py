@@ -35,6 +35,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2)
+
 import cv2
 
 from acting_mirror.core.summary import SummaryBuilder
