@@ -183,6 +183,21 @@ def test_a_take_killed_before_its_first_video_frame_is_still_consistent(tmp_path
     assert summary["frames"] == 0 and summary["interrupted"] is True
 
 
+def test_ulimit_f_stops_process_with_one_line_and_a_consistent_take(long_clip, tmp_path):
+    """``ulimit -f`` (RLIMIT_FSIZE) as a user sets it in the shell: no SIGXFSZ crash, no
+    FFmpeg noise, one line saying what was kept, and every file agreeing."""
+    out = tmp_path / "take"
+    script = f"ulimit -f 1500; exec {sys.executable} -m acting_mirror process {long_clip} --out {out} --quiet"
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=_env(tmp_path), timeout=300)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "reached the file size limit" in lines[0]
+    kept = int(lines[0].split("keeps its first ")[1].split()[0])
+    summary = check_consistent(out)
+    assert summary["frames"] == kept and summary["complete"] is False
+    assert sorted(p.name for p in out.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
+
+
 def measure(tries: int) -> None:
     import tempfile
 
