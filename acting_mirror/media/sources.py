@@ -33,7 +33,7 @@ How a source ended: ``end_reason`` is ``None`` while frames keep coming, then on
 declares), ``"dropped"`` (a stream that ended early), ``"stalled"`` (a stream or camera
 that stopped answering within its read timeout), ``"camera lost"``. ``end_message``
 says it in one sentence for anything but ``"complete"``. Reads are bounded: FFmpeg
-captures get open and read timeouts, V4L2 cameras a 2 s select timeout, and a camera
+captures get open and read timeouts, V4L2 cameras a 1 s select timeout, and a camera
 that delivers nothing for :data:`CAMERA_STALL_S` seconds ends as ``"camera lost"``.
 """
 
@@ -86,14 +86,21 @@ COMPLETE, TRUNCATED, DROPPED, STALLED, CAMERA_LOST = (
 )
 """The values of ``end_reason``."""
 
-CAMERA_STALL_S = 2.5
-"""A camera that delivers no picture for this long counts as lost (well within 3 s)."""
+CAMERA_STALL_S = 2.0
+"""A camera that delivers no picture for this long counts as lost. With V4L2 reads
+bounded at 1 s (see :mod:`acting_mirror.media.quiet_cv`) the loss is reported at most
+3 s after the last picture."""
 
 FILE_TIMEOUT_MS = 10_000
 """Open and read timeout of video files (a hung network share fails instead of blocking)."""
 
+STREAM_RESUMES = 3
+"""How many times a stream that broke is resolved again and resumed before it counts
+as dropped."""
+
 _MAX_SANE_FPS = 1000.0
-_CAMERA_FAILED_READS = 30  # consecutive failed grabs before a camera counts as gone
+_CAMERA_FAILED_READS = 30  # grabs a camera may drop while it warms up...
+_CAMERA_WARM_UP_S = 5.0  # ...within this long
 _SHORT_TOLERANCE = 0.005  # container frame counts may be estimates: allow 0.5 % (>= 1 frame)
 _OPEN_LOCK = threading.Lock()  # OPENCV_FFMPEG_CAPTURE_OPTIONS is process-wide
 _STREAM_SCHEMES = ("http", "https")
@@ -418,6 +425,8 @@ class _CapturedMedia(_Lifecycle):
             else:
                 image, pos = self._capture.read()
                 if image is None:
+                    if self._try_resume():
+                        continue
                     if self.loop and not self._closed and self._pass_frames > 0:
                         self._check_pass()
                         if self._rewind():
@@ -429,6 +438,10 @@ class _CapturedMedia(_Lifecycle):
             self._pass_frames += 1
             yield frame
         self._ended(COMPLETE)
+
+    def _try_resume(self) -> bool:
+        """Pick up again after a break (streams only); True when a frame is pending."""
+        return False
 
     def _check_pass(self) -> None:
         """A looped file that broke mid-way is still replayed; the break is logged."""
@@ -481,6 +494,7 @@ class StreamSource(_CapturedMedia):
         self.url = url
         self.loop = loop
         self.live = True  # until the container states a length
+        self._wake = threading.Event()
         scheme = urlparse(url).scheme.lower()
         self._direct = scheme in _DIRECT_SCHEMES
         if self._direct:  # the user's own rtsp:// etc. address, opened as given
@@ -489,8 +503,11 @@ class StreamSource(_CapturedMedia):
             resolved = (resolver or YtDlpResolver(timeout_s=timeout_s)).resolve(url)
             self.resolved = guard_resolved(resolved, url, timeout_s=timeout_s)
         self.name = self.resolved.title
+        self._resolver = resolver
+        self._timeout_s = float(timeout_s)
         self._timeout_ms = int(timeout_s * 1000)
         self._read_timeout_s = float(timeout_s)
+        self.resumes = 0  # times the stream was picked up again after a break
         self._start(
             f"Cannot open {url}: the video could not be decoded.",
             self.resolved.fps or DEFAULT_VIDEO_FPS,
@@ -509,12 +526,58 @@ class StreamSource(_CapturedMedia):
             raise SourceError(f"Cannot open {self.url}: the video could not be reached or decoded.")
         return capture
 
+    def _try_resume(self) -> bool:
+        """A stream that broke before its end (a dropped connection, an expired URL) is
+        resolved again, reopened and, when it has a length, sought back to where it
+        broke; at most :data:`STREAM_RESUMES` times, waiting a little longer each time.
+        Frames up to the break are never repeated."""
+        if self._closed or self.resumes >= STREAM_RESUMES:
+            return False
+        declared = self.declared_frames
+        if declared is not None and self._pass_frames >= declared - max(1, declared * _SHORT_TOLERANCE):
+            return False  # it simply ended
+        self.resumes += 1
+        self._wake.wait(min(2.0, 0.25 * 2 ** (self.resumes - 1)))
+        if self._closed:
+            return False
+        try:
+            if not self._direct:
+                resolver = self._resolver or YtDlpResolver(timeout_s=self._timeout_s)
+                resolved = resolver.resolve(self.url)
+                self.resolved = guard_resolved(resolved, self.url, timeout_s=self._timeout_s)
+            capture = self._open()
+        except SourceError as exc:
+            log.info("Resuming %s failed: %s", self.url, exc)
+            return False
+        last = self._times.last_pos
+        if declared is not None and capture.cap is not None and math.isfinite(last):
+            capture.cap.set(cv2.CAP_PROP_POS_MSEC, last + 500.0 / self.fps)
+        for _ in range(int(self.fps * 4) + 2):  # skip what was already delivered
+            image, pos = capture.read()
+            if image is None:
+                capture.release()
+                return self._try_resume()
+            if declared is None or not math.isfinite(last) or pos > last:
+                break
+        old, self._capture = self._capture, capture
+        old.release()
+        if self._closed:
+            capture.release()
+            return False
+        self._pending = (image, pos)
+        log.info("Resumed %s after a break (try %d of %d).", self.name, self.resumes, STREAM_RESUMES)
+        return True
+
+    def close(self) -> None:
+        self._wake.set()
+        super().close()
+
 
 class CameraSource(_Lifecycle):
     """Live frames from a camera, read on demand; ``time_ms`` is a monotonic clock
     started at the first frame. Endless: ``frame_count`` is ``None``. A camera that
     delivers nothing for :data:`CAMERA_STALL_S` ends the iteration with ``end_reason``
-    ``"camera lost"`` (V4L2 reads wait at most 2 s each)."""
+    ``"camera lost"`` (V4L2 reads wait at most 1 s each)."""
 
     frame_count = None
     live = True
@@ -540,9 +603,10 @@ class CameraSource(_Lifecycle):
             capture.cap.set(cv2.CAP_PROP_FRAME_WIDTH, int(width))
             capture.cap.set(cv2.CAP_PROP_FRAME_HEIGHT, int(height))
         first = None
+        give_up = time.monotonic() + _CAMERA_WARM_UP_S
         for _ in range(_CAMERA_FAILED_READS):  # cameras often drop the first grabs
             first, _pos = capture.read()
-            if first is not None:
+            if first is not None or time.monotonic() > give_up:
                 break
         if first is None:
             capture.release()

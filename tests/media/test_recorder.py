@@ -218,3 +218,61 @@ def test_a_full_disk_is_reported_not_ignored(tmp_path, count_frames):
     saved = json.loads((take / "summary.json").read_text())
     assert saved["frames"] == kept and saved["complete"] is False
     assert sorted(p.name for p in take.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
+
+
+def test_a_take_being_written_is_marked_in_progress_until_a_clean_close(tmp_path, clip_25fps):
+    from acting_mirror.media.recovery import needs_recovery, read_marker
+
+    rec = TakeRecorder(tmp_path, 10, summary=builder(10), flush_seconds=1e9)  # frames only
+    with open_source(clip_25fps) as source:
+        for frame in source:
+            rec.write(FrameResult(frame, (happy_face(frame),)))
+    assert (tmp_path / ".in-progress").is_file() and needs_recovery(tmp_path)
+    meta, order = read_marker(tmp_path)
+    assert meta["source"] == "astronaut_90.avi" and meta["detector"] == "haar"
+    assert meta["fps"] == 10.0
+    assert [i for i, _t in order] == list(range(10))  # a second of frames at 10 fps: flushed
+    summary = rec.close()
+    assert summary["complete"] is True and "end_reason" not in summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
+    assert not needs_recovery(tmp_path)
+
+
+def test_the_timeline_is_flushed_every_second_of_frames_whatever_the_rate(tmp_path, astronaut_bgr):
+    """At 10 fps ten frames are a second: they are on disk before the take closes (the
+    old recorder flushed every 30 rows, three seconds at this rate)."""
+    rec = TakeRecorder(tmp_path, 10, summary=None, flush_seconds=1e9)  # by frame count only
+    for i in range(10):
+        face = happy_face(Frame(astronaut_bgr, i, i * 100))
+        rec.write(FrameResult(Frame(astronaut_bgr, i, i * 100), (face,)))
+    assert len((tmp_path / "timeline.csv").read_text().splitlines()) == 1 + 10
+    rec.close()
+
+
+def test_a_take_that_ended_early_says_why(tmp_path, clip_25fps):
+    with open_source(clip_25fps) as source, TakeRecorder(tmp_path, source.fps, summary=builder(25)) as rec:
+        for frame in source:
+            rec.write(FrameResult(frame, ()))
+        summary = rec.finish(complete=False, end_reason="dropped")
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved == summary
+    assert saved["complete"] is False and saved["end_reason"] == "dropped"
+    assert rec.complete is False and rec.end_reason == "dropped"
+
+
+def test_an_exception_in_the_loop_closes_the_take_as_interrupted(tmp_path, clip_25fps):
+    with pytest.raises(KeyboardInterrupt):
+        with open_source(clip_25fps) as source, TakeRecorder(tmp_path, 25, summary=builder(25)) as rec:
+            for frame in source:
+                rec.write(FrameResult(frame, ()))
+                if frame.index == 5:
+                    raise KeyboardInterrupt
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved["frames"] == 6 and saved["complete"] is False and saved["end_reason"] == "interrupted"
+    assert not (tmp_path / ".in-progress").exists()
+
+
+def test_a_leftover_in_progress_marker_is_never_overwritten(tmp_path):
+    (tmp_path / ".in-progress").write_text("{}\n")
+    with pytest.raises(OutputError, match="already holds .in-progress"):
+        TakeRecorder(tmp_path, 30, summary=None)

@@ -111,10 +111,10 @@ def test_a_camera_that_stops_delivering_ends_as_lost_instead_of_waiting(monkeypa
 
 
 def test_the_default_stall_limit_is_within_three_seconds():
-    assert CameraSource.stall_s <= 3.0
     import os
 
-    assert float(os.environ["OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT"]) < 3.0
+    # worst case: the last read before the limit blocks for a whole V4L2 select timeout
+    assert CameraSource.stall_s + float(os.environ["OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT"]) <= 3.0
 
 
 @pytest.mark.parametrize("fps", [0.5, 0.2])

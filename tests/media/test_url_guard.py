@@ -161,3 +161,35 @@ def test_a_stream_that_stalls_is_cut_off_by_the_read_timeout(http_server, clip_9
     assert source.end_reason == "stalled"
     assert source.end_message == "t stalled: no frame within 2 s."
 
+
+
+def test_a_dropped_stream_is_resolved_again_and_resumed_where_it_broke(http_server, clip_90):
+    """The first URL breaks at 40 % (as an expired YouTube URL does); resolving again
+    gives a working one: the take gets every frame once, in order."""
+    data = clip_90.read_bytes()
+    first = http_server.add("/expiring.avi", data, fraction=0.4, drop=True)
+    second = http_server.add("/fresh.avi", data)
+
+    class Renewing:
+        def __init__(self):
+            self.asked = 0
+
+        def resolve(self, url):
+            self.asked += 1
+            return ResolvedStream(url=first if self.asked == 1 else second, title="t")
+
+    resolver = Renewing()
+    with StreamSource(http_server.url("/p"), resolver=resolver, timeout_s=5) as source:
+        frames = list(source)
+    assert resolver.asked == 2 and source.resumes == 1
+    assert source.end_reason == "complete"
+    times = [f.time_ms for f in frames]
+    assert times == sorted(set(times))  # never a frame twice
+    assert len(frames) == 90
+
+
+def test_resuming_gives_up_after_a_bounded_number_of_tries(http_server, clip_90):
+    media = http_server.add("/v.avi", clip_90.read_bytes(), fraction=0.4, drop=True)
+    with StreamSource(http_server.url("/p"), resolver=Fixed(media), timeout_s=5) as source:
+        frames = list(source)
+    assert source.resumes == 3 and source.end_reason == "dropped" and len(frames) < 90
