@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
 
 from acting_mirror import __version__
 from acting_mirror.errors import ActingMirrorError, ScriptError
 
 # name of each subcommand module under acting_mirror.commands, in --help order
-COMMANDS = ("gui", "process", "script", "bench", "model")
+COMMANDS = ("gui", "process", "script", "bench", "model", "recover")
 
 EXIT_USER_ERROR = 2
 
@@ -48,7 +50,16 @@ def _command_module(name: str):
         raise
 
 
+def _ignore_file_size_signal() -> None:
+    """Under ``ulimit -f`` a write past the limit raises SIGXFSZ, which kills the process
+    (with a core dump) before any error can be reported; ignored, the write fails with
+    EFBIG and the recorder stops the take cleanly with one line."""
+    if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _ignore_file_size_signal()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -68,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     except ActingMirrorError as exc:
         print(f"acting-mirror: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", None)  # SIGTERM/SIGHUP: see commands.process
+        if signum is not None:
+            print(f"acting-mirror: stopped by {exc}; the take keeps every frame read.", file=sys.stderr)
+            return 128 + int(signum)
         print("acting-mirror: interrupted.", file=sys.stderr)
         return 130
 

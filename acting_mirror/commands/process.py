@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from acting_mirror.config import AnalysisSettings, default_takes_dir
@@ -59,18 +62,19 @@ def run(args: argparse.Namespace) -> int:
         )
     settings = AnalysisSettings(detector=args.detector, model_path=args.model)
     bar = _ProgressBar(disabled=args.quiet)
-    try:
-        outcome = process_to_take(
-            args.input,
-            out_dir=args.out,
-            takes_root=default_takes_dir(),
-            settings=settings,
-            write_video=not args.no_video,
-            progress=bar.update,
-            max_frames=args.max_frames,
-        )
-    finally:
-        bar.close()
+    with _finish_on_signals():
+        try:
+            outcome = process_to_take(
+                args.input,
+                out_dir=args.out,
+                takes_root=default_takes_dir(),
+                settings=settings,
+                write_video=not args.no_video,
+                progress=bar.update,
+                max_frames=args.max_frames,
+            )
+        finally:
+            bar.close()
     print(_summary_paragraph(outcome))
     if script is not None:
         _warn_if_longer(script, outcome.summary)
@@ -88,6 +92,36 @@ def _warn_if_longer(script, summary: dict) -> None:
         print(f"acting-mirror: warning: the script ({script_s:.1f} s) is longer than the "
               f"media ({media_s:.1f} s); the lines after {media_s:.1f} s are marked "
               "not reached and left out of the score.", file=sys.stderr)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a closed terminal, a logout, a service stop): unwinds like
+    Ctrl+C, so the take is closed and keeps every frame read. ``signum`` says which."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _finish_on_signals():
+    """While a take is recorded, SIGTERM and SIGHUP finish it as Ctrl+C does."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        for sig in wanted:  # a second signal while closing must not cut the close short
+            signal.signal(sig, signal.SIG_IGN)
+        raise Terminated(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _load_script(path: Path):

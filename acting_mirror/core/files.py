@@ -4,16 +4,38 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import threading
 from pathlib import Path
 
 from acting_mirror.errors import OutputError
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, so files get the permissions the user chose (``0644`` under
+    the usual ``022``, ``0600`` under ``077``)."""
+    try:  # Linux: read it without changing it
+        status = Path("/proc/self/status").read_text()
+        match = re.search(r"^Umask:\s*([0-7]+)$", status, re.MULTILINE)
+        if match:
+            return int(match.group(1), 8)
+    except OSError:
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename, so a crash or a
     full disk never leaves half a file (the old one, if any, stays whole). Parent folders
-    are created. Raises OutputError with one sentence."""
+    are created; the file's permissions follow the user's umask. Raises OutputError
+    with one sentence."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -21,7 +43,7 @@ def write_text_atomic(path: Path, text: str) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
-            os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; these are ordinary files
+            os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it owner-only
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -1,8 +1,11 @@
 """A take's report files: ``report.json`` (the scores) and ``report.html`` (the same for
 people: one self-contained page with an inline SVG plot, no scripts, no external files).
 
-Reports never replace earlier ones unless asked (``overwrite=True``); files are written to
-a temporary name and renamed into place, so a crash never leaves half a report.
+Reports never replace earlier ones silently: without ``overwrite`` an existing report is
+refused; with ``overwrite=True`` (re-scoring) the new report becomes ``report.json`` /
+``report.html`` and the earlier one is kept, renamed ``report-1.*`` (then ``report-2.*``,
+...: the lowest free number). Files are written to a temporary name and renamed into
+place, so a crash never leaves half a report.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -22,11 +26,12 @@ from acting_mirror.core.scoring import (
     HIT_ON_TARGET, MIN_FACE_FRACTION, PARTIAL_ON_TARGET, LineScore, TakeReport,
     estimate_frame_ms, primary_rows, score_take,
 )
-from acting_mirror.core.takefiles import REPORT_HTML, REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TimelineTable, read_timeline
 from acting_mirror.core.types import EMOTIONS
+from acting_mirror.core.takefiles import (  # noqa: F401  (the GUI imports them from here)
+    REPORT_HTML, REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV,
+)
 from acting_mirror.errors import OutputError
-
 
 MAX_PLOT_POINTS = 1500
 """Longer takes are averaged into this many time bins per curve (keeps the page small)."""
@@ -91,6 +96,29 @@ def _refuse_existing(take_dir: Path, overwrite: bool) -> None:
             )
 
 
+def numbered_report(take_dir: Path, n: int, name: str) -> Path:
+    stem, dot, ext = name.partition(".")
+    return Path(take_dir) / f"{stem}-{n}{dot}{ext}"
+
+
+def keep_earlier_report(take_dir: Path | str) -> int | None:
+    """Rename an existing ``report.json``/``report.html`` to the lowest free
+    ``report-N.*``; returns N (``None`` when there was no report)."""
+    take_dir = Path(take_dir)
+    present = [name for name in (REPORT_JSON, REPORT_HTML) if (take_dir / name).exists()]
+    if not present:
+        return None
+    n = 1
+    while any(numbered_report(take_dir, n, name).exists() for name in (REPORT_JSON, REPORT_HTML)):
+        n += 1
+    try:
+        for name in present:
+            os.replace(take_dir / name, numbered_report(take_dir, n, name))
+    except OSError as exc:
+        raise OutputError(f"Cannot keep the earlier report in {take_dir}: {exc.strerror or exc}.") from exc
+    return n
+
+
 def write_report(
     take_dir: Path | str,
     report: TakeReport,
@@ -101,13 +129,15 @@ def write_report(
 ) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.html`` into ``take_dir``; returns their paths.
 
-    Raises OutputError when either exists and ``overwrite`` is false, or on write errors.
+    Raises OutputError when either exists and ``overwrite`` is false, or on write errors;
+    with ``overwrite`` the earlier report is kept as ``report-N.*`` (see the module doc).
     ``calibration`` (if the report used one) is applied to the plotted curves too.
     """
     take_dir = Path(take_dir)
     if not take_dir.is_dir():
         raise OutputError(f"Cannot write the report: {take_dir} is not a folder.")
     _refuse_existing(take_dir, overwrite)
+    keep_earlier_report(take_dir)
     json_text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     html_text = render_html(report, table, title=take_dir.name, calibration=calibration)
     json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML

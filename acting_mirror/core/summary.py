@@ -6,7 +6,9 @@ running totals, so a long take costs no memory.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
+from typing import Sequence
 
 import numpy as np
 
@@ -16,9 +18,11 @@ from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, Face, FrameResult
 SUMMARY_KEYS: tuple[str, ...] = (
     "source", "frames", "duration_s", "fps", "faces_seen", "frames_with_face",
     "frames_with_primary", "processing", "detector", "model",
-    "primary_emotion_shares", "mean_primary_probs", "complete", "created", "version",
+    "primary_emotion_shares", "mean_primary_probs", "created", "version", "complete",
 )
-"""The top-level keys of every summary, in the order they are written."""
+"""The top-level keys of every summary, in the order they are written. A take that is
+not complete (its input ended early, the disk filled, it was interrupted and repaired)
+adds ``end_reason`` and, when it was repaired after a kill, ``interrupted: true``."""
 
 
 def _primary_face(result: FrameResult) -> Face | None:
@@ -58,7 +62,7 @@ class SummaryBuilder:
 
     def mark_incomplete(self, reason: str) -> None:
         """The take did not run its course (the app quit during it, the source broke):
-        the summary says ``"complete": false`` and why (``"ended": reason``)."""
+        the summary says ``"complete": false`` and why (``"end_reason": reason``)."""
         self.complete = False
         self.end_reason = str(reason)
 
@@ -68,44 +72,68 @@ class SummaryBuilder:
 
     def update(self, result: FrameResult) -> None:
         """Count one analysed frame."""
+        primary = _primary_face(result)
+        self.count_frame(
+            int(result.frame.time_ms),
+            [face.face_id for face in result.faces],
+            primary.shown_probs if primary is not None else None,
+        )
+
+    def count_frame(
+        self, time_ms: int, face_ids: Sequence[int], primary_probs: np.ndarray | None
+    ) -> None:
+        """Count one frame from its plain facts: its time, the ids of its faces (-1 for
+        an untracked face) and the main face's shown probabilities (``None``: no main
+        face read). Used to rebuild a summary from a ``timeline.csv``. Non-finite
+        probabilities count as not read."""
         self._frames += 1
-        t = int(result.frame.time_ms)
+        t = int(time_ms)
         if self._first_ms is None:
             self._first_ms = t
         self._last_ms = max(self._last_ms, t)
-        faces = result.faces
-        if faces:
+        if len(face_ids):
             self._frames_with_face += 1
-            self._max_faces = max(self._max_faces, len(faces))
-            for face in faces:
-                if face.face_id >= 0:
-                    self._face_ids.add(face.face_id)
-        primary = _primary_face(result)
-        if primary is not None:
-            probs = primary.shown_probs
-            if probs is not None:
+            self._max_faces = max(self._max_faces, len(face_ids))
+            for face_id in face_ids:
+                if face_id >= 0:
+                    self._face_ids.add(int(face_id))
+        if primary_probs is not None:
+            probs = np.asarray(primary_probs, dtype=np.float64)
+            if probs.shape == (N_EMOTIONS,) and np.all(np.isfinite(probs)):
                 self._primary_frames += 1
                 self._top_counts[int(np.argmax(probs))] += 1
                 self._prob_sums += probs
 
-    def build(self, processing_seconds: float) -> dict:
-        """The summary as a JSON-ready dict (keys in :data:`SUMMARY_KEYS` order)."""
+    def build(
+        self,
+        processing_seconds: float,
+        *,
+        complete: bool = True,
+        end_reason: str | None = None,
+        interrupted: bool = False,
+    ) -> dict:
+        """The summary as a JSON-ready dict (keys in :data:`SUMMARY_KEYS` order, then
+        ``end_reason`` and ``interrupted`` for a take that is not complete). Every
+        number is finite, so the result is always valid JSON."""
         frames = self._frames
         if frames and self._first_ms is not None:
             period_s = 1.0 / self.fps if self.fps > 0 else 0.0
             duration_s = (self._last_ms - self._first_ms) / 1000.0 + period_s
         else:
             duration_s = 0.0
-        seconds = max(float(processing_seconds), 0.0)
+        seconds = float(processing_seconds)
+        seconds = max(seconds, 0.0) if math.isfinite(seconds) else 0.0
         n = self._primary_frames
         shares = self._top_counts / n if n else np.zeros(N_EMOTIONS)
         means = self._prob_sums / n if n else np.zeros(N_EMOTIONS)
         faces_seen = len(self._face_ids) if self._face_ids else self._max_faces
-        return {
+        complete = complete and self.complete
+        end_reason = end_reason or self.end_reason
+        summary = {
             "source": self.source_name,
             "frames": frames,
             "duration_s": round(duration_s, 3),
-            "fps": round(self.fps, 3),
+            "fps": round(self.fps, 3) if math.isfinite(self.fps) else 0.0,
             "faces_seen": faces_seen,
             "frames_with_face": self._frames_with_face,
             "frames_with_primary": n,
@@ -117,8 +145,12 @@ class SummaryBuilder:
             "model": self.model,
             "primary_emotion_shares": {e: round(float(v), 4) for e, v in zip(EMOTIONS, shares)},
             "mean_primary_probs": {e: round(float(v), 4) for e, v in zip(EMOTIONS, means)},
-            "complete": self.complete,
-            **({"ended": self.end_reason} if self.end_reason else {}),
             "created": datetime.now().astimezone().isoformat(timespec="seconds"),
             "version": acting_mirror.__version__,
+            "complete": bool(complete),
         }
+        if not complete:
+            summary["end_reason"] = str(end_reason or "interrupted")
+        if interrupted:
+            summary["interrupted"] = True
+        return summary

@@ -1,18 +1,42 @@
-"""The names of the files in a take folder, defined once."""
+"""The names of the files in a take folder, defined once.
+
+Every module that writes or reads a take uses these names (pure constants: no I/O here,
+so ``core`` stays free of OpenCV and Qt).
+
+A take being recorded holds :data:`IN_PROGRESS` (a small JSON marker) from its first
+frame until a clean close removes it; a folder still holding the marker is a take that
+was interrupted (a kill, a crash, a power cut, a full disk) and that
+``acting-mirror recover`` repairs.
+"""
 
 from __future__ import annotations
 
 OUTPUT_AVI = "output.avi"
-"""Every analysed frame, annotated (MJPG)."""
+"""The annotated video (MJPG in AVI)."""
+
 TIMELINE_CSV = "timeline.csv"
-"""One row per face per frame."""
+"""One row per face per frame (see :mod:`acting_mirror.core.timeline`)."""
+
 SUMMARY_JSON = "summary.json"
-"""Frames, duration, faces, speed, detector, model, the main face's emotion shares."""
+"""Counts, timing and the main face's emotions (see :mod:`acting_mirror.core.summary`)."""
+
 REPORT_JSON = "report.json"
-"""A scripted take's line-by-line report."""
 REPORT_HTML = "report.html"
-"""The same report, self-contained HTML."""
+"""The newest report of a scripted take; earlier ones are kept as ``report-N.*``."""
+
 SCRIPT_TXT = "script.txt"
-"""The script a take was played to, in the script format (with times)."""
 SCRIPT_JSON = "script.json"
-"""What the takes library needs to group takes of one script."""
+"""The script a take was acted to, as the actor wrote it and as parsed."""
+
+IN_PROGRESS = ".in-progress"
+"""Marker: the take is being written, or was interrupted before a clean close."""
+
+TAKE_FILES: tuple[str, ...] = (OUTPUT_AVI, TIMELINE_CSV, SUMMARY_JSON)
+"""The files a recording writes (never overwritten)."""
+
+EXIT_COMPLETE = 0
+EXIT_USER_ERROR = 2
+EXIT_ENDED_EARLY = 3
+"""``acting-mirror process`` exit statuses: 0 the input was read to its end; 2 the
+user's mistake (one line on stderr); 3 the input ended early (a truncated file, a dropped
+or stalled stream, a lost camera, a full disk): the take holds what was read."""

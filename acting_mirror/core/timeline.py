@@ -88,6 +88,8 @@ def read_timeline(path: Path | str) -> TimelineTable:
             rows = [r for r in reader if r]
     except OSError as exc:
         raise SourceError(f"Cannot read timeline {path}: {exc.strerror or exc}.") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SourceError(f"{path} is not an Acting Mirror timeline (it is not CSV text).") from exc
     return _table_from_rows(rows, path)
 
 
@@ -98,12 +100,19 @@ def _table_from_rows(rows: Iterable[list[str]], path: Path) -> TimelineTable:
         probs = np.array(
             [[float(v) for v in r[8 : 8 + N_EMOTIONS]] for r in rows], dtype=np.float32
         ).reshape(-1, N_EMOTIONS)
-    except (ValueError, IndexError) as exc:
-        raise SourceError(f"{path} has a malformed row ({exc}).") from exc
+    except (ValueError, IndexError, OverflowError) as exc:
+        raise SourceError(f"{path} has a malformed row ({_short(exc)}).") from exc
+    if not np.isfinite(probs).all():
+        raise SourceError(f"{path} has a malformed row (an emotion value is not a number).")
     return TimelineTable(
         frame=ints[:, 0], time_ms=ints[:, 1], face_id=ints[:, 2], primary=ints[:, 3] == 1,
         boxes=ints[:, 4:8], probs=probs,
     )
+
+
+def _short(exc: BaseException, limit: int = 80) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class EmotionTimeline:

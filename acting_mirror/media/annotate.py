@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2)
+
 import cv2
 import numpy as np
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2)
+
 import cv2
 import numpy as np
 

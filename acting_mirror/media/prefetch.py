@@ -31,6 +31,9 @@ class Prefetcher:
         self.name = source.name
         self.fps = source.fps
         self.frame_count = source.frame_count
+        self.live = bool(getattr(source, "live", False))
+        self.stills = bool(getattr(source, "stills", False))
+        self.endless = bool(getattr(source, "endless", source.frame_count is None))
         self.latest_only = latest_only
         self.dropped = 0
         self.decode_ms: deque[float] = deque(maxlen=10_000)
@@ -70,6 +73,15 @@ class Prefetcher:
                 return
             except queue.Full:
                 continue
+
+    @property
+    def end_reason(self) -> str | None:
+        """The wrapped source's (see media.sources); ``None`` until it ended."""
+        return getattr(self.source, "end_reason", None)
+
+    @property
+    def end_message(self) -> str | None:
+        return getattr(self.source, "end_message", None)
 
     def __iter__(self) -> Iterator[Frame]:
         if not self._started:

@@ -3,13 +3,27 @@
 Video frames are encoded on a background thread so the caller (the analysis loop) is
 not held up by JPEG encoding. The hand-over uses a fixed pool of frame buffers: when
 all are in flight ``write`` waits, it never drops a frame, so every frame written
-offline lands in the file. ``timeline.csv`` is written as frames arrive and flushed
-every few frames, so a crash keeps what was recorded.
+offline lands in the file.
+
+Crash safety: while a take is written its folder holds the marker ``.in-progress`` (see
+:mod:`acting_mirror.media.recovery`), removed only by a clean close, after
+``summary.json`` is in place. ``timeline.csv`` and the marker are flushed at least once
+per second of frames and once per second of wall time, and fsynced every few seconds,
+so a kill loses at most about a second of timeline; the video (FFmpeg writes each frame
+straight through) keeps everything but the frame being written and is made seekable
+by ``acting-mirror recover``.
+
+Disk: free space is checked before the first frame (:func:`~acting_mirror.media.takes.
+check_free_space`) and at every flush; a full disk, a file size limit (EFBIG) or a
+vanished folder stops the take cleanly: the recorder repairs it at once (every file
+agreeing on the frame count, ``summary.json`` marked ``"complete": false``) and raises
+OutputError saying what was kept.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import logging
 import math
@@ -20,18 +34,36 @@ import time
 from collections import deque
 from pathlib import Path
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
+from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2)
+
 import cv2
 import numpy as np
 
+from acting_mirror.core import takefiles
 from acting_mirror.core.summary import SummaryBuilder
-from acting_mirror.core.takefiles import OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, timeline_rows
 from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import OutputError
+from acting_mirror.media.recovery import RESERVE_FILE, recover_take
+from acting_mirror.media.takes import MIN_FREE_BYTES, check_free_space, free_bytes
 
 log = logging.getLogger(__name__)
 
-TAKE_FILES = (OUTPUT_AVI, TIMELINE_CSV, SUMMARY_JSON)
+VIDEO_FILE = takefiles.OUTPUT_AVI
+TIMELINE_FILE = takefiles.TIMELINE_CSV
+SUMMARY_FILE = takefiles.SUMMARY_JSON
+TAKE_FILES = takefiles.TAKE_FILES
+MARKER_FILE = takefiles.IN_PROGRESS
+
+RUNNING_FREE_BYTES = 8 * 1024 * 1024
+"""Below this much free space a running take stops (room left for its repair)."""
+_RESERVE_BYTES = 1024 * 1024  # set aside for the index and summary of a full disk
+_FSYNC_EVERY_S = 5.0
 
 _FOURCC = cv2.VideoWriter_fourcc(*"MJPG")
 _WRITER_APIS = (cv2.CAP_FFMPEG, cv2.CAP_OPENCV_MJPEG)
@@ -72,17 +104,34 @@ class TakeRecorder:
         write_video: bool = True,
         summary: SummaryBuilder | None,
         queue_size: int = 8,
-        flush_every: int = 30,
+        flush_every: int | None = None,
+        flush_seconds: float = 1.0,
+        min_free_bytes: int = MIN_FREE_BYTES,
+        source_name: str | None = None,
     ):
         self.folder = Path(folder)
         self.fps = float(fps) if math.isfinite(fps) and 0 < fps <= 1000 else 30.0
+        if self.fps < 1.0:
+            # AVI stores the rate as a whole number of frames per second: a slideshow
+            # under 1 fps (one photo every 2 s) is written at 1 fps, its times stay
+            # exact in timeline.csv and summary.json.
+            self.fps = 1.0
         self.write_video = write_video
         self.summary = summary
-        self.video_path = self.folder / OUTPUT_AVI
-        self.timeline_path = self.folder / TIMELINE_CSV
-        self.summary_path = self.folder / SUMMARY_JSON
+        self.video_path = self.folder / VIDEO_FILE
+        self.timeline_path = self.folder / TIMELINE_FILE
+        self.summary_path = self.folder / SUMMARY_FILE
+        self.marker_path = self.folder / MARKER_FILE
         self._queue_size = max(1, int(queue_size))
-        self._flush_every = max(1, int(flush_every))
+        # at least once per second of frames, whatever the rate
+        self._flush_every = max(1, int(flush_every) if flush_every else math.ceil(self.fps))
+        self._flush_seconds = float(flush_seconds)
+        self._unflushed = 0
+        self._last_flush = time.monotonic()
+        self._last_fsync = self._last_flush
+        self._failure: OutputError | None = None
+        self.complete = True
+        self.end_reason: str | None = None
         self._started = time.perf_counter()
         self._frames_recorded = 0
         self._frames_written = 0
@@ -100,18 +149,34 @@ class TakeRecorder:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"Cannot create the take folder {self.folder}: {exc.strerror or exc}.") from exc
-        existing = [name for name in TAKE_FILES if (self.folder / name).exists()]
+        existing = [name for name in (*TAKE_FILES, MARKER_FILE) if (self.folder / name).exists()]
         if existing:
             raise OutputError(
                 f"The folder {self.folder} already holds {existing[0]}; choose a new take folder."
             )
+        check_free_space(self.folder, min_free_bytes)
+        self._size_limit = _file_size_limit()
+        meta = {
+            "format": 1,
+            "source": source_name or (summary.source_name if summary is not None else None),
+            "fps": self.fps,
+            "detector": summary.detector if summary is not None else None,
+            "model": summary.model if summary is not None else None,
+            "write_video": bool(write_video),
+            "started_unix": round(time.time(), 3),
+        }
         try:
+            self._marker = self.marker_path.open("x", encoding="utf-8", newline="\n")
+            self._marker.write(json.dumps(meta) + "\n")
+            self._marker.flush()
             self._csv_file = self.timeline_path.open("x", newline="", encoding="utf-8")
         except OSError as exc:
-            raise OutputError(f"Cannot write {self.timeline_path}: {exc.strerror or exc}.") from exc
+            self._discard_marker()
+            raise OutputError(f"Cannot write a take in {self.folder}: {exc.strerror or exc}.") from exc
         self._csv = csv.writer(self._csv_file)
         self._csv.writerow(TIMELINE_COLUMNS)
         self._csv_file.flush()
+        self._reserve()
 
     # ------------------------------------------------------------------ properties
 
@@ -138,19 +203,61 @@ class TakeRecorder:
         copied, so the caller may reuse it at once.
         """
         if self._closed:
+            if self._failure is not None:
+                raise self._failure
             raise OutputError(f"The take in {self.folder} is already closed.")
-        self._raise_pending()
-        if self.write_video:
-            self._enqueue(annotated if annotated is not None else result.frame.image)
+        if self._error is not None:
+            self._stop(self._error)
         try:
+            if self.write_video:
+                self._enqueue(annotated if annotated is not None else result.frame.image)
             self._csv.writerows(timeline_rows(result))
-            self._frames_recorded += 1
-            if self._frames_recorded % self._flush_every == 0:
-                self._csv_file.flush()
+            self._marker.write(f"{int(result.frame.index)} {int(result.frame.time_ms)}\n")
         except OSError as exc:
-            raise OutputError(f"Cannot write {self.timeline_path}: {exc.strerror or exc}.") from exc
+            self._stop(_disk_error(self.timeline_path, exc))
+        except OutputError as exc:
+            self._stop(exc)
+        self._frames_recorded += 1
         if self.summary is not None:
             self.summary.update(result)
+        self._unflushed += 1
+        if self._size_limit is not None:
+            self._check_size_limit()
+        now = time.monotonic()
+        if self._unflushed >= self._flush_every or now - self._last_flush >= self._flush_seconds:
+            self._flush(now)
+
+    def _flush(self, now: float) -> None:
+        """Timeline then marker to the OS (a kill keeps them), fsync every few seconds
+        (a power cut keeps them), and a look at the disk."""
+        try:
+            self._csv_file.flush()
+            self._marker.flush()
+            if now - self._last_fsync >= _FSYNC_EVERY_S:
+                os.fsync(self._csv_file.fileno())
+                os.fsync(self._marker.fileno())
+                self._last_fsync = now
+        except OSError as exc:
+            self._stop(_disk_error(self.timeline_path, exc))
+        self._unflushed = 0
+        self._last_flush = now
+        if not self.folder.is_dir():
+            self._stop(OutputError(f"The take folder {self.folder} has vanished"))
+        free = free_bytes(self.folder)
+        if free is not None and free < RUNNING_FREE_BYTES:
+            self._stop(OutputError(f"The disk holding {self.folder} is full"))
+
+    def _check_size_limit(self) -> None:
+        """Under a file size limit (``ulimit -f``) stop before a file reaches it: the
+        video's frames still queued, and its index, must fit."""
+        for path, count in ((self.video_path, self._frames_written), (self.timeline_path, self._frames_recorded)):
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            per_frame = size / max(count, 1)
+            if size + (self._queue_size + 2) * per_frame + 16 * count + 64 * 1024 > self._size_limit:
+                self._stop(OutputError(f"{path} reached the file size limit"))
 
     def _enqueue(self, image: np.ndarray) -> None:
         if self._writer is None:
@@ -223,58 +330,145 @@ class TakeRecorder:
 
     def _raise_pending(self) -> None:
         if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+            self._stop(self._error)
 
-    # ------------------------------------------------------------------ closing
+    def _reserve(self) -> None:
+        """Set aside a little space so a full disk still leaves room for the repair."""
+        try:
+            with (self.folder / RESERVE_FILE).open("xb") as fh:
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(fh.fileno(), 0, _RESERVE_BYTES)
+                else:
+                    fh.write(b"\0" * _RESERVE_BYTES)
+        except OSError:  # a tiny disk or a file size limit: do without
+            (self.folder / RESERVE_FILE).unlink(missing_ok=True)
 
-    def close(self, processing_seconds: float | None = None) -> dict | None:
-        """Finish the take: drain and close the video, flush the timeline, save the
-        summary. Returns the summary dict (``None`` without a summary builder).
-        ``processing_seconds`` defaults to the time since the recorder was created.
-        Safe to call twice."""
-        if self._closed:
-            return self.summary_dict
-        self._closed = True
-        if processing_seconds is None:
-            processing_seconds = time.perf_counter() - self._started
+    def _discard_marker(self) -> None:
+        marker = getattr(self, "_marker", None)
+        if marker is not None:
+            try:
+                marker.close()
+            except OSError:
+                pass
+        self.marker_path.unlink(missing_ok=True)
+
+    def _shut_down_files(self) -> list[OutputError]:
+        """Drain the encoder, release the video, close the timeline and marker."""
         errors: list[OutputError] = []
         if self._thread is not None:
             self._work.put(None)
             self._thread.join()
+            self._thread = None
         if self._writer is not None:
             self._writer.release()
         if self._error is not None:
             errors.append(self._error)
             self._error = None
+        for fh, path in ((self._csv_file, self.timeline_path), (self._marker, self.marker_path)):
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except (OSError, ValueError) as exc:
+                errors.append(_disk_error(path, exc) if isinstance(exc, OSError) else OutputError(str(exc)))
+            try:
+                fh.close()
+            except OSError as exc:
+                errors.append(_disk_error(path, exc))
+        return errors
+
+    def _stop(self, cause: OutputError) -> None:
+        """Stop the take after a write error: repair it into a consistent, shorter take
+        and raise OutputError saying what it keeps. Never returns."""
+        if self._closed and self._failure is not None:
+            raise self._failure
+        self._closed = True
+        self._shut_down_files()
+        reason = str(cause).rstrip(".")
+        if not self.folder.is_dir():
+            self._failure = OutputError(f"{reason}; nothing of the take is left.")
+            raise self._failure from cause
         try:
-            self._csv_file.close()
-        except OSError as exc:
-            errors.append(OutputError(f"Cannot write {self.timeline_path}: {exc.strerror or exc}."))
+            kept = recover_take(self.folder, end_reason=reason, interrupted=False, force=True)
+        except OutputError as exc:
+            self._failure = OutputError(
+                f"{reason}; the take in {self.folder} could not be repaired ({exc}); "
+                f"run acting-mirror recover on it once there is space."
+            )
+            raise self._failure from cause
+        self.summary_dict = json.loads((self.folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+        self.complete = False
+        self.end_reason = reason
+        seconds = kept.frames / self.fps
+        self._failure = OutputError(
+            f"{reason}: the take in {self.folder} keeps its first {kept.frames} frames "
+            f"({seconds:.1f} s), every file agreeing."
+        )
+        raise self._failure from cause
+
+    # ------------------------------------------------------------------ closing
+
+    def close(
+        self,
+        processing_seconds: float | None = None,
+        *,
+        complete: bool = True,
+        end_reason: str | None = None,
+    ) -> dict | None:
+        """Finish the take: drain and close the video, flush the timeline, save the
+        summary, and only then remove the in-progress marker. Returns the summary dict
+        (``None`` without a summary builder). ``processing_seconds`` defaults to the time
+        since the recorder was created. ``complete=False`` with an ``end_reason``
+        ("truncated", "dropped", "stalled", "camera lost"...) marks a take whose input
+        ended early. Safe to call twice; after a write error (the take was already
+        repaired and the error raised) it returns the repaired summary."""
+        if self._closed:
+            return self.summary_dict
+        self._closed = True
+        if processing_seconds is None:
+            processing_seconds = time.perf_counter() - self._started
+        errors = self._shut_down_files()
         if self._writer is not None and not errors:
             stored = self._count_video_frames()
             if stored != self._frames_written:
                 errors.append(
                     OutputError(
                         f"{self.video_path} holds {stored} frames but {self._frames_written} "
-                        f"were written; is the disk full?"
+                        f"were written"
                     )
                 )
+        if errors:
+            self._closed = False
+            self._stop(errors[0])
+        (self.folder / RESERVE_FILE).unlink(missing_ok=True)
+        self.complete = bool(complete)
+        self.end_reason = None if complete else (end_reason or "ended early")
         if self.summary is not None:
-            self.summary_dict = self.summary.build(processing_seconds)
+            self.summary_dict = self.summary.build(
+                processing_seconds, complete=self.complete, end_reason=self.end_reason
+            )
+            tmp = self.folder / f".{SUMMARY_FILE}.tmp"
             try:
-                tmp = self.summary_path.with_suffix(".json.tmp")
-                tmp.write_text(json.dumps(self.summary_dict, indent=2) + "\n", encoding="utf-8")
+                with tmp.open("w", encoding="utf-8") as fh:
+                    fh.write(json.dumps(self.summary_dict, indent=2, allow_nan=False) + "\n")
+                    fh.flush()
+                    os.fsync(fh.fileno())
                 os.replace(tmp, self.summary_path)
             except OSError as exc:
-                errors.append(OutputError(f"Cannot write {self.summary_path}: {exc.strerror or exc}."))
-        if errors:
-            raise errors[0]
+                tmp.unlink(missing_ok=True)
+                self._closed = False
+                self._stop(_disk_error(self.summary_path, exc))
+        self.marker_path.unlink(missing_ok=True)
         return self.summary_dict
 
-    def finish(self, processing_seconds: float | None = None) -> dict | None:
+    def finish(
+        self,
+        processing_seconds: float | None = None,
+        *,
+        complete: bool = True,
+        end_reason: str | None = None,
+    ) -> dict | None:
         """Same as :meth:`close`; reads well as the last step inside a ``with`` block."""
-        return self.close(processing_seconds)
+        return self.close(processing_seconds, complete=complete, end_reason=end_reason)
 
     def _count_video_frames(self) -> int:
         """The frame count the finished file declares (read from its index, cheap)."""
@@ -293,7 +487,26 @@ class TakeRecorder:
         if exc_type is None:
             self.close()
             return
+        reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "stopped by an error"
         try:  # keep what was recorded, but let the original exception through
-            self.close()
+            self.close(complete=False, end_reason=reason)
         except OutputError as error:
-            log.warning("Closing the take after an error also failed: %s", error)
+            log.info("Closing the take after an error also failed: %s", error)
+
+
+def _file_size_limit() -> int | None:
+    """The process's file size limit (``ulimit -f``) in bytes, ``None`` when unlimited."""
+    if resource is None:
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def _disk_error(path: Path, exc: OSError) -> OutputError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"The disk holding {path.parent} is full")
+    if exc.errno == errno.EFBIG:
+        return OutputError(f"{path} reached the file size limit")
+    if exc.errno == errno.ENOENT:
+        return OutputError(f"The take folder {path.parent} has vanished")
+    return OutputError(f"Cannot write {path}: {exc.strerror or exc}")

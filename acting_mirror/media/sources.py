@@ -21,6 +21,20 @@ increase:
 
 ``loop=True`` replays a file source endlessly (the GUI demo clip); indices and times
 keep increasing across replays and ``frame_count`` becomes ``None``.
+
+Traits, as data (the session reads them instead of checking classes): ``live`` (frames
+arrive at the source's own pace: cameras, live streams), ``stills`` (separate pictures:
+nothing to track from one to the next), ``endless`` (no last frame: cameras, live
+streams, ``loop``).
+
+How a source ended: ``end_reason`` is ``None`` while frames keep coming, then one of
+``"complete"`` (the media's last frame was read, or the source was closed),
+``"truncated"`` (a file whose decoded frames fall short of the count its container
+declares), ``"dropped"`` (a stream that ended early), ``"stalled"`` (a stream or camera
+that stopped answering within its read timeout), ``"camera lost"``. ``end_message``
+says it in one sentence for anything but ``"complete"``. Reads are bounded: FFmpeg
+captures get open and read timeouts, V4L2 cameras a 1 s select timeout, and a camera
+that delivers nothing for :data:`CAMERA_STALL_S` seconds ends as ``"camera lost"``.
 """
 
 from __future__ import annotations
@@ -38,13 +52,17 @@ from typing import Iterator
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
+from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2: silences FFmpeg/OpenCV)
+
 import cv2
 import numpy as np
 
 from acting_mirror.core.ports import FrameSource
 from acting_mirror.core.types import Frame
 from acting_mirror.errors import SourceError
-from acting_mirror.media.streams import ResolvedStream, StreamResolver, YtDlpResolver
+from acting_mirror.media.streams import (
+    ResolvedStream, StreamResolver, YtDlpResolver, ffmpeg_network_options, guard_resolved,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +81,28 @@ DEFAULT_VIDEO_FPS = 30.0
 DEFAULT_IMAGE_FPS = 1.0
 """Nominal rate of an image folder: one photo per second of timeline."""
 
+COMPLETE, TRUNCATED, DROPPED, STALLED, CAMERA_LOST = (
+    "complete", "truncated", "dropped", "stalled", "camera lost",
+)
+"""The values of ``end_reason``."""
+
+CAMERA_STALL_S = 2.0
+"""A camera that delivers no picture for this long counts as lost. With V4L2 reads
+bounded at 1 s (see :mod:`acting_mirror.media.quiet_cv`) the loss is reported at most
+3 s after the last picture."""
+
+FILE_TIMEOUT_MS = 10_000
+"""Open and read timeout of video files (a hung network share fails instead of blocking)."""
+
+STREAM_RESUMES = 3
+"""How many times a stream that broke is resolved again and resumed before it counts
+as dropped."""
+
 _MAX_SANE_FPS = 1000.0
-_CAMERA_FAILED_READS = 30  # consecutive failed grabs before a camera counts as gone
+_CAMERA_FAILED_READS = 30  # grabs a camera may drop while it warms up...
+_CAMERA_WARM_UP_S = 5.0  # ...within this long
+_SHORT_TOLERANCE = 0.005  # container frame counts may be estimates: allow 0.5 % (>= 1 frame)
+_OPEN_LOCK = threading.Lock()  # OPENCV_FFMPEG_CAPTURE_OPTIONS is process-wide
 _STREAM_SCHEMES = ("http", "https")
 _DIRECT_SCHEMES = ("rtsp", "rtsps", "rtmp", "rtmps", "udp", "tcp", "srt")
 _DEV_VIDEO = re.compile(r"^/dev/video(\d+)$")
@@ -151,15 +189,27 @@ class _Lifecycle:
     picture: nothing is tracked from one to the next)."""
 
     _closed: bool
-    live = False
-    camera = False
-    stills = False
+    live: bool = False
+    camera: bool = False
+    stills: bool = False
+    endless: bool = False
+    end_reason: str | None = None
+    end_message: str | None = None
 
     def close(self) -> None:
         self._closed = True
+        if self.end_reason is None:
+            self.end_reason = COMPLETE  # stopped by the user: nothing went wrong
         capture = getattr(self, "_capture", None)
         if capture is not None:
             capture.release()
+
+    def _ended(self, reason: str, message: str | None = None) -> None:
+        if self.end_reason is None:
+            self.end_reason = reason
+            self.end_message = message
+            if message:
+                log.info("%s", message)
 
     def __enter__(self):
         return self
@@ -193,15 +243,26 @@ class _Capture:
     Thread-safe against ``release()`` from another thread (the GUI stops a worker).
     """
 
-    def __init__(self, target: str | int, apis: tuple[int, ...], params: list[int] | None = None):
+    def __init__(
+        self,
+        target: str | int,
+        apis: tuple[int, ...],
+        params: list[int] | None = None,
+        ffmpeg_options: str | None = None,
+    ):
         self._lock = threading.Lock()
         self.cap: cv2.VideoCapture | None = None
-        for api in apis:
-            cap = cv2.VideoCapture(target, api, params or [])
-            if cap.isOpened():
-                self.cap = cap
-                break
-            cap.release()
+        self._waits: list[float] = [0.0, 0.0, 0.0]  # how long the last reads waited
+        with _OPEN_LOCK, _capture_options(ffmpeg_options):
+            for api in apis:
+                try:
+                    cap = cv2.VideoCapture(target, api, params or [] if api == cv2.CAP_FFMPEG else [])
+                except cv2.error:
+                    continue
+                if cap.isOpened():
+                    self.cap = cap
+                    break
+                cap.release()
 
     @property
     def opened(self) -> bool:
@@ -216,16 +277,46 @@ class _Capture:
         with self._lock:
             if self.cap is None:
                 return None, 0.0
+            t0 = time.monotonic()
             ok, image = self.cap.read()
+            self._waits = [*self._waits[1:], time.monotonic() - t0]
             if not ok or image is None:
                 return None, 0.0
             return image, float(self.cap.get(cv2.CAP_PROP_POS_MSEC))
+
+    @property
+    def last_read_s(self) -> float:
+        """The longest of the last three reads (FFmpeg may still hand out a buffered
+        frame after the read that timed out)."""
+        return max(self._waits)
 
     def release(self) -> None:
         with self._lock:
             if self.cap is not None:
                 self.cap.release()
                 self.cap = None
+
+
+class _capture_options:
+    """Add ``options`` to OPENCV_FFMPEG_CAPTURE_OPTIONS for one open (under _OPEN_LOCK)."""
+
+    def __init__(self, options: str | None):
+        self.options = options
+        self.saved: str | None = None
+
+    def __enter__(self):
+        if self.options:
+            self.saved = os.environ.get("OPENCV_FFMPEG_CAPTURE_OPTIONS")
+            merged = f"{self.saved}|{self.options}" if self.saved else self.options
+            os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = merged
+        return self
+
+    def __exit__(self, *exc):
+        if self.options:
+            if self.saved is None:
+                os.environ.pop("OPENCV_FFMPEG_CAPTURE_OPTIONS", None)
+            else:
+                os.environ["OPENCV_FFMPEG_CAPTURE_OPTIONS"] = self.saved
 
 
 class _MediaTimes:
@@ -284,7 +375,10 @@ class _CapturedMedia(_Lifecycle):
             raise SourceError(failure)
         self.fps = _sane_fps(self._capture.get(cv2.CAP_PROP_FPS), fallback_fps)
         count = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        self.declared_frames: int | None = count if count > 0 else None  # per pass
         self.frame_count: int | None = None if self.loop or count <= 0 else count
+        self.endless = bool(self.loop or self.frame_count is None and self.live)
+        self._pass_frames = 0
         self.width, self.height = int(first.shape[1]), int(first.shape[0])
         self._times = _MediaTimes(self.fps)
         self._pending: tuple[np.ndarray, float] | None = (first, pos)
@@ -297,11 +391,37 @@ class _CapturedMedia(_Lifecycle):
             self._capture.release()
             return False
         self._times.new_pass()
+        self._pass_frames = 0
         image, pos = self._capture.read()
         if image is None:
             return False
         self._pending = (image, pos)
         return True
+
+    def _why_it_ended(self) -> None:
+        """Set ``end_reason`` once the capture gives no more frames."""
+        if self._closed:
+            self._ended(COMPLETE)
+            return
+        timeout_s = getattr(self, "_read_timeout_s", None)
+        if timeout_s and self._capture.last_read_s >= 0.8 * timeout_s:
+            self._ended(STALLED, f"{self.name} stalled: no frame within {timeout_s:g} s.")
+            return
+        declared = self.declared_frames
+        short = declared is not None and self._pass_frames < declared - max(1, declared * _SHORT_TOLERANCE)
+        if isinstance(self, StreamSource) and (short or declared is None):
+            self._ended(
+                DROPPED,
+                f"The stream {self.name} dropped after {self._pass_frames} frames"
+                + (f" of {declared}." if declared else "."),
+            )
+        elif short:
+            self._ended(
+                TRUNCATED,
+                f"{self.name} is truncated: {self._pass_frames} of its {declared} frames could be decoded.",
+            )
+        else:
+            self._ended(COMPLETE)
 
     def __iter__(self) -> Iterator[Frame]:
         while not self._closed:
@@ -311,12 +431,29 @@ class _CapturedMedia(_Lifecycle):
             else:
                 image, pos = self._capture.read()
                 if image is None:
-                    if self.loop and not self._closed and self._rewind():
+                    if self._try_resume():
                         continue
+                    if self.loop and not self._closed and self._pass_frames > 0:
+                        self._check_pass()
+                        if self._rewind():
+                            continue
+                    self._why_it_ended()
                     return
             frame = Frame(image=image, index=self._index, time_ms=self._times.stamp(pos))
             self._index += 1
+            self._pass_frames += 1
             yield frame
+        self._ended(COMPLETE)
+
+    def _try_resume(self) -> bool:
+        """Pick up again after a break (streams only); True when a frame is pending."""
+        return False
+
+    def _check_pass(self) -> None:
+        """A looped file that broke mid-way is still replayed; the break is logged."""
+        declared = self.declared_frames
+        if declared is not None and self._pass_frames < declared - max(1, declared * _SHORT_TOLERANCE):
+            log.info("%s: only %d of %d frames decoded in this pass.", self.name, self._pass_frames, declared)
 
 
 class VideoFileSource(_CapturedMedia):
@@ -330,7 +467,11 @@ class VideoFileSource(_CapturedMedia):
         self._start(f"Cannot decode {self.path}: no frame could be read.", DEFAULT_VIDEO_FPS)
 
     def _open(self) -> _Capture:
-        capture = _Capture(str(self.path), (cv2.CAP_FFMPEG, cv2.CAP_ANY))
+        params = [
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, FILE_TIMEOUT_MS,
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC, FILE_TIMEOUT_MS,
+        ]
+        capture = _Capture(str(self.path), (cv2.CAP_FFMPEG, cv2.CAP_ANY), params)
         if not capture.opened:
             raise SourceError(
                 f"Cannot decode {self.path}: not a video or image format OpenCV can read."
@@ -348,10 +489,6 @@ class StreamSource(_CapturedMedia):
     videos whose container states it, ``None`` for live streams (``live``).
     """
 
-    @property
-    def live(self) -> bool:
-        return self.frame_count is None and not self.loop
-
     def __init__(
         self,
         url: str,
@@ -362,36 +499,97 @@ class StreamSource(_CapturedMedia):
     ):
         self.url = url
         self.loop = loop
+        self.live = True  # until the container states a length
+        self._wake = threading.Event()
         scheme = urlparse(url).scheme.lower()
-        if scheme in _DIRECT_SCHEMES:
+        self._direct = scheme in _DIRECT_SCHEMES
+        if self._direct:  # the user's own rtsp:// etc. address, opened as given
             self.resolved = ResolvedStream(url=url, title=url)
         else:
-            self.resolved = (resolver or YtDlpResolver(timeout_s=timeout_s)).resolve(url)
+            resolved = (resolver or YtDlpResolver(timeout_s=timeout_s)).resolve(url)
+            self.resolved = guard_resolved(resolved, url, timeout_s=timeout_s)
         self.name = self.resolved.title
+        self._resolver = resolver
+        self._timeout_s = float(timeout_s)
         self._timeout_ms = int(timeout_s * 1000)
+        self._read_timeout_s = float(timeout_s)
+        self.resumes = 0  # times the stream was picked up again after a break
         self._start(
             f"Cannot open {url}: the video could not be decoded.",
             self.resolved.fps or DEFAULT_VIDEO_FPS,
         )
+        self.live = self.declared_frames is None
+        self.endless = bool(self.loop or self.live)
 
     def _open(self) -> _Capture:
         params = [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, self._timeout_ms,
             cv2.CAP_PROP_READ_TIMEOUT_MSEC, self._timeout_ms,
         ]
-        capture = _Capture(self.resolved.url, (cv2.CAP_FFMPEG,), params)
+        options = None if self._direct else ffmpeg_network_options()
+        capture = _Capture(self.resolved.url, (cv2.CAP_FFMPEG,), params, options)
         if not capture.opened:
             raise SourceError(f"Cannot open {self.url}: the video could not be reached or decoded.")
         return capture
 
+    def _try_resume(self) -> bool:
+        """A stream that broke before its end (a dropped connection, an expired URL) is
+        resolved again, reopened and, when it has a length, sought back to where it
+        broke; at most :data:`STREAM_RESUMES` times, waiting a little longer each time.
+        Frames up to the break are never repeated."""
+        if self._closed or self.resumes >= STREAM_RESUMES:
+            return False
+        declared = self.declared_frames
+        if declared is not None and self._pass_frames >= declared - max(1, declared * _SHORT_TOLERANCE):
+            return False  # it simply ended
+        self.resumes += 1
+        self._wake.wait(min(2.0, 0.25 * 2 ** (self.resumes - 1)))
+        if self._closed:
+            return False
+        try:
+            if not self._direct:
+                resolver = self._resolver or YtDlpResolver(timeout_s=self._timeout_s)
+                resolved = resolver.resolve(self.url)
+                self.resolved = guard_resolved(resolved, self.url, timeout_s=self._timeout_s)
+            capture = self._open()
+        except SourceError as exc:
+            log.info("Resuming %s failed: %s", self.url, exc)
+            return False
+        last = self._times.last_pos
+        if declared is not None and capture.cap is not None and math.isfinite(last):
+            capture.cap.set(cv2.CAP_PROP_POS_MSEC, last + 500.0 / self.fps)
+        for _ in range(int(self.fps * 4) + 2):  # skip what was already delivered
+            image, pos = capture.read()
+            if image is None:
+                capture.release()
+                return self._try_resume()
+            if declared is None or not math.isfinite(last) or pos > last:
+                break
+        old, self._capture = self._capture, capture
+        old.release()
+        if self._closed:
+            capture.release()
+            return False
+        self._pending = (image, pos)
+        log.info("Resumed %s after a break (try %d of %d).", self.name, self.resumes, STREAM_RESUMES)
+        return True
+
+    def close(self) -> None:
+        self._wake.set()
+        super().close()
+
 
 class CameraSource(_Lifecycle):
     """Live frames from a camera, read on demand; ``time_ms`` is a monotonic clock
-    started at the first frame. Endless: ``frame_count`` is ``None``."""
+    started at the first frame. Endless: ``frame_count`` is ``None``. A camera that
+    delivers nothing for :data:`CAMERA_STALL_S` ends the iteration with ``end_reason``
+    ``"camera lost"`` (V4L2 reads wait at most 1 s each)."""
 
     frame_count = None
     live = True
     camera = True
+    endless = True
+    stall_s = CAMERA_STALL_S
 
     def __init__(self, index: int = 0, *, width: int | None = None, height: int | None = None):
         self.index = int(index)
@@ -412,9 +610,10 @@ class CameraSource(_Lifecycle):
             capture.cap.set(cv2.CAP_PROP_FRAME_WIDTH, int(width))
             capture.cap.set(cv2.CAP_PROP_FRAME_HEIGHT, int(height))
         first = None
+        give_up = time.monotonic() + _CAMERA_WARM_UP_S
         for _ in range(_CAMERA_FAILED_READS):  # cameras often drop the first grabs
             first, _pos = capture.read()
-            if first is not None:
+            if first is not None or time.monotonic() > give_up:
                 break
         if first is None:
             capture.release()
@@ -429,7 +628,7 @@ class CameraSource(_Lifecycle):
         self._index = 0
 
     def __iter__(self) -> Iterator[Frame]:
-        failures = 0
+        last_picture = time.monotonic()
         while not self._closed:
             if self._pending is not None:
                 image, self._pending = self._pending, None
@@ -437,16 +636,22 @@ class CameraSource(_Lifecycle):
                 image, _pos = self._capture.read()
             if image is None:
                 if self._closed:
+                    break
+                silent = time.monotonic() - last_picture
+                if silent >= self.stall_s:
+                    self._ended(
+                        CAMERA_LOST,
+                        f"Camera {self.index} stopped delivering pictures ({silent:.1f} s without one).",
+                    )
                     return
-                failures += 1
-                if failures >= _CAMERA_FAILED_READS:
-                    raise SourceError(f"Camera {self.index} stopped delivering pictures.")
+                time.sleep(0.01)  # a failed grab can return at once: do not spin
                 continue
-            failures = 0
+            last_picture = time.monotonic()
             elapsed_ms = (time.monotonic() - self._start) * 1000.0
             frame = Frame(image=image, index=self._index, time_ms=self._clock.stamp(elapsed_ms))
             self._index += 1
             yield frame
+        self._ended(COMPLETE)
 
 
 class ImageSource(_Lifecycle):
@@ -466,6 +671,7 @@ class ImageSource(_Lifecycle):
         self.image = image
         self.width, self.height = int(image.shape[1]), int(image.shape[0])
         self.frame_count: int | None = None if loop else 1
+        self.endless = bool(loop)
         self._index = 0
         self._closed = False
 
@@ -474,9 +680,7 @@ class ImageSource(_Lifecycle):
             i = self._index
             self._index += 1
             yield Frame(image=self.image, index=i, time_ms=int(round(i * 1000.0 / self.fps)))
-
-    def close(self) -> None:
-        self._closed = True
+        self._ended(COMPLETE)
 
 
 class ImageFolderSource(_Lifecycle):
@@ -514,6 +718,7 @@ class ImageFolderSource(_Lifecycle):
         if first is None:
             raise SourceError(f"None of the images in {self.folder} can be decoded.")
         self.frame_count: int | None = None if loop else len(self.files)
+        self.endless = bool(loop)
         self.width, self.height = int(first.shape[1]), int(first.shape[0])
         self._first: np.ndarray | None = first
         self._position = 0  # next file to read
@@ -524,6 +729,7 @@ class ImageFolderSource(_Lifecycle):
         while not self._closed:
             if self._position >= len(self.files):
                 if not self.loop:
+                    self._ended(COMPLETE)
                     return
                 self._position = 0
             path = self.files[self._position]
@@ -537,14 +743,12 @@ class ImageFolderSource(_Lifecycle):
                     self.skipped.append(path)
                     log.warning("Skipping %s: cannot decode it.", path)
                 if self.loop and len(self.skipped) >= len(self.files):
+                    self._ended(COMPLETE)
                     return
                 continue
             i = self._index
             self._index += 1
             yield Frame(image=image, index=i, time_ms=int(round(i * 1000.0 / self.fps)))
-
-    def close(self) -> None:
-        self._closed = True
 
 
 # --------------------------------------------------------------------------- opening

@@ -1,13 +1,30 @@
-"""Turning a web page URL (YouTube and the like) into a media URL OpenCV can decode.
+"""Turning a web page URL (YouTube and the like) into a media URL OpenCV can decode,
+and making sure that URL cannot reach what the user did not ask for.
 
 Resolution sits behind the :class:`StreamResolver` protocol so tests and the GUI can
-inject their own; :class:`YtDlpResolver` is the real one, built on yt-dlp.
+inject their own; :class:`YtDlpResolver` is the real one, built on yt-dlp (no cache on
+disk, no cookies, nothing downloaded).
+
+Whatever a resolver returns passes :func:`guard_resolved` before FFmpeg sees it: only
+``http(s)`` media (HLS playlists over http(s) included, every URI in them checked too),
+never ``file:``, ``concat:``, ``subfile:``, ``pipe:`` or any other FFmpeg protocol, and
+never a loopback, private, link-local or otherwise non-public address (every address
+the name resolves to is checked) unless the user's own URL names that host and port.
+Redirects are followed here, one hop at a time, each hop checked, and FFmpeg gets the
+final URL with a protocol whitelist (:func:`ffmpeg_network_options`). A refusal is one
+SourceError sentence. (Not covered: a DNS answer that changes between the check and
+FFmpeg's own lookup.)
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import threading
+import urllib.error
+import urllib.request
+from urllib.parse import urljoin, urlparse
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, runtime_checkable
 
@@ -129,6 +146,9 @@ class YtDlpResolver:
             "retries": 1,
             "extractor_retries": 1,
             "enable_file_urls": self.allow_file_urls,
+            "cachedir": False,  # nothing written under the user's home
+            "cookiefile": None,
+            "cookiesfrombrowser": None,
             "logger": logger,
         }
 
@@ -190,3 +210,155 @@ class YtDlpResolver:
             reason = short_reason(str(exc) or logger.last_error)
             return SourceError(f"Cannot open {url}: {reason}.")
         return None
+
+
+# --------------------------------------------------------------------------- URL guard
+
+MEDIA_SCHEMES = ("http", "https")
+"""The only schemes a resolved media URL may use."""
+
+FFMPEG_NETWORK_PROTOCOLS = "http,https,tls,tcp,crypto"
+"""FFmpeg's protocol whitelist for web media: HTTP(S) and what HLS over it needs
+(``crypto`` for AES-128 segments); no file, pipe, concat, subfile, data, udp..."""
+
+_MAX_REDIRECTS = 5
+_MAX_PLAYLIST_BYTES = 1 << 20
+_MAX_PLAYLISTS = 8
+_HLS_TYPES = ("mpegurl", "x-mpegurl", "vnd.apple.mpegurl")
+_URI_ATTR = re.compile(r'URI="([^"]*)"')
+
+
+def ffmpeg_network_options() -> str:
+    """The OPENCV_FFMPEG_CAPTURE_OPTIONS entry for opening web media."""
+    return f"protocol_whitelist;{FFMPEG_NETWORK_PROTOCOLS}"
+
+
+def _origin(url: str) -> tuple[str, int] | None:
+    parts = urlparse(url)
+    if not parts.hostname:
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return None
+    return parts.hostname.lower().rstrip("."), port
+
+
+def _resolve_addresses(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        raise SourceError(f"Cannot open the video: its host {host} cannot be found ({exc}).") from exc
+    return sorted({info[4][0] for info in infos})
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_media_url(url: str, user_url: str) -> None:
+    """Raise SourceError unless ``url`` is http(s) media the user may reach from
+    ``user_url``: public addresses only, or the very host and port the user named."""
+    shown = url if len(url) <= 120 else url[:117] + "..."
+    if any(ord(c) < 33 for c in url):
+        raise SourceError(f"Refused the video address {shown!r} found for {user_url}: it holds control characters.")
+    scheme = urlparse(url).scheme.lower()
+    if scheme not in MEDIA_SCHEMES:
+        kind = f"a {scheme}: address" if scheme else "not a web address"
+        raise SourceError(
+            f"Refused the video address found for {user_url}: {kind} ({shown}); only http(s) media is opened."
+        )
+    origin = _origin(url)
+    if origin is None:
+        raise SourceError(f"Refused the video address {shown} found for {user_url}: it names no host.")
+    if origin == _origin(user_url):
+        return  # the user asked for this very server
+    host, port = origin
+    for address in _resolve_addresses(host, port):
+        if not _is_public(address):
+            raise SourceError(
+                f"Refused the video address found for {user_url}: {host} is a local or private "
+                f"address ({address}) that your URL did not name."
+            )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: D401 - hand the 3xx back to us
+        return None
+
+
+def _open_checked(url: str, user_url: str, timeout_s: float):
+    """GET ``url`` following at most a few redirects, each hop checked; returns
+    ``(final_url, response)`` (the caller closes it)."""
+    opener = urllib.request.build_opener(_NoRedirect())
+    for _hop in range(_MAX_REDIRECTS + 1):
+        check_media_url(url, user_url)
+        request = urllib.request.Request(url, headers={"Range": "bytes=0-", "User-Agent": "acting-mirror"})
+        try:
+            response = opener.open(request, timeout=timeout_s)
+        except urllib.error.HTTPError as exc:
+            if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
+                url = urljoin(url, exc.headers["Location"])
+                exc.close()
+                continue
+            exc.close()
+            raise SourceError(f"Cannot open {user_url}: the video answered HTTP {exc.code}.") from exc
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SourceError(f"Cannot open {user_url}: the video could not be reached ({reason}).") from exc
+        return url, response
+    raise SourceError(f"Cannot open {user_url}: the video redirects too many times.")
+
+
+def _playlist_uris(text: str, base: str) -> list[str]:
+    uris = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            uris.extend(urljoin(base, m) for m in _URI_ATTR.findall(line))
+        else:
+            uris.append(urljoin(base, line))
+    return uris
+
+
+def _is_playlist(url: str, content_type: str, head: bytes) -> bool:
+    return (
+        urlparse(url).path.lower().endswith((".m3u8", ".m3u"))
+        or any(t in content_type.lower() for t in _HLS_TYPES)
+        or head.lstrip().startswith(b"#EXTM3U")
+    )
+
+
+def guard_resolved(resolved: ResolvedStream, user_url: str, *, timeout_s: float = 15) -> ResolvedStream:
+    """``resolved`` with its URL checked (see the module doc) and replaced by where its
+    redirects lead; an HLS playlist's entries (and nested playlists') are checked too.
+    Raises SourceError with one sentence on a refusal."""
+    final, response = _open_checked(resolved.url, user_url, timeout_s)
+    try:
+        head = response.read(_MAX_PLAYLIST_BYTES) if _is_playlist(final, response.headers.get("Content-Type", ""), b"") else response.read(16)
+        content_type = response.headers.get("Content-Type", "")
+    finally:
+        response.close()
+    if _is_playlist(final, content_type, head):
+        if not head.lstrip().startswith(b"#EXTM3U"):  # sniffed late: read it whole
+            final, response = _open_checked(final, user_url, timeout_s)
+            with response:
+                head = response.read(_MAX_PLAYLIST_BYTES)
+        _check_playlist(final, head, user_url, timeout_s, budget=[_MAX_PLAYLISTS])
+    return ResolvedStream(url=final, title=resolved.title, http_headers=resolved.http_headers, fps=resolved.fps)
+
+
+def _check_playlist(url: str, body: bytes, user_url: str, timeout_s: float, budget: list[int]) -> None:
+    text = body.decode("utf-8", errors="replace")
+    for uri in _playlist_uris(text, url):
+        check_media_url(uri, user_url)
+        if urlparse(uri).path.lower().endswith((".m3u8", ".m3u")) and budget[0] > 0:
+            budget[0] -= 1
+            nested, response = _open_checked(uri, user_url, timeout_s)
+            with response:
+                _check_playlist(nested, response.read(_MAX_PLAYLIST_BYTES), user_url, timeout_s, budget)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
 from acting_mirror.errors import OutputError
+
+MIN_FREE_BYTES = 64 * 1024 * 1024
+"""Free space a take needs before it starts (about a minute of 720p MJPG)."""
 
 _MAX_SUFFIX = 1000
 _LABEL_MAX = 40
@@ -93,3 +97,29 @@ def discard_if_empty(path: Path) -> bool:
     except OSError:
         return False
     return False
+
+
+def free_bytes(path: Path) -> int | None:
+    """Bytes free for an ordinary user on the filesystem holding ``path`` (``None`` when
+    the system cannot tell)."""
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return None
+
+
+def check_free_space(path: Path, needed: int = MIN_FREE_BYTES) -> int | None:
+    """Raise OutputError when the filesystem holding ``path`` has less than ``needed``
+    bytes free; returns the free bytes (``None`` when unknown: then the recorder's
+    checks while writing are the guard)."""
+    free = free_bytes(Path(path))
+    if free is not None and free < needed:
+        raise OutputError(
+            f"Only {_megabytes(free)} free on the disk holding {path}; a take needs at "
+            f"least {_megabytes(needed)}. Free some space or choose another folder."
+        )
+    return free
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"

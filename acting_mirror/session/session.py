@@ -209,9 +209,10 @@ class Session:
         return True
 
     def close(self) -> None:
-        """Finish any take (kept, marked incomplete), close the source, stop detectors."""
+        """Finish any take (kept, marked incomplete: interrupted), close the source, stop
+        detectors."""
         try:
-            self.finish_take(complete=False)
+            self.finish_take(complete=False, reason="interrupted")
         finally:
             self._close_source()
             for detector in self._detectors.values():

@@ -85,7 +85,8 @@ class LiteRTEmotionClassifier:
     def classify(self, image_bgr: np.ndarray, faces: Faces) -> Faces:
         """The same faces with ``raw_probs`` set (``probs`` untouched).
 
-        A face whose box lies wholly outside the image keeps ``raw_probs=None``.
+        A face whose box lies wholly outside the image keeps ``raw_probs=None``, and so
+        does a face the model gave a non-finite reading (NaN, infinity): not read.
         """
         if not faces:
             return tuple(faces)
@@ -102,14 +103,17 @@ class LiteRTEmotionClassifier:
         self._crops = extract_crops(gray, boxes, self.input_size, out=self._crops)
         probs = self._run(self._crops)
         result = list(faces)
+        finite = np.isfinite(probs).all(axis=1)
         for row, i in enumerate(kept):
-            result[i] = faces[i].with_(raw_probs=probs[row])
+            if finite[row]:
+                result[i] = faces[i].with_(raw_probs=probs[row])
         return tuple(result)
 
     def predict(self, crops: np.ndarray) -> np.ndarray:
         """Probabilities ``(N, 7)`` for gray uint8 face crops ``(N, H, W)``.
 
-        Crops of another size than the model's input are resized first.
+        Crops of another size than the model's input are resized first. A row the
+        model could not read is NaN (never a number that is not a probability).
         """
         crops = np.asarray(crops)
         if crops.ndim == 2:
@@ -148,7 +152,12 @@ class LiteRTEmotionClassifier:
         self._interpreter.invoke()
         scores = self._dequantize_output(self._interpreter.get_tensor(self._output["index"]))
         scores = scores.reshape(n, N_EMOTIONS)
-        return scores if self._outputs_probabilities else _softmax(scores)
+        probs = scores if self._outputs_probabilities else _softmax(scores)
+        bad = ~np.isfinite(probs).all(axis=1)
+        if bad.any():
+            probs = probs.copy() if probs is scores else probs
+            probs[bad] = np.nan
+        return probs
 
     def _set_batch(self, n: int) -> None:
         if n == self._batch:
@@ -188,10 +197,20 @@ class LiteRTEmotionClassifier:
             self._batch = -1  # force the resize back to one image
             self._set_batch(1)
             scores = self._run(probe)
-        return bool(np.all(scores >= 0.0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3))
+        if not np.all(np.isfinite(scores)):
+            raise ModelError(
+                f"The emotion model {self.model_path} gives non-finite outputs (NaN or "
+                f"infinity) on plain gray images; it cannot be used."
+            )
+        is_probs = bool(np.all(scores >= 0.0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3))
+        if not is_probs and not np.all(np.isfinite(_softmax(scores.astype(np.float32, copy=True)))):
+            raise ModelError(f"The emotion model {self.model_path} gives scores that are not probabilities.")
+        return is_probs
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
-    z = scores - scores.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
+    """Row-wise softmax; a row with NaN or infinity comes out non-finite (no warning)."""
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        z = scores - scores.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
     return z.astype(np.float32, copy=False)

@@ -112,13 +112,33 @@ def test_an_existing_report_is_never_overwritten_by_default(take):
     assert ((take / "report.json").read_bytes(), (take / "report.html").read_bytes()) == before
 
 
-def test_overwrite_replaces_the_report_without_leaving_temp_files(take):
+def test_rescoring_keeps_the_earlier_report_numbered_without_temp_files(take):
     report_for_take(take, SCRIPT)
+    first = (take / "report.json").read_bytes(), (take / "report.html").read_bytes()
     other = parse_script("0:00-0:06 angry All wrong\n")
     report = report_for_take(take, other, overwrite=True)
     data = json.loads((take / "report.json").read_text(encoding="utf-8"))
     assert data["lines"][0]["targets"] == ["angry"] and report.score == 0.0
-    assert sorted(p.name for p in take.iterdir()) == ["report.html", "report.json", "timeline.csv"]
+    assert ((take / "report-1.json").read_bytes(), (take / "report-1.html").read_bytes()) == first
+    report_for_take(take, SCRIPT, overwrite=True)
+    assert json.loads((take / "report-2.json").read_text())["lines"][0]["targets"] == ["angry"]
+    assert sorted(p.name for p in take.iterdir()) == [
+        "report-1.html", "report-1.json", "report-2.html", "report-2.json",
+        "report.html", "report.json", "timeline.csv",
+    ]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_report_files_follow_the_users_umask(take, mask):
+    import os
+
+    old = os.umask(mask)
+    try:
+        report_for_take(take, SCRIPT)
+    finally:
+        os.umask(old)
+    for name in ("report.json", "report.html"):
+        assert (take / name).stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_the_take_length_from_summary_marks_unreached_lines(tmp_path):

@@ -55,3 +55,22 @@ def test_a_face_not_read_this_frame_has_empty_raw_columns():
     (row,) = timeline_rows(FrameResult(Frame(np.zeros((5, 5, 3), np.uint8), 7, 280), (face,)))
     assert row[TIMELINE_COLUMNS.index("top_emotion")] == "happy"
     assert row[-7:] == [""] * 7
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02\xff\xfe garbage \x00" * 50,  # binary
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)),  # an image renamed timeline.csv
+        ",".join(TIMELINE_COLUMNS).encode() + b"\n" + b"0,0,0,1,\x00,2,3,4\n",  # NUL in a row
+        ",".join(TIMELINE_COLUMNS).encode() + b"\n" + b"9" * 40 + b",0,0,1,1,2,3,4" + b",0.1" * 7 + b"\n",
+        ",".join(TIMELINE_COLUMNS).encode() + b"\n" + b"0,0,0,1,1,2,3,4" + b",nan" * 7 + b"\n",
+        ",".join(TIMELINE_COLUMNS).encode() + b"\n" + b"0,0,0,1,1,2,3,4" + b",1e999" * 7 + b"\n",
+    ],
+)
+def test_a_garbage_timeline_is_one_clear_error(tmp_path, content):
+    path = tmp_path / "timeline.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as err:
+        read_timeline(path)
+    assert "\n" not in str(err.value) and str(path) in str(err.value)

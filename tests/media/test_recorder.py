@@ -164,24 +164,28 @@ from acting_mirror.errors import OutputError
 from acting_mirror.media.recorder import TakeRecorder
 rng = np.random.default_rng(0)
 image = rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)  # noise: big JPEG frames
-rec = TakeRecorder(sys.argv[1], 30, summary=None)
+from acting_mirror.core.summary import SummaryBuilder
+from acting_mirror.core.types import Box, Face
+rec = TakeRecorder(sys.argv[1], 30, summary=SummaryBuilder("noise", 30, "haar", "m"))
+probs = np.full(7, 1 / 7, np.float32)
 for i in range(2000):
     try:
-        rec.write(FrameResult(Frame(image, i, i * 33), ()))
+        face = Face(Box(1, 1, 9, 9), raw_probs=probs, probs=probs, face_id=0, primary=True)
+        rec.write(FrameResult(Frame(image, i, i * 33), (face,)))
     except OutputError as err:
         print(f"write {i}: {err}")
         break
 else:
     print("no error while writing")
 try:
-    rec.close()
-    print("closed without error")
+    summary = rec.close()
+    print(f"close: {summary['frames']} {summary['complete']} {summary['end_reason']}")
 except OutputError as err:
-    print(f"close: {err}")
+    print(f"close failed: {err}")
 """
 
 
-def test_a_full_disk_is_reported_not_ignored(tmp_path):
+def test_a_full_disk_is_reported_not_ignored(tmp_path, count_frames):
     """A file size limit (like a full disk) makes VideoWriter fail silently; the
     recorder notices while writing and on close."""
     import os
@@ -198,7 +202,77 @@ def test_a_full_disk_is_reported_not_ignored(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stderr == ""  # SIGXFSZ ignored, FFmpeg silent: no noise around our line
     lines = run.stdout.strip().splitlines()
-    assert lines[0].startswith("write ") and "is the disk full?" in lines[0]
-    assert int(lines[0].split()[1].rstrip(":")) < 2000
-    assert lines[1].startswith("close: ") and "is the disk full?" in lines[1]
+    assert lines[0].startswith("write ") and "reached the file size limit" in lines[0]
+    stopped_at = int(lines[0].split()[1].rstrip(":"))
+    assert stopped_at < 2000
+    kept = int(lines[0].split("keeps its first ")[1].split()[0])
+    assert 0 < kept <= stopped_at
+    # close() after the stop hands back the repaired summary, without a second error
+    assert lines[1] == f"close: {kept} False {lines[0].split(': ', 1)[1].split(': the take')[0]}"
+    take = tmp_path / "take"
+    # every file agrees on what was kept; nothing is left in progress
+    assert count_frames(take / "output.avi") == kept
+    assert sorted(set(read_timeline(take / "timeline.csv").frame.tolist())) == list(range(kept))
+    saved = json.loads((take / "summary.json").read_text())
+    assert saved["frames"] == kept and saved["complete"] is False
+    assert sorted(p.name for p in take.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
+
+
+def test_a_take_being_written_is_marked_in_progress_until_a_clean_close(tmp_path, clip_25fps):
+    from acting_mirror.media.recovery import needs_recovery, read_marker
+
+    rec = TakeRecorder(tmp_path, 10, summary=builder(10), flush_seconds=1e9)  # frames only
+    with open_source(clip_25fps) as source:
+        for frame in source:
+            rec.write(FrameResult(frame, (happy_face(frame),)))
+    assert (tmp_path / ".in-progress").is_file() and needs_recovery(tmp_path)
+    meta, order = read_marker(tmp_path)
+    assert meta["source"] == "astronaut_90.avi" and meta["detector"] == "haar"
+    assert meta["fps"] == 10.0
+    assert [i for i, _t in order] == list(range(10))  # a second of frames at 10 fps: flushed
+    summary = rec.close()
+    assert summary["complete"] is True and "end_reason" not in summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
+    assert not needs_recovery(tmp_path)
+
+
+def test_the_timeline_is_flushed_every_second_of_frames_whatever_the_rate(tmp_path, astronaut_bgr):
+    """At 10 fps ten frames are a second: they are on disk before the take closes (the
+    old recorder flushed every 30 rows, three seconds at this rate)."""
+    rec = TakeRecorder(tmp_path, 10, summary=None, flush_seconds=1e9)  # by frame count only
+    for i in range(10):
+        face = happy_face(Frame(astronaut_bgr, i, i * 100))
+        rec.write(FrameResult(Frame(astronaut_bgr, i, i * 100), (face,)))
+    assert len((tmp_path / "timeline.csv").read_text().splitlines()) == 1 + 10
+    rec.close()
+
+
+def test_a_take_that_ended_early_says_why(tmp_path, clip_25fps):
+    with open_source(clip_25fps) as source, TakeRecorder(tmp_path, source.fps, summary=builder(25)) as rec:
+        for frame in source:
+            rec.write(FrameResult(frame, ()))
+        summary = rec.finish(complete=False, end_reason="dropped")
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved == summary
+    assert saved["complete"] is False and saved["end_reason"] == "dropped"
+    assert rec.complete is False and rec.end_reason == "dropped"
+
+
+def test_an_exception_in_the_loop_closes_the_take_as_interrupted(tmp_path, clip_25fps):
+    with pytest.raises(KeyboardInterrupt):
+        with open_source(clip_25fps) as source, TakeRecorder(tmp_path, 25, summary=builder(25)) as rec:
+            for frame in source:
+                rec.write(FrameResult(frame, ()))
+                if frame.index == 5:
+                    raise KeyboardInterrupt
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved["frames"] == 6 and saved["complete"] is False and saved["end_reason"] == "interrupted"
+    assert not (tmp_path / ".in-progress").exists()
+
+
+def test_a_leftover_in_progress_marker_is_never_overwritten(tmp_path):
+    (tmp_path / ".in-progress").write_text("{}\n")
+    with pytest.raises(OutputError, match="already holds .in-progress"):
+        TakeRecorder(tmp_path, 30, summary=None)

@@ -16,19 +16,20 @@ from acting_mirror.media.streams import (
 )
 
 
-def test_real_yt_dlp_resolves_a_file_url_and_opencv_reads_it(clip_25fps):
-    resolver = YtDlpResolver(allow_file_urls=True)
+def test_real_yt_dlp_resolves_a_loopback_url_and_opencv_reads_it(clip_25fps, http_server):
+    resolver = YtDlpResolver(timeout_s=5)
     assert isinstance(resolver, StreamResolver)
-    url = clip_25fps.as_uri()
+    url = http_server.add("/astronaut_25fps.avi", clip_25fps.read_bytes(), type="video/x-msvideo")
     resolved = resolver.resolve(url)
     assert resolved.url == url
-    assert resolved.title == clip_25fps.stem
+    assert resolved.title == "astronaut_25fps"
     with StreamSource(url, resolver=resolver) as source:
-        assert source.name == clip_25fps.stem
+        assert source.name == "astronaut_25fps"
         assert source.fps == pytest.approx(25.0)
         frames = list(source)
     assert len(frames) == 12
     assert [f.time_ms for f in frames] == [i * 40 for i in range(12)]
+    assert source.end_reason == "complete"
 
 
 def test_file_urls_stay_disabled_by_default(clip_25fps):
@@ -53,22 +54,26 @@ def test_page_without_video_is_unsupported(tmp_path):
         YtDlpResolver(allow_file_urls=True).resolve(page.as_uri())
 
 
-def test_injected_resolver_feeds_stream_source(clip_25fps):
+def test_injected_resolver_feeds_stream_source(clip_25fps, http_server):
+    media = http_server.add("/v.avi", clip_25fps.read_bytes())
+
     class FakeResolver:
         def __init__(self):
             self.asked = []
 
         def resolve(self, url):
             self.asked.append(url)
-            return ResolvedStream(url=str(clip_25fps), title="Monologue rehearsal", fps=25.0)
+            return ResolvedStream(url=media, title="Monologue rehearsal", fps=25.0)
 
     fake = FakeResolver()
-    with open_source("https://www.youtube.com/watch?v=abc", resolver=fake) as source:
+    page = http_server.url("/watch?v=abc")  # the user's URL names this server
+    with open_source(page, resolver=fake) as source:
         assert isinstance(source, StreamSource)
         assert source.name == "Monologue rehearsal"
         assert source.frame_count == 12
+        assert not source.live and not source.endless and not source.stills
         assert len(list(source)) == 12
-    assert fake.asked == ["https://www.youtube.com/watch?v=abc"]
+    assert fake.asked == [page]
 
 
 def test_resolver_errors_reach_the_user_unchanged():
@@ -80,16 +85,16 @@ def test_resolver_errors_reach_the_user_unchanged():
         open_source("https://example.com/v", resolver=Refusing())
 
 
-def test_resolved_url_opencv_cannot_decode_is_a_source_error(tmp_path):
-    text = tmp_path / "not_video.mp4"
-    text.write_text("hello " * 1000)
+def test_resolved_url_opencv_cannot_decode_is_a_source_error(http_server):
+    media = http_server.add("/not_video.mp4", b"hello " * 1000, type="video/mp4")
 
     class Fake:
         def resolve(self, url):
-            return ResolvedStream(url=str(text), title="x")
+            return ResolvedStream(url=media, title="x")
 
-    with pytest.raises(SourceError, match="Cannot open https://example.com/v"):
-        StreamSource("https://example.com/v", resolver=Fake())
+    page = http_server.url("/v")
+    with pytest.raises(SourceError, match=f"Cannot open {page}"):
+        StreamSource(page, resolver=Fake())
 
 
 def _offline_ydl(info):

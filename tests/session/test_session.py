@@ -11,7 +11,7 @@ from acting_mirror.session import commands as cmd
 from acting_mirror.session import events as ev
 from acting_mirror.session.session import LIVE, OFFLINE, Session
 
-from conftest import FakeSource  # noqa: E402 - the session's fakes
+from session_fakes import FakeSource
 
 SCRIPT = parse_script(
     "0:00-0:00.4  happy  I got the part!\n"
@@ -106,7 +106,7 @@ def test_a_source_that_breaks_keeps_the_take_marked_incomplete(make_parts, event
     (finished,) = events.of(ev.TakeFinished)
     assert finished.take.frames == 6 and not finished.take.complete
     summary = json.loads((finished.take.folder / "summary.json").read_text())
-    assert summary["complete"] is False and "dropped" in summary["ended"]
+    assert summary["complete"] is False and "dropped" in summary["end_reason"]
 
 
 def _scripted_session(make_parts, events, tmp_path, policy=LIVE) -> Session:

@@ -137,3 +137,21 @@ def test_broken_model_file_is_a_model_error(tmp_path, content):
         LiteRTEmotionClassifier(path)
     message = str(caught.value)
     assert "not a readable TFLite file" in message and "\n" not in message
+
+
+def test_a_model_whose_outputs_are_nan_is_refused_at_load_in_one_line():
+    with pytest.raises(ModelError) as err:
+        LiteRTEmotionClassifier(DATA / "tiny_nan.tflite")
+    message = str(err.value)
+    assert "\n" not in message and "gives non-finite outputs (NaN or infinity)" in message
+
+
+def test_a_non_finite_reading_at_run_time_is_not_read(astronaut_bgr):
+    model = LiteRTEmotionClassifier(DATA / "tiny_nan_on_white.tflite")  # finite on the probes
+    white = np.full_like(astronaut_bgr, 255)
+    face = Face(Box(100, 100, 200, 200))
+    (read,) = model.classify(astronaut_bgr, (face,))
+    assert read.raw_probs is not None and np.isfinite(read.raw_probs).all()
+    (unread,) = model.classify(white, (face,))
+    assert unread.raw_probs is None  # never NaN handed on (it would reach summary.json)
+    assert np.isnan(model.predict(np.full((1, 48, 48), 255, np.uint8))).all()
