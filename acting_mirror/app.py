@@ -144,6 +144,11 @@ class TakeOutcome:
     seconds: float
     summary: dict
     stages: StageStats
+    ended_early: str | None = None  # why the input ended before its end (kept incomplete)
+
+    @property
+    def complete(self) -> bool:
+        return self.ended_early is None
 
 
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -222,10 +227,12 @@ def process_to_take(
         session.close()
     take = watch.take
     if take is None or take.frames == 0:
-        raise SourceError(watch.failure or f"{input_spec} gave no frames to analyse.")
-    if take.error is not None:
-        raise OutputError(take.error)
-    if watch.failure is not None:  # the source broke mid-way: the take keeps what was read
-        raise SourceError(watch.failure)
+        raise (OutputError if take is not None and take.error else SourceError)(
+            (take.error if take is not None and take.error else None)
+            or watch.failure or f"{input_spec} gave no frames to analyse.")
+    summary = take.summary or {}
+    # the input broke, ended early, or the disk filled: the take keeps what was read
+    ended_early = take.error or watch.failure or (
+        None if summary.get("complete", True) else str(summary.get("end_reason") or "ended early"))
     return TakeOutcome(take.folder, take.frames, time.perf_counter() - started,
-                       take.summary or {}, watch.stages)
+                       summary, watch.stages, ended_early)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from acting_mirror.config import AnalysisSettings, default_takes_dir
-from acting_mirror.core.takefiles import REPORT_HTML, REPORT_JSON, TIMELINE_CSV
+from acting_mirror.core.takefiles import EXIT_ENDED_EARLY, REPORT_HTML, REPORT_JSON, TIMELINE_CSV
 from acting_mirror.errors import ActingMirrorError
 
 
@@ -80,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         _warn_if_longer(script, outcome.summary)
         report = _write_report(outcome.folder, script)
         print(f"Score {report.score:.0%} -> {outcome.folder / REPORT_HTML}")
+    if not outcome.complete:
+        reason = outcome.ended_early.rstrip(".")
+        print(f"acting-mirror: the input ended early: {reason}. The take keeps the "
+              f"{outcome.frames} frames read, marked incomplete: {outcome.folder}",
+              file=sys.stderr)
+        return EXIT_ENDED_EARLY
     return 0
 
 

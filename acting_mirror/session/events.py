@@ -82,7 +82,12 @@ class SourceFailed:
 
 @dataclass(frozen=True)
 class SourceEnded:
+    """The source gave its last frame. ``complete`` is False when it ended early (a
+    truncated file, a dropped or stalled stream, a lost camera); ``message`` says how."""
+
     spec: str
+    complete: bool = True
+    message: str | None = None
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,7 @@ class Session:
         self.source: Prefetcher | None = None
         self._frames: Iterator[Frame] | None = None
         self._stamped: _StampedSource | None = None
+        self._opened: FrameSource | None = None  # the source itself (its end reason)
         self.info: ev.SourceInfo | None = None
         self.generation = 0
         self.playing = True
@@ -291,6 +292,7 @@ class Session:
         self.finish_take()
         self._close_source()
         self.info = source_info(command.spec, source, command.loop)
+        self._opened = source
         self._stamped = _StampedSource(source, self._clock)
         self.source = Prefetcher(self._stamped, latest_only=self.info.live, depth=_PREFETCH_DEPTH)
         self._frames = iter(self.source)
@@ -425,8 +427,12 @@ class Session:
 
     def _source_ended(self) -> None:
         self.ended = True
-        self.finish_take()
-        self._emit(ev.SourceEnded(self.info.spec if self.info else ""))
+        reason = getattr(self._opened, "end_reason", None)
+        early = reason not in (None, "complete")
+        message = (getattr(self._opened, "end_message", None) or f"The source {reason}.") \
+            if early else None
+        self.finish_take(complete=not early, reason=message)
+        self._emit(ev.SourceEnded(self.info.spec if self.info else "", not early, message))
         if self.playing:
             self.playing = False
             self._emit(ev.PlayingChanged(False))

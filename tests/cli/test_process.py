@@ -172,3 +172,15 @@ def test_demo_is_the_bundled_clip_as_in_the_app(cli, tmp_path):
     code, out, err = cli("process", "demo", "--out", tmp_path / "take", "--no-video",
                          "--max-frames", "5", "--quiet")
     assert code == 0 and "Analysed 5 frames" in out
+
+
+def test_a_truncated_file_keeps_its_take_says_so_in_one_line_and_exits_3(cli, portrait_clip, tmp_path):
+    data = portrait_clip.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    code, out, err = cli("process", cut, "--out", tmp_path / "take", "--quiet")
+    assert code == 3
+    assert len(err.strip().splitlines()) == 1 and "ended early" in err and "truncated" in err
+    summary = json.loads((tmp_path / "take" / "summary.json").read_text())
+    assert summary["complete"] is False and "truncated" in summary["end_reason"]
+    assert 0 < summary["frames"] < 20

@@ -213,3 +213,21 @@ def test_a_source_that_cannot_be_opened_keeps_the_old_one(make_parts, events):
     assert not session.open(cmd.OpenSource("b"))
     assert events.of(ev.SourceFailed)[0].message == "no such file"
     assert session.info.spec == "a" and session.step()
+
+
+def test_a_source_that_ends_early_keeps_the_take_marked_with_its_reason(make_parts, events, tmp_path):
+    class Truncated(FakeSource):
+        def __iter__(self):
+            yield from super().__iter__()
+            self.end_reason, self.end_message = "truncated", "cut.avi is truncated: 4 of 9."
+
+    session = offline(make_parts(source=lambda: Truncated(4)), events)
+    session.open(cmd.OpenSource("cut.avi"))
+    session.start()
+    session.start_take(cmd.StartRecording(tmp_path))
+    run_to_end(session)
+    (ended,) = events.of(ev.SourceEnded)
+    assert not ended.complete and "truncated" in ended.message
+    (finished,) = events.of(ev.TakeFinished)
+    summary = json.loads((finished.take.folder / "summary.json").read_text())
+    assert summary["complete"] is False and "truncated" in summary["end_reason"]
