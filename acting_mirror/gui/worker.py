@@ -84,6 +84,8 @@ class AnalysisWorker(QObject):
     sourceOpened = Signal(object)  # SourceInfo
     sourceFailed = Signal(str, str)  # spec, message
     sourceEnded = Signal(str)  # spec
+    sourceEndedEarly = Signal(str, str)  # spec, how (after sourceEnded: truncated, dropped…)
+    sourceReconnecting = Signal(str, int, float)  # spec, failed tries, seconds to the next
     playingChanged = Signal(bool)
     detectorChanged = Signal(str)
     detectorFailed = Signal(str, str)  # name, message
@@ -115,7 +117,9 @@ class AnalysisWorker(QObject):
             ev.SourceOpening: lambda e: self.sourceOpening.emit(e.spec),
             ev.SourceOpened: lambda e: self.sourceOpened.emit(e.info),
             ev.SourceFailed: lambda e: self.sourceFailed.emit(e.spec, e.message),
-            ev.SourceEnded: lambda e: self.sourceEnded.emit(e.spec),
+            ev.SourceEnded: self._source_ended,
+            ev.SourceReconnecting: lambda e: self.sourceReconnecting.emit(
+                e.spec, e.attempt, e.next_in_s),
             ev.PlayingChanged: lambda e: self.playingChanged.emit(e.playing),
             ev.DetectorChanged: lambda e: self.detectorChanged.emit(e.name),
             ev.DetectorFailed: lambda e: self.detectorFailed.emit(e.name, e.message),
@@ -161,6 +165,11 @@ class AnalysisWorker(QObject):
         for observer in self.observers:
             observer(event)
         self._signals[type(event)](event)
+
+    def _source_ended(self, event: ev.SourceEnded) -> None:
+        self.sourceEnded.emit(event.spec)
+        if not event.complete:
+            self.sourceEndedEarly.emit(event.spec, event.message or "")
 
     def _deliver(self, event: ev.FrameAnalysed) -> None:
         result = event.result

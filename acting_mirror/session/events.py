@@ -91,6 +91,16 @@ class SourceEnded:
 
 
 @dataclass(frozen=True)
+class SourceReconnecting:
+    """A lost camera is being tried again: ``attempt`` tries failed so far, the next in
+    ``next_in_s`` seconds."""
+
+    spec: str
+    attempt: int
+    next_in_s: float
+
+
+@dataclass(frozen=True)
 class PlayingChanged:
     playing: bool
 
@@ -153,6 +163,6 @@ class FrameAnalysed:
 
 Event = (
     Ready | Fatal | SourceOpening | SourceOpened | SourceFailed | SourceEnded
-    | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
+    | SourceReconnecting | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
     | TakeFinished | RecordingFailed | FrameAnalysed
 )

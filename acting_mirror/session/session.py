@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, replace
@@ -132,6 +133,62 @@ class _StampedSource:
         self.source.close()
 
 
+class _Opening:
+    """A source being opened on a helper thread (see ``Session._opened_without_blocking``)."""
+
+    def __init__(self, open_source, spec: str, loop: bool):
+        self.done = threading.Event()
+        self._source = None
+        self._error: BaseException | None = None
+        self._abandoned = False
+        self._lock = threading.Lock()
+        threading.Thread(target=self._run, args=(open_source, spec, loop),
+                         name="source-opener", daemon=True).start()
+
+    def _run(self, open_source, spec: str, loop: bool) -> None:
+        try:
+            source = open_source(spec, loop)
+        except BaseException as exc:  # handed to the session, which re-raises it
+            self._error = exc
+            source = None
+        with self._lock:
+            self._source = source
+            abandoned = self._abandoned
+            self.done.set()
+        if abandoned and source is not None:
+            source.close()
+
+    def abandon(self) -> None:
+        with self._lock:
+            self._abandoned = True
+            source = self._source if self.done.is_set() else None
+        if source is not None:
+            source.close()
+
+    def result(self):
+        if self._error is not None:
+            raise self._error
+        return self._source
+
+
+class _Reconnect:
+    """When to try a lost camera again: 1 s, then twice as long each time, up to 10 s."""
+
+    first_delay_s = 1.0
+    max_delay_s = 10.0
+    max_tries = 30  # about five minutes
+
+    def __init__(self, spec: str, loop: bool, now: float):
+        self.spec, self.loop = spec, loop
+        self.tries = 0
+        self.due = now + self.first_delay_s
+
+    def schedule(self, now: float) -> float:
+        delay = min(self.max_delay_s, self.first_delay_s * 2 ** self.tries)
+        self.due = now + delay
+        return delay
+
+
 def source_info(spec: str, source: FrameSource, loop: bool) -> ev.SourceInfo:
     """What is decided about a source, once, from the traits it declares."""
     camera = bool(getattr(source, "camera", False))
@@ -191,6 +248,8 @@ class Session:
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
         self._inbox: Inbox | None = None
+        self._deferred: cmd.Command | None = None  # came in while a source was opening
+        self._reconnect: _Reconnect | None = None  # a lost camera being tried again
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -231,16 +290,26 @@ class Session:
                     self.stopping = True
             return
         while not self.stopping:
-            if self.can_read():
+            if self._deferred is not None:  # arrived while a source was opening
+                command, self._deferred = self._deferred, None
+                self.handle(command)
+            elif self.can_read():
                 while (command := inbox.get(0)) is not None:
                     self.handle(command)
                 if self.stopping or not self.can_read():
                     continue
                 self.step()
             else:
-                command = inbox.get(0.25)
+                command = inbox.get(self._idle_wait())
                 if command is not None:
                     self.handle(command)
+                elif self._reconnect is not None:
+                    self._try_reconnect()
+
+    def _idle_wait(self) -> float:
+        if self._reconnect is None:
+            return 0.25
+        return min(0.25, max(0.0, self._reconnect.due - self._clock()))
 
     def can_read(self) -> bool:
         return self._frames is not None and self.playing and not self.ended
@@ -279,14 +348,20 @@ class Session:
 
     # ------------------------------------------------------------------ sources
 
-    def open(self, command: cmd.OpenSource) -> bool:
+    def open(self, command: cmd.OpenSource, *, quiet: bool = False) -> bool:
         """Open ``command``'s source in place of the current one; False (and the old
-        source kept) when it cannot be opened."""
-        self._emit(ev.SourceOpening(command.spec))
+        source kept) when it cannot be opened. ``quiet``: no events on failure (a camera
+        being reconnected)."""
+        self._reconnect = None
+        if not quiet:
+            self._emit(ev.SourceOpening(command.spec))
         try:
-            source = self.parts.open_source(self.parts.resolve_spec(command.spec), command.loop)
+            source = self._opened_without_blocking(command)
         except ActingMirrorError as exc:
-            self._emit(ev.SourceFailed(command.spec, str(exc)))
+            if not quiet:
+                self._emit(ev.SourceFailed(command.spec, str(exc)))
+            return False
+        if source is None:  # given up: the app quit or asked for another source meanwhile
             return False
         # the new source works: only now finalise the take and drop the old one
         self.finish_take()
@@ -309,6 +384,26 @@ class Session:
         self.playing = True  # a new source always starts playing, and says so
         self._emit(ev.PlayingChanged(True))
         return True
+
+    def _opened_without_blocking(self, command: cmd.OpenSource) -> FrameSource | None:
+        """The opened source. In the app, opening (resolving a web link, a slow camera)
+        runs on a helper thread while commands are still served: a Shutdown or another
+        OpenSource meanwhile gives up on it (``None``; the source is closed when it
+        arrives) and is handled next."""
+        spec = self.parts.resolve_spec(command.spec)
+        if self._inbox is None:
+            return self.parts.open_source(spec, command.loop)
+        opening = _Opening(self.parts.open_source, spec, command.loop)
+        while not opening.done.wait(0.02):
+            pending = self._inbox.get(0)
+            if pending is None:
+                continue
+            if isinstance(pending, (cmd.Shutdown, cmd.OpenSource)):
+                self._deferred = pending
+                opening.abandon()
+                return None
+            self.handle(pending)
+        return opening.result()
 
     def _close_source(self) -> None:
         source, self.source, self._frames, self._stamped = self.source, None, None, None
@@ -433,6 +528,9 @@ class Session:
             if early else None
         self.finish_take(complete=not early, reason=message)
         self._emit(ev.SourceEnded(self.info.spec if self.info else "", not early, message))
+        if early and self.info is not None and self.info.camera and self._inbox is not None:
+            self._reconnect = _Reconnect(self.info.spec, self.info.loop, self._clock())
+            self._emit(ev.SourceReconnecting(self.info.spec, 0, _Reconnect.first_delay_s))
         if self.playing:
             self.playing = False
             self._emit(ev.PlayingChanged(False))
@@ -444,6 +542,23 @@ class Session:
         self.info = None
         self.ended = False
         self._emit(ev.SourceFailed(spec, message))
+
+    def _try_reconnect(self) -> None:
+        """Try the lost camera again; on failure wait longer (up to a limit of tries)."""
+        attempt = self._reconnect
+        if attempt is None or self._clock() < attempt.due:
+            return
+        if self.open(cmd.OpenSource(attempt.spec, attempt.loop), quiet=True):
+            return  # SourceOpened says it is back
+        attempt.tries += 1
+        if attempt.tries >= _Reconnect.max_tries:
+            self._reconnect = None
+            self._emit(ev.SourceFailed(attempt.spec, "The camera did not come back; open it "
+                                       "again when it is connected."))
+            return
+        delay = attempt.schedule(self._clock())
+        self._reconnect = attempt
+        self._emit(ev.SourceReconnecting(attempt.spec, attempt.tries, delay))
 
     def _refresh_still(self) -> None:
         """Re-analyse the frame on screen when nothing is playing (after a detector or

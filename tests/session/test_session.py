@@ -231,3 +231,78 @@ def test_a_source_that_ends_early_keeps_the_take_marked_with_its_reason(make_par
     (finished,) = events.of(ev.TakeFinished)
     summary = json.loads((finished.take.folder / "summary.json").read_text())
     assert summary["complete"] is False and "truncated" in summary["end_reason"]
+
+
+def test_opening_a_slow_source_never_blocks_the_commands(make_parts, events):
+    """Resolving a web link may take a minute: meanwhile a Shutdown is served at once."""
+    import threading
+
+    from acting_mirror.session.session import Inbox
+
+    release = threading.Event()
+    closed = []
+
+    class Slow(FakeSource):
+        def close(self):
+            closed.append(True)
+
+    def slow_source():
+        release.wait(10)
+        return Slow()
+
+    session = Session(make_parts(source=slow_source), events.append, policy=LIVE, mirror=False)
+    inbox = Inbox()
+    inbox.put(cmd.OpenSource("https://example.invalid/watch"))
+    inbox.put(cmd.SetMirror(False))
+    inbox.put(cmd.Shutdown())
+    runner = threading.Thread(target=session.run, args=(inbox,))
+    runner.start()
+    runner.join(5)
+    assert not runner.is_alive()  # the Shutdown did not wait for the opening
+    assert events.of(ev.MirrorChanged)  # other commands were served meanwhile
+    assert not events.of(ev.SourceOpened)
+    release.set()
+    for _ in range(100):
+        if closed:
+            break
+        threading.Event().wait(0.05)
+    assert closed  # the source that arrived too late was closed
+    session.close()
+
+
+def test_a_lost_camera_is_tried_again_with_backoff_until_it_comes_back(make_parts, events):
+    import threading
+
+    from acting_mirror.session.session import Inbox
+
+    attempts = []
+
+    class Lost(FakeSource):
+        def __iter__(self):
+            yield from super().__iter__()
+            self.end_reason, self.end_message = "camera lost", "Camera 0 stopped delivering."
+
+    def camera():
+        attempts.append(1)
+        if len(attempts) in (2, 3):
+            from acting_mirror.errors import SourceError
+
+            raise SourceError("No camera found at index 0.")
+        return Lost(3, live=True, camera=True)
+
+    session = Session(make_parts(source=camera), events.append, policy=LIVE, mirror=False)
+    inbox = Inbox()
+    inbox.put(cmd.OpenSource("camera:0"))
+    runner = threading.Thread(target=session.run, args=(inbox,))
+    runner.start()
+    for _ in range(200):  # 1 s, 1 s, 2 s of backoff
+        if len(events.of(ev.SourceOpened)) >= 2:
+            break
+        threading.Event().wait(0.05)
+    inbox.put(cmd.Shutdown())
+    runner.join(10)
+    session.close()
+    assert len(events.of(ev.SourceOpened)) >= 2  # it came back on its own
+    tries = [e.attempt for e in events.of(ev.SourceReconnecting)]
+    assert tries[:3] == [0, 1, 2]
+    assert not events.of(ev.SourceFailed)  # the failed tries were quiet
