@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -30,15 +31,28 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     actions = p.add_subparsers(dest="model_action", metavar="ACTION", required=True)
 
     ev = actions.add_parser(
-        "evaluate", help="accuracy, per-emotion recall and confusion matrix on labelled faces",
-        description="Run an emotion model over labelled faces and report its accuracy, its "
-        "recall for each emotion and the confusion matrix.",
+        "evaluate", help="accuracy, macro-F1, per-emotion precision/recall/F1, confusion matrix",
+        description="Run an emotion model over labelled faces and report its accuracy, macro-F1, "
+        "each emotion's precision, recall, F1 and support, and the confusion matrix (rows: "
+        "labelled, columns: read as). --blur re-scores after box blurs; --plots draws them.",
     )
     ev.add_argument("data", metavar="DATA", type=Path, help=DATA_HELP)
     ev.add_argument("--model", metavar="PATH", type=Path, default=None,
-                    help="a TFLite emotion model (default: the bundled mini-Xception)")
+                    help="a TFLite emotion model, float32 or int8 (default: the bundled mini-Xception)")
     ev.add_argument("--usage", metavar="USAGE", default=None,
                     help="only the CSV rows with this Usage, e.g. PrivateTest (FER2013's test set)")
+    ev.add_argument("--blur", metavar="R1,R2,...", type=_radii, default=(),
+                    help="also score after a box blur of each radius in pixels (0 = none) on "
+                    "every image as stored, e.g. --blur 0,1,2,4,8")
+    ev.add_argument("--align", action="store_true",
+                    help="level the eye line before reading (MTCNN's eye points)")
+    ev.add_argument("--clahe", action="store_true",
+                    help="equalise each face crop's contrast (CLAHE) before reading")
+    ev.add_argument("--detect", action="store_true",
+                    help="the images are uncropped photos: find the largest face in each "
+                    "(MTCNN) and crop it as the app does; photos with no face are counted")
+    ev.add_argument("--plots", metavar="DIR", type=Path, default=None,
+                    help="write confusion.png (and blur.png with --blur) into DIR (needs matplotlib)")
     ev.add_argument("--json", action="store_true", help="print the result as JSON")
 
     ex = actions.add_parser(
@@ -72,6 +86,26 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def _radii(text: str) -> tuple[int, ...]:
+    from acting_mirror.vision.model_tools import parse_radii
+
+    try:
+        return parse_radii(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def _print(text: str) -> None:
+    """Print to stdout; a reader that went away (``| head -1``) ends the output quietly."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that is silent
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,36 +146,57 @@ class _Bar:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from acting_mirror.vision.model_tools import evaluate
+    from acting_mirror.vision.model_tools import evaluate, write_plots
 
     bar = _Bar("evaluating", "face")
     try:
-        result = evaluate(args.model, args.data, usage=args.usage, progress=bar)
+        result = evaluate(args.model, args.data, usage=args.usage, blur=args.blur, align=args.align,
+                          clahe=args.clahe, detect=args.detect, progress=bar)
     finally:
         bar.close()
+    plots = write_plots(result, args.plots) if args.plots is not None else []
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        _print(json.dumps(result.to_dict(), indent=2))
     else:
-        print(format_evaluation(result))
+        _print(format_evaluation(result))
+        for path in plots:
+            _print(f"wrote {path}")
     return 0
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
 def format_evaluation(result) -> str:
-    """The evaluation as a few lines of text: accuracy, recall, confusion matrix."""
+    """The evaluation as text: accuracy, macro-F1, a per-emotion table, the confusion
+    matrix and, with blur radii, accuracy and macro-F1 per radius."""
     from acting_mirror.core.types import EMOTIONS
 
-    lines = [
-        f"{result.model} on {result.data}: {result.count} faces",
-        f"accuracy  {result.accuracy:.1%}",
-        "recall    " + "  ".join(
-            f"{name} {'-' if value is None else f'{value:.0%}'}" for name, value in result.recall.items()
-        ),
-        "confusion (rows: labelled, columns: read as)",
+    m = result.metrics
+    options = f" ({', '.join(result.options)})" if result.options else ""
+    lines = [f"{result.model} on {result.data}{options}: {m.n} faces"]
+    if result.detect:
+        lines.append(f"faces not found  {result.not_found} (left out of the figures)")
+    if result.aligned is not None:
+        lines.append(f"eye line levelled on {result.aligned} of {m.n + result.not_found} images")
+    lines += [
+        f"accuracy  {_pct(m.accuracy)}",
+        f"macro-F1  {_pct(m.macro_f1)}",
+        "",
+        f"{'':<9}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}",
     ]
+    for name, c in m.per_class.items():
+        lines.append(f"{name:<9}{_pct(c.precision):>10}{_pct(c.recall):>8}{_pct(c.f1):>8}{c.support:>9}")
+    lines += ["", "confusion (rows: labelled, columns: read as)"]
     width = max(len(name) for name in EMOTIONS) + 1
     lines.append(" " * width + "".join(f"{name:>{width}}" for name in EMOTIONS))
-    for name, row in zip(EMOTIONS, result.confusion):
+    for name, row in zip(EMOTIONS, m.confusion):
         lines.append(f"{name:<{width}}" + "".join(f"{int(n):>{width}}" for n in row))
+    if result.blur:
+        lines += ["", "box blur radius (px)  accuracy  macro-F1"]
+        for radius, b in sorted(result.blur.items()):
+            lines.append(f"{radius:>20}  {_pct(b.accuracy):>8}  {_pct(b.macro_f1):>8}")
     return "\n".join(lines)
 
 

@@ -26,9 +26,11 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from acting_mirror.core.types import EMOTIONS, N_EMOTIONS
+from acting_mirror.core.metrics import Metrics, classification_metrics
+from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, Box
 from acting_mirror.errors import DependencyError, ModelError, OutputError, SourceError
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
+from acting_mirror.vision.crops import aligned_crop, extract_crops, eye_angle, square_crop_box
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff", ".webp"})
 
@@ -97,25 +99,12 @@ def _resize(image: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
 
 def _load_folder(folder: Path, size: tuple[int, int] | None) -> LabelledFaces:
     images, labels = [], []
-    subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    for sub in subfolders:
-        if sub.name.lower() not in EMOTIONS:
-            raise SourceError(
-                f"{folder} has a subfolder '{sub.name}' that is not an emotion; "
-                f"expected some of: {', '.join(EMOTIONS)}."
-            )
-    for sub in sorted(subfolders, key=lambda p: (EMOTIONS.index(p.name.lower()), p.name)):
-        name = sub.name.lower()
-        for file in sorted(sub.iterdir()):
-            if file.suffix.lower() not in IMAGE_SUFFIXES:
-                continue
-            image = cv2.imread(str(file), cv2.IMREAD_GRAYSCALE)
-            if image is None:
-                raise SourceError(f"The image {file} cannot be read.")
-            images.append(_resize(image, size))
-            labels.append(EMOTIONS.index(name))
-    if not images:
-        raise SourceError(f"{folder} holds no images in emotion-named subfolders ({', '.join(EMOTIONS)}).")
+    for file, label in _folder_files(folder):
+        image = cv2.imread(str(file), cv2.IMREAD_GRAYSCALE)
+        if image is None:
+            raise SourceError(f"The image {file} cannot be read.")
+        images.append(_resize(image, size))
+        labels.append(label)
     if len({im.shape for im in images}) > 1:
         raise SourceError(f"The images in {folder} differ in size; give a size to resize them to.")
     return LabelledFaces(np.stack(images), np.asarray(labels, np.int64))
@@ -158,46 +147,161 @@ def _load_csv(file: Path, size: tuple[int, int] | None) -> LabelledFaces:
 # -- evaluation (LiteRT only) ------------------------------------------------------------
 
 
+def _labelled_items(data: Path, usage: str | None):
+    """``(count, iterator of (gray uint8 image as stored, label))`` of a CSV or folder.
+
+    A folder is read one image at a time (its photos may be large); a CSV at once.
+    """
+    if not data.exists():
+        raise SourceError(f"The labelled data {data} does not exist.")
+    if data.is_file():
+        faces = load_labelled_faces(data, usage=usage)
+        return len(faces), zip(faces.images, faces.labels)
+    if usage is not None:
+        raise SourceError(f"{data} is a folder: it has no Usage column to pick '{usage}' rows from.")
+    files = _folder_files(data)
+
+    def read():
+        for file, label in files:
+            image = cv2.imread(str(file), cv2.IMREAD_GRAYSCALE)
+            if image is None:
+                raise SourceError(f"The image {file} cannot be read.")
+            yield image, label
+
+    return len(files), read()
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, int]]:
+    subfolders = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    for sub in subfolders:
+        if sub.name.lower() not in EMOTIONS:
+            raise SourceError(
+                f"{folder} has a subfolder '{sub.name}' that is not an emotion; "
+                f"expected some of: {', '.join(EMOTIONS)}."
+            )
+    files = []
+    for sub in sorted(subfolders, key=lambda p: (EMOTIONS.index(p.name.lower()), p.name)):
+        label = EMOTIONS.index(sub.name.lower())
+        files += [(f, label) for f in sorted(sub.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES]
+    if not files:
+        raise SourceError(f"{folder} holds no images in emotion-named subfolders ({', '.join(EMOTIONS)}).")
+    return files
+
+
+def box_blur(gray: np.ndarray, radius: int) -> np.ndarray:
+    """A box blur of ``radius`` pixels: each pixel the mean of the (2r+1)^2 square around it
+    (edges repeated); radius 0 is the image itself."""
+    if radius <= 0:
+        return gray
+    side = 2 * int(radius) + 1
+    return cv2.blur(gray, (side, side), borderType=cv2.BORDER_REPLICATE)
+
+
 @dataclass(frozen=True)
 class EvaluationResult:
-    """How a model did on labelled faces.
-
-    ``confusion[i, j]`` counts faces labelled ``EMOTIONS[i]`` that the model read as
-    ``EMOTIONS[j]``; ``recall`` is ``None`` for emotions with no labelled face.
-    """
+    """How a model did on labelled faces: ``metrics`` on the images as stored, and with
+    ``--blur``, ``blur[radius]`` the metrics with that box blur. With ``detect``,
+    ``not_found`` faces were missed by the detector and are left out of the metrics."""
 
     model: str
     data: str
-    count: int
-    accuracy: float
-    recall: dict[str, float | None]
-    confusion: np.ndarray = field(compare=False)
+    metrics: Metrics
+    blur: dict[int, Metrics] = field(default_factory=dict)
+    detect: bool = False
+    not_found: int = 0
+    aligned: int | None = None  # faces whose eye line was levelled (with align)
+    options: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return self.metrics.n
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.metrics.accuracy
+
+    @property
+    def confusion(self) -> np.ndarray:
+        return self.metrics.confusion
 
     def to_dict(self) -> dict:
-        return {
-            "model": self.model,
-            "data": self.data,
-            "count": self.count,
-            "accuracy": self.accuracy,
-            "recall": dict(self.recall),
-            "labels": list(EMOTIONS),
-            "confusion": self.confusion.tolist(),
-        }
+        """``n, accuracy, macro_f1, labels, per_class, confusion`` (+ ``blur``, + ``detect``)."""
+        result = self.metrics.to_dict()
+        if self.blur:
+            result["blur"] = {
+                str(r): {"accuracy": m.accuracy, "macro_f1": m.macro_f1} for r, m in sorted(self.blur.items())
+            }
+        if self.detect:
+            result["detect"] = {"found": self.metrics.n, "not_found": self.not_found}
+        return result
 
 
 def score(labels: np.ndarray, predicted: np.ndarray, *, model: str = "", data: str = "") -> EvaluationResult:
-    """Accuracy, per-emotion recall and confusion matrix of ``predicted`` against ``labels``."""
-    labels = np.asarray(labels, np.int64)
-    predicted = np.asarray(predicted, np.int64)
-    confusion = np.zeros((N_EMOTIONS, N_EMOTIONS), np.int64)
-    np.add.at(confusion, (labels, predicted), 1)
-    totals = confusion.sum(axis=1)
-    recall = {
-        name: (float(confusion[i, i] / totals[i]) if totals[i] else None) for i, name in enumerate(EMOTIONS)
-    }
-    count = int(len(labels))
-    accuracy = float(np.trace(confusion) / count) if count else 0.0
-    return EvaluationResult(model, data, count, accuracy, recall, confusion)
+    """The metrics of ``predicted`` against ``labels`` (EMOTIONS indices)."""
+    return EvaluationResult(model, data, classification_metrics(labels, predicted))
+
+
+def parse_radii(text: str) -> tuple[int, ...]:
+    """``"0,2,4"`` -> ``(0, 2, 4)``: whole pixel radii, each 0..100, no repeats, in order given."""
+    radii = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) > 100:
+            raise ValueError(f"'{part}' is not a blur radius in pixels (a whole number 0..100)")
+        if int(part) not in radii:
+            radii.append(int(part))
+    if not radii:
+        raise ValueError("give at least one blur radius")
+    return tuple(radii)
+
+
+class _Cropper:
+    """Stored image -> the face crop(s) the model sees, once per blur radius."""
+
+    UPSCALE = 160  # a small stored crop is enlarged to this for MTCNN to find its landmarks
+
+    def __init__(self, size: tuple[int, int], *, detect: bool, align: bool, margin: float = 0.1):
+        self.size, self.detect, self.align, self.margin = size, detect, align, margin
+        self.detector = None
+        self.aligned = 0
+        if detect or align:
+            from acting_mirror.vision.mtcnn import MtcnnDetector
+
+            self.detector = MtcnnDetector(min_face_size=20) if detect else MtcnnDetector(min_face_size=12)
+
+    def locate(self, gray: np.ndarray) -> tuple[Box, float | None] | None:
+        """Where the face is in the stored image and its eye angle; ``None``: not found."""
+        height, width = gray.shape[:2]
+        if self.detect:
+            faces = self.detector.detect(gray)
+            if not faces:
+                return None
+            face = max(faces, key=lambda f: f.box.area)
+            angle = eye_angle(face.landmarks) if self.align else None
+            return face.box, angle
+        whole = Box(0, 0, width, height)
+        if not self.align:
+            return whole, None
+        # a stored crop: find its eyes on an enlarged copy with a border
+        scale = self.UPSCALE / max(width, height)
+        big = cv2.resize(gray, (max(1, round(width * scale)), max(1, round(height * scale))),
+                         interpolation=cv2.INTER_CUBIC)
+        pad = self.UPSCALE // 4
+        big = cv2.copyMakeBorder(big, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        faces = self.detector.detect(big)
+        if not faces:
+            return whole, None
+        face = max(faces, key=lambda f: f.box.area)
+        return whole, eye_angle(face.landmarks)
+
+    def crop(self, gray: np.ndarray, where: tuple[Box, float | None]) -> np.ndarray:
+        box, angle = where
+        height, width = gray.shape[:2]
+        margin = self.margin if self.detect else 0.0  # a stored crop already has its margin
+        if angle is not None:
+            return aligned_crop(gray, box, self.size, angle, margin)
+        square = square_crop_box(box, width, height, margin) if self.detect else box
+        return extract_crops(gray, [square], self.size)[0]
 
 
 def evaluate(
@@ -205,24 +309,135 @@ def evaluate(
     data: Path | str | LabelledFaces,
     *,
     usage: str | None = None,
+    blur: tuple[int, ...] = (),
+    align: bool = False,
+    clahe: bool = False,
+    detect: bool = False,
     batch_size: int = 64,
     progress: Progress | None = None,
 ) -> EvaluationResult:
-    """Run the model (``None``: the bundled one) over labelled faces and score it."""
-    if not isinstance(data, LabelledFaces) and not Path(data).exists():
-        raise SourceError(f"The labelled data {data} does not exist.")
-    classifier = LiteRTEmotionClassifier(None if model_path is None else Path(model_path))
-    faces = data if isinstance(data, LabelledFaces) else load_labelled_faces(
-        data, size=classifier.input_size, usage=usage
+    """Run the model (``None``: the bundled one) over labelled faces and score it.
+
+    ``blur`` radii re-score every face after a box blur of that many pixels on the image
+    as stored. ``detect``: the images are photos, the largest face MTCNN finds in each is
+    cropped as the app crops it (found on the clean image, then cut from each blurred
+    one); photos without a face are counted in ``not_found``. ``align`` levels the eye
+    line (MTCNN's eye points; on stored crops MTCNN looks for them on an enlarged copy);
+    ``clahe`` equalises each crop before the model.
+    """
+    classifier = LiteRTEmotionClassifier(None if model_path is None else Path(model_path), clahe=clahe)
+    radii = (0,) + tuple(r for r in blur if r != 0)
+    if isinstance(data, LabelledFaces):
+        total, items, source = len(data), zip(data.images, data.labels), "labelled faces"
+    else:
+        total, items = _labelled_items(Path(data), usage)
+        source = str(data)
+    cropper = _Cropper(classifier.input_size, detect=detect, align=align, margin=classifier.crop_margin)
+    labels: list[int] = []
+    predicted = {r: [] for r in radii}
+    pending: dict[int, list[np.ndarray]] = {r: [] for r in radii}
+    not_found = done = 0
+
+    def flush() -> None:
+        for r in radii:
+            if pending[r]:
+                predicted[r].extend(classifier.predict(np.stack(pending[r])).argmax(axis=1).tolist())
+                pending[r].clear()
+
+    for image, label in items:
+        done += 1
+        where = cropper.locate(image)
+        if where is None:
+            not_found += 1
+        else:
+            if align and where[1] is not None:
+                cropper.aligned += 1
+            labels.append(int(label))
+            for r in radii:
+                pending[r].append(cropper.crop(box_blur(image, r), where))
+            if len(pending[0]) >= batch_size:
+                flush()
+        if progress is not None and (done % batch_size == 0 or done == total):
+            progress(done, total)
+    flush()
+    if not labels:
+        raise SourceError(f"No face was found in any of the {total} images of {source}.")
+    per_radius = {r: classification_metrics(labels, predicted[r]) for r in radii}
+    options = tuple(name for name, on in (("detect", detect), ("align", align), ("clahe", clahe)) if on)
+    return EvaluationResult(
+        model=classifier.name,
+        data=source,
+        metrics=per_radius[0],
+        blur={r: per_radius[r] for r in blur},
+        detect=detect,
+        not_found=not_found,
+        aligned=cropper.aligned if align else None,
+        options=options,
     )
-    predicted = np.empty(len(faces), np.int64)
-    for start in range(0, len(faces), batch_size):
-        probs = classifier.predict(faces.images[start : start + batch_size])
-        predicted[start : start + len(probs)] = probs.argmax(axis=1)
-        if progress is not None:
-            progress(start + len(probs), len(faces))
-    source = "labelled faces" if isinstance(data, LabelledFaces) else str(data)
-    return score(faces.labels, predicted, model=classifier.name, data=source)
+
+
+def write_plots(result: EvaluationResult, folder: Path | str) -> list[Path]:
+    """``confusion.png`` (rows normalised, counts written in) and, with blur radii,
+    ``blur.png`` (accuracy and macro-F1 against the radius) into ``folder``. Needs
+    matplotlib (the ``tools`` extra); never overwrites."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as err:
+        raise DependencyError("--plots needs matplotlib: pip install 'acting-mirror[tools]'") from err
+    folder = Path(folder)
+    targets = [folder / "confusion.png"] + ([folder / "blur.png"] if result.blur else [])
+    for path in targets:
+        if path.exists():
+            raise OutputError(f"{path} already exists; choose another folder for the plots.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"Cannot create {folder}: {err.strerror}.") from err
+
+    confusion = result.confusion.astype(float)
+    rows = confusion.sum(axis=1, keepdims=True)
+    share = np.divide(confusion, rows, out=np.zeros_like(confusion), where=rows > 0)
+    fig = Figure(figsize=(6.4, 5.6), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    im = ax.imshow(share, cmap="Blues", vmin=0.0, vmax=1.0)
+    ax.set_xticks(range(N_EMOTIONS), EMOTIONS, rotation=45, ha="right")
+    ax.set_yticks(range(N_EMOTIONS), EMOTIONS)
+    ax.set_xlabel("read as")
+    ax.set_ylabel("labelled")
+    for i in range(N_EMOTIONS):
+        for j in range(N_EMOTIONS):
+            if result.confusion[i, j]:
+                ax.text(j, i, str(int(result.confusion[i, j])), ha="center", va="center",
+                        color="white" if share[i, j] > 0.5 else "black", fontsize=8)
+    acc = result.accuracy
+    ax.set_title(f"{result.model}: {result.count} faces, accuracy {acc:.1%}" if acc is not None else result.model)
+    fig.colorbar(im, ax=ax, fraction=0.046, label="share of the labelled emotion")
+    fig.tight_layout()
+    written = []
+    try:
+        fig.savefig(targets[0])
+        written.append(targets[0])
+        if result.blur:
+            radii = sorted(result.blur)
+            fig = Figure(figsize=(6.4, 4.0), dpi=100)
+            FigureCanvasAgg(fig)
+            ax = fig.add_subplot()
+            for key, label in (("accuracy", "accuracy"), ("macro_f1", "macro-F1")):
+                values = [getattr(result.blur[r], key) for r in radii]
+                ax.plot(radii, [np.nan if v is None else v for v in values], marker="o", label=label)
+            ax.set_xlabel("box blur radius (pixels, on the image as stored)")
+            ax.set_ylim(0.0, 1.0)
+            ax.grid(alpha=0.3)
+            ax.legend()
+            ax.set_title(f"{result.model} against blur ({result.count} faces)")
+            fig.tight_layout()
+            fig.savefig(targets[1])
+            written.append(targets[1])
+    except OSError as err:
+        raise OutputError(f"Cannot write the plots into {folder}: {err.strerror}.") from err
+    return written
 
 
 # -- TensorFlow tools ----------------------------------------------------------------------

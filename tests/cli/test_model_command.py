@@ -32,23 +32,78 @@ def labelled_folder(tmp_path, astronaut_bgr, grace_hopper_bgr):
     return root
 
 
-def test_evaluate_prints_accuracy_recall_and_confusion(labelled_folder, capsys):
+def test_evaluate_prints_accuracy_macro_f1_per_class_and_confusion(labelled_folder, capsys):
     assert main(["model", "evaluate", str(labelled_folder)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"emotion_mini_xception on {labelled_folder}: 2 faces"
-    assert out[1] == "accuracy  100.0%"
-    assert "happy 100%" in out[2] and "neutral 100%" in out[2] and "angry -" in out[2]
-    happy_row = next(line for line in out if line.startswith("happy "))
+    assert out[1] == "accuracy  100.0%" and out[2] == "macro-F1  100.0%"
+    assert out[4].split() == ["precision", "recall", "F1", "support"]
+    assert out[5].split() == ["angry", "-", "-", "-", "0"]
+    assert out[8].split() == ["happy", "100.0%", "100.0%", "100.0%", "1"]
+    happy_row = [line for line in out if line.startswith("happy ")][-1]  # the confusion row
     assert happy_row.split()[1:] == ["0", "0", "0", "1", "0", "0", "0"]
 
 
-def test_evaluate_json_is_machine_readable(labelled_folder, capsys):
+def test_evaluate_json_has_exactly_the_documented_keys(labelled_folder, capsys):
     assert main(["model", "evaluate", str(labelled_folder), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["accuracy"] == 1.0 and result["count"] == 2
+    assert list(result) == ["n", "accuracy", "macro_f1", "labels", "per_class", "confusion"]
+    assert result["accuracy"] == 1.0 and result["n"] == 2 and result["macro_f1"] == 1.0
     assert result["labels"] == list(EMOTIONS)
     assert np.array(result["confusion"]).shape == (7, 7)
-    assert result["recall"]["happy"] == 1.0 and result["recall"]["fear"] is None
+    assert result["per_class"]["happy"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+    assert result["per_class"]["fear"] == {"precision": None, "recall": None, "f1": None, "support": 0}
+
+
+def test_evaluate_blur_adds_a_radius_map_and_plots(labelled_folder, tmp_path, capsys):
+    plots = tmp_path / "plots"
+    argv = ["model", "evaluate", str(labelled_folder), "--json", "--blur", "0,3,30", "--plots", str(plots)]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert list(result) == ["n", "accuracy", "macro_f1", "labels", "per_class", "confusion", "blur"]
+    assert list(result["blur"]) == ["0", "3", "30"]
+    assert result["blur"]["0"] == {"accuracy": 1.0, "macro_f1": 1.0}
+    assert all(set(v) == {"accuracy", "macro_f1"} for v in result["blur"].values())
+    for name in ("confusion.png", "blur.png"):
+        image = cv2.imread(str(plots / name))
+        assert image is not None and image.shape[0] > 200 and image.std() > 10
+    assert main(argv) == 2  # the plots are never overwritten
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_evaluate_detect_finds_faces_in_photos_and_counts_the_misses(tmp_path, astronaut_bgr, grace_hopper_bgr,
+                                                                     faceless_bgr, capsys):
+    root = tmp_path / "photos"
+    (root / "happy").mkdir(parents=True)
+    (root / "neutral").mkdir()
+    cv2.imwrite(str(root / "happy" / "astronaut.png"), astronaut_bgr)
+    cv2.imwrite(str(root / "neutral" / "hopper.png"), grace_hopper_bgr)
+    cv2.imwrite(str(root / "neutral" / "coffee.png"), faceless_bgr)
+    assert main(["model", "evaluate", str(root), "--detect", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n"] == 2 and result["accuracy"] == 1.0
+    assert result["detect"] == {"found": 2, "not_found": 1}
+    assert main(["model", "evaluate", str(root), "--detect"]) == 0
+    assert "faces not found  1" in capsys.readouterr().out
+
+
+def test_evaluate_bad_blur_is_one_line_and_exit_2(labelled_folder, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["model", "evaluate", str(labelled_folder), "--blur", "1,big"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "'big' is not a blur radius" in err and err.count("\n") == 1
+
+
+def test_evaluate_json_into_a_closed_pipe_ends_quietly(labelled_folder):
+    import subprocess
+    import sys
+
+    cmd = f"{sys.executable} -m acting_mirror model evaluate {labelled_folder} --json | head -1"
+    done = subprocess.run(["bash", "-c", "set -o pipefail; " + cmd], capture_output=True, text=True, timeout=120)
+    assert done.stdout == "{\n"
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 0
 
 
 def test_evaluate_problems_are_one_line_and_exit_2(labelled_folder, tmp_path, capsys):

@@ -101,14 +101,16 @@ def test_score_counts_the_confusion_matrix_by_labelled_then_read_emotion():
     assert result.accuracy == 0.5 and result.count == 4
     assert result.confusion[happy, sad] == 1 and result.confusion[sad, sad] == 1
     assert result.confusion.sum() == 4
-    assert result.recall["happy"] == 0.5 and result.recall["neutral"] == 0.0 and result.recall["fear"] is None
+    recall = {name: c.recall for name, c in result.metrics.per_class.items()}
+    assert recall["happy"] == 0.5 and recall["neutral"] == 0.0 and recall["fear"] is None
 
 
 def test_bundled_model_reads_the_labelled_photos_right(labelled_folder):
     done = []
     result = evaluate(None, labelled_folder, progress=lambda n, total: done.append((n, total)))
     assert result.accuracy == 1.0 and result.count == 2
-    assert result.recall["happy"] == 1.0 and result.recall["neutral"] == 1.0
+    assert result.metrics.per_class["happy"].recall == 1.0 and result.metrics.per_class["neutral"].recall == 1.0
+    assert result.metrics.macro_f1 == 1.0
     assert done[-1] == (2, 2)
     assert result.to_dict()["confusion"][EMOTIONS.index("happy")][EMOTIONS.index("happy")] == 1
 
