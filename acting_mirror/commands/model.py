@@ -56,20 +56,29 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the result as JSON")
 
     ex = actions.add_parser(
-        "export", help="convert a Keras emotion model to float32 TFLite",
+        "export", help="convert a Keras emotion model to float32 (and int8) TFLite",
         description="Convert a Keras model (.keras or .h5, input 48x48 or 64x64 gray, 7 "
         "outputs in the app's emotion order) to a float32 TFLite file and check that "
-        "TFLite reproduces Keras.",
+        "TFLite reproduces Keras. --int8 also writes OUT_int8.tflite, quantised to int8 with "
+        "scales calibrated on the --calibration faces, and prints size, accuracy, agreement "
+        "with Keras and latency per face of the three side by side.",
     )
     ex.add_argument("keras_file", metavar="KERAS_FILE", type=Path)
     ex.add_argument("--out", metavar="OUT.tflite", type=Path, required=True)
+    ex.add_argument("--int8", action="store_true", help="also write an int8 model next to OUT")
+    ex.add_argument("--calibration", metavar="DATA", type=Path, default=None,
+                    help="labelled faces to calibrate int8 on and to compare the models on "
+                    "(needed with --int8; " + DATA_HELP + ")")
+    ex.add_argument("--usage", metavar="USAGE", default=None,
+                    help="only the calibration CSV's rows with this Usage, e.g. Training")
     ex.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
     tr = actions.add_parser(
         "train", help="train a mini-Xception on labelled faces, then export it",
         description="Train the mini-Xception of Arriaga et al. (2017) from scratch on "
-        "labelled faces and write emotion_mini_xception.keras and .tflite into DIR. A "
-        "FER2013 CSV trains on its Training rows and validates on PublicTest.",
+        "labelled faces and write emotion_mini_xception.keras, .tflite, _int8.tflite and "
+        "training_curve.png into DIR. A FER2013 CSV trains on its Training rows and "
+        "validates on PublicTest; other data holds out a random --validation share.",
     )
     tr.add_argument("data", metavar="DATA", type=Path, help=DATA_HELP)
     tr.add_argument("--out", metavar="DIR", type=Path, required=True)
@@ -77,6 +86,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     tr.add_argument("--input-size", type=int, choices=(48, 64), default=48,
                     help="model input side in pixels (default 48, FER2013's own size)")
     tr.add_argument("--batch-size", metavar="N", type=_positive, default=32)
+    tr.add_argument("--validation", metavar="SHARE", type=_share, default=0.1,
+                    help="share of the faces held out for validation when the data has no "
+                    "Usage column (default 0.1; 0 = none)")
+    tr.add_argument("--patience", metavar="N", type=_positive, default=10,
+                    help="stop after N epochs without a better validation loss (default 10)")
+    tr.add_argument("--blur-levels", metavar="R1,R2,...", type=_radii, default=(0,),
+                    help="augment with a box blur of one of these radii (pixels at the input "
+                    "size, 0 = none) per image, e.g. 0,1,2,3 (default: no blur)")
+    tr.add_argument("--no-class-weights", dest="balance", action="store_false",
+                    help="do not weigh rare emotions up (default: each emotion weighs the same)")
     tr.add_argument("--force", action="store_true", help="overwrite the files in DIR")
     return p
 
@@ -85,6 +104,16 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from err
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be from 0 up to 1, not {value}")
     return value
 
 
@@ -201,23 +230,37 @@ def format_evaluation(result) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from acting_mirror.errors import ModelError
+    from acting_mirror.errors import ModelError, SourceError
     from acting_mirror.vision.model_tools import PARITY_TOLERANCE, export_keras_to_tflite
 
-    report = export_keras_to_tflite(args.keras_file, args.out, force=args.force)
+    if args.int8 and args.calibration is None:
+        raise SourceError("--int8 needs --calibration DATA: labelled faces to calibrate the int8 scales on.")
+    if args.calibration is not None and not args.int8:
+        raise SourceError("--calibration is for --int8 only.")
+    if args.int8:
+        from acting_mirror.vision.model_tools import export_with_int8, format_comparison, load_labelled_faces
+
+        calibration = load_labelled_faces(args.calibration, size=(64, 64), usage=args.usage)
+        result = export_with_int8(args.keras_file, args.out, calibration, force=args.force)
+        report = result.parity
+    else:
+        report = export_keras_to_tflite(args.keras_file, args.out, force=args.force)
     if not report.ok:
         args.out.unlink(missing_ok=True)
         raise ModelError(
             f"The TFLite conversion of {args.keras_file} differs from Keras by {report.max_abs_diff:.2g} "
             f"(limit {PARITY_TOLERANCE:g}), so {args.out} was not kept."
         )
-    print(f"wrote {args.out}: input {report.input_shape}, sha256 {report.sha256}")
-    print(f"TFLite matches Keras on {report.samples} inputs (largest difference {report.max_abs_diff:.2g})")
+    _print(f"wrote {args.out}: input {report.input_shape}, sha256 {report.sha256}")
+    _print(f"TFLite matches Keras on {report.samples} inputs (largest difference {report.max_abs_diff:.2g})")
+    if args.int8:
+        _print(f"wrote {result.int8_path}: int8, calibrated on {args.calibration}")
+        _print(format_comparison(result.table, f"{args.calibration} ({len(calibration)} faces)"))
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
-    from acting_mirror.vision.model_tools import train
+    from acting_mirror.vision.model_tools import format_comparison, train
 
     bar = _Bar("training", "epoch")
 
@@ -227,15 +270,20 @@ def _train(args: argparse.Namespace) -> int:
 
     try:
         result = train(args.data, args.out, epochs=args.epochs, input_size=args.input_size,
-                       batch_size=args.batch_size, force=args.force, on_epoch=on_epoch)
+                       batch_size=args.batch_size, validation_fraction=args.validation,
+                       patience=args.patience, blur_levels=args.blur_levels, balance=args.balance,
+                       force=args.force, on_epoch=on_epoch)
     finally:
         bar.close()
-    print(f"trained {result.epochs_run} epochs; wrote {result.keras_path} and {result.tflite_path}")
+    _print(f"trained {result.epochs_run} epochs; wrote {result.keras_path}, {result.tflite_path.name}, "
+           f"{result.int8_path.name}" + (f" and {result.curve_path.name}" if result.curve_path else ""))
     parity = result.parity
     if parity.ok:
-        print(f"TFLite matches Keras (largest difference {parity.max_abs_diff:.2g}), sha256 {parity.sha256}")
+        _print(f"TFLite matches Keras (largest difference {parity.max_abs_diff:.2g}), sha256 {parity.sha256}")
     else:
         print(f"warning: TFLite differs from Keras by {parity.max_abs_diff:.2g}", file=sys.stderr)
+    _print("class weights  " + "  ".join(f"{k} {v:.2f}" for k, v in result.class_weights.items()))
+    _print(format_comparison(result.table, result.table_on))
     if result.validation is not None:
-        print(format_evaluation(result.validation))
+        _print(format_evaluation(result.validation))
     return 0

@@ -538,13 +538,7 @@ def export_keras_to_tflite(
     model = _load_keras(keras, keras_path)
     flatbuffer = keras_to_tflite_bytes(model)
     report = _parity(model, flatbuffer, out_path, samples)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".part")
-    try:
-        tmp.write_bytes(flatbuffer)
-        tmp.replace(out_path)
-    except OSError as err:
-        raise OutputError(f"Cannot write {out_path}: {err.strerror}.") from err
+    _write_atomic(out_path, flatbuffer)
     return report
 
 
@@ -567,6 +561,165 @@ def _parity(model, flatbuffer: bytes, out_path: Path, samples: np.ndarray | None
         max_abs_diff=float(np.max(np.abs(expected - got))),
         same_argmax=bool(np.array_equal(expected.argmax(axis=1), got.argmax(axis=1))),
     )
+
+
+def keras_to_int8_tflite_bytes(model, calibration: np.ndarray) -> bytes:
+    """A fully int8 TFLite flatbuffer of a Keras model: weights, activations, input and
+    output in int8, their scales calibrated on ``calibration`` (model inputs
+    ``(N, H, W, C)`` already in [-1, 1]; real training faces, a few hundred suffice)."""
+    tf, _ = _tensorflow()
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    calibration = np.asarray(calibration, np.float32)
+    if calibration.ndim == 3:
+        calibration = calibration[..., None]
+    if len(calibration) == 0:
+        raise ModelError("int8 calibration needs at least one face.")
+    spec = tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32, name="image")
+
+    @tf.function(input_signature=[spec])
+    def serve(image):
+        return model(image, training=False)
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The structure of `inputs`")
+        frozen = convert_variables_to_constants_v2(serve.get_concrete_function())
+
+    def representative():
+        for i in range(len(calibration)):
+            yield [calibration[i : i + 1]]
+
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([frozen], model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    from acting_mirror.vision.litert import native_stderr_silenced
+
+    with native_stderr_silenced():  # the quantiser prints its settings there
+        return converter.convert()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as err:
+        raise OutputError(f"Cannot write {path}: {err.strerror}.") from err
+
+
+def int8_path(out_path: Path | str) -> Path:
+    """Where the int8 twin of a float32 export goes: ``model.tflite`` -> ``model_int8.tflite``."""
+    out_path = Path(out_path)
+    return out_path.with_name(out_path.stem + "_int8.tflite")
+
+
+def calibration_faces(faces: LabelledFaces, count: int = 300, seed: int = 0) -> np.ndarray:
+    """Up to ``count`` faces picked at random (fixed seed), for int8 calibration."""
+    if len(faces) <= count:
+        return faces.images
+    pick = np.random.default_rng(seed).choice(len(faces), count, replace=False)
+    return faces.images[np.sort(pick)]
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One line of the side-by-side table of a model's exports."""
+
+    name: str
+    path: Path
+    size_bytes: int
+    accuracy: float | None
+    agreement: float  # share of faces whose top emotion is the Keras model's
+    max_abs_diff: float  # largest probability difference from Keras
+    latency_ms: float  # one face, median of repeated runs, one thread
+
+
+def compare_exports(
+    keras_model, keras_path: Path, tflite_paths: list[Path], crops: np.ndarray,
+    labels: np.ndarray | None = None, *, latency_runs: int = 50,
+) -> list[ModelRow]:
+    """Keras and each TFLite export on the same gray uint8 crops ``(N, H, W)``: size,
+    accuracy (with ``labels``), agreement with Keras, and latency per face."""
+    import time
+
+    h, w = (int(d) for d in keras_model.input_shape[1:3])
+    channels = int(keras_model.input_shape[3])
+    crops = np.stack([_resize(c, (w, h)) for c in crops])
+    x = _model_input(crops)
+    if channels == 3:
+        x = np.repeat(x, 3, axis=3)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The structure of `inputs`")
+        reference = np.asarray(keras_model.predict_on_batch(x))
+
+    def timed(call) -> float:
+        call()  # warm up
+        times = []
+        for _ in range(latency_runs):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        return float(np.median(times) * 1000.0)
+
+    def row(name: str, path: Path, probs: np.ndarray, latency: float) -> ModelRow:
+        top = probs.argmax(axis=1)
+        accuracy = None if labels is None else float(np.mean(top == np.asarray(labels)))
+        return ModelRow(name, path, path.stat().st_size, accuracy,
+                        float(np.mean(top == reference.argmax(axis=1))),
+                        float(np.max(np.abs(probs - reference))), latency)
+
+    rows = [row("keras", keras_path, reference, timed(lambda: keras_model.predict_on_batch(x[:1])))]
+    for path in tflite_paths:
+        classifier = LiteRTEmotionClassifier(path)
+        kind = "tflite int8" if classifier._input["dtype"] != np.float32 else "tflite float32"
+        probs = np.concatenate([classifier.predict(crops[i : i + 256]) for i in range(0, len(crops), 256)])
+        rows.append(row(kind, path, probs, timed(lambda: classifier.predict(crops[:1]))))
+    return rows
+
+
+def format_comparison(rows: list[ModelRow], on: str) -> str:
+    lines = [f"on {on}:", f"{'model':<16}{'size':>10}{'accuracy':>10}{'agreement':>11}{'max diff':>10}{'ms/face':>9}"]
+    for r in rows:
+        acc = "-" if r.accuracy is None else f"{r.accuracy:.1%}"
+        lines.append(f"{r.name:<16}{r.size_bytes / 1024:>8.0f}kB{acc:>10}{r.agreement:>11.1%}"
+                     f"{r.max_abs_diff:>10.3f}{r.latency_ms:>9.2f}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    parity: ParityReport
+    int8_path: Path | None
+    table: list[ModelRow]
+
+
+def export_with_int8(
+    keras_path: Path | str, out_path: Path | str, calibration: LabelledFaces, *, force: bool = False,
+) -> ExportResult:
+    """``export_keras_to_tflite`` plus an int8 twin (see :func:`int8_path`) calibrated on
+    ``calibration``'s faces, and the side-by-side table measured on those faces."""
+    _, keras = _tensorflow()
+    keras_path, out_path = Path(keras_path), Path(out_path)
+    target = int8_path(out_path)
+    if target.exists() and not force:
+        raise OutputError(f"{target} already exists; choose another name or allow overwriting.")
+    model = _load_keras(keras, keras_path)
+    h, w = (int(d) for d in model.input_shape[1:3])
+    faces = LabelledFaces(np.stack([_resize(im, (w, h)) for im in calibration.images]), calibration.labels)
+    samples = _inputs_for(model, faces.images[:32])
+    parity = export_keras_to_tflite(keras_path, out_path, force=force, samples=samples)
+    _write_atomic(target, keras_to_int8_tflite_bytes(model, _inputs_for(model, calibration_faces(faces))))
+    table = compare_exports(model, keras_path, [out_path, target], faces.images, faces.labels)
+    return ExportResult(parity, target, table)
+
+
+def _inputs_for(model, crops: np.ndarray) -> np.ndarray:
+    x = _model_input(crops)
+    return np.repeat(x, 3, axis=3) if int(model.input_shape[3]) == 3 else x
 
 
 def build_mini_xception(input_size: int = 48, *, channels: int = 1, l2: float = 0.01, for_training: bool = False):
@@ -615,9 +768,29 @@ def build_mini_xception(input_size: int = 48, *, channels: int = 1, l2: float = 
 class TrainingResult:
     keras_path: Path
     tflite_path: Path
+    int8_path: Path
+    curve_path: Path | None
     epochs_run: int
     parity: ParityReport
     validation: EvaluationResult | None
+    table: list[ModelRow]
+    table_on: str
+    class_weights: dict[str, float]
+
+
+INT8_FILE = "emotion_mini_xception_int8.tflite"
+CURVE_FILE = "training_curve.png"
+
+
+def class_weights(labels: np.ndarray) -> np.ndarray:
+    """Per-class weights ``n / (k * count)`` over the ``k`` classes present (absent: 0),
+    so each present emotion weighs as much in the loss as any other (FER2013 has 16 times
+    more *happy* than *disgust*)."""
+    counts = np.bincount(np.asarray(labels, np.int64), minlength=N_EMOTIONS).astype(np.float64)
+    present = counts > 0
+    weights = np.zeros(N_EMOTIONS)
+    weights[present] = counts.sum() / (present.sum() * counts[present])
+    return weights
 
 
 def train(
@@ -629,6 +802,8 @@ def train(
     batch_size: int = 32,
     validation_fraction: float = 0.1,
     patience: int = 10,
+    blur_levels: tuple[int, ...] = (0,),
+    balance: bool = True,
     seed: int = 0,
     force: bool = False,
     on_epoch: Callable[[int, dict], None] | None = None,
@@ -637,21 +812,32 @@ def train(
 
     A FER2013 CSV with a Usage column trains on ``Training`` rows and validates on
     ``PublicTest``; otherwise a random ``validation_fraction`` is held out. Training
-    uses the paper's augmentation (flips, 10 degree rotations, 10% shifts and zoom),
-    Adam, early stopping on validation loss, and keeps the best epoch.
+    uses the paper's augmentation (flips, 10 degree rotations, 10% shifts and zoom) plus
+    brightness (+-20%) and, per image, a box blur of one of ``blur_levels`` pixels (at the
+    model's input size) picked at random, as the blur study trained; ``balance`` weighs
+    each face by its emotion's :func:`class_weights`. Adam, early stopping on validation
+    loss, the best epoch kept. Writes the ``.keras`` model, float32 and int8 TFLite
+    (calibrated on training faces) and ``training_curve.png``.
     """
     if input_size not in (48, 64):
         raise ModelError(f"The input size must be 48 or 64, not {input_size}.")
     if epochs < 1:
         raise ModelError("Training needs at least one epoch.")
+    if not 0.0 <= validation_fraction < 1.0:
+        raise ModelError(f"The validation share must be from 0 up to 1, not {validation_fraction}.")
+    blur_levels = tuple(sorted({int(r) for r in blur_levels})) or (0,)
+    if blur_levels[0] < 0 or blur_levels[-1] > input_size // 4:
+        raise ModelError(f"Training blur levels must be 0..{input_size // 4} pixels, not {blur_levels}.")
     out_dir = Path(out_dir)
-    keras_path, tflite_path = out_dir / KERAS_FILE, out_dir / TFLITE_FILE
-    for path in (keras_path, tflite_path):
+    keras_path, tflite_path, int8 = out_dir / KERAS_FILE, out_dir / TFLITE_FILE, out_dir / INT8_FILE
+    curve_path = out_dir / CURVE_FILE
+    for path in (keras_path, tflite_path, int8, curve_path):
         if path.exists() and not force:
             raise OutputError(f"{path} already exists; choose another folder or allow overwriting.")
     tf, keras = _tensorflow()
     faces = load_labelled_faces(data, size=(input_size, input_size))
     train_set, val_set = _split(faces, validation_fraction, seed)
+    weights = class_weights(train_set.labels) if balance else np.ones(N_EMOTIONS)
 
     keras.utils.set_random_seed(seed)
     model = build_mini_xception(input_size, for_training=True)
@@ -662,16 +848,29 @@ def train(
             keras.layers.RandomRotation(10 / 360, fill_mode="nearest", seed=seed),
             keras.layers.RandomTranslation(0.1, 0.1, fill_mode="nearest", seed=seed),
             keras.layers.RandomZoom(0.1, fill_mode="nearest", seed=seed),
+            keras.layers.RandomBrightness(0.2, value_range=(-1.0, 1.0), seed=seed),
         ]
     )
+    levels = [r for r in blur_levels]
+
+    def blur(images):
+        """Each image of the batch box-blurred by one of the levels, picked at random."""
+        if levels == [0]:
+            return images
+        versions = tf.stack(
+            [images if r == 0 else tf.nn.avg_pool2d(images, 2 * r + 1, 1, "SAME") for r in levels], axis=1
+        )
+        pick = tf.random.uniform((tf.shape(images)[0],), 0, len(levels), dtype=tf.int32, seed=seed)
+        return tf.gather(versions, pick, axis=1, batch_dims=1)
 
     def dataset(faces: LabelledFaces, shuffle: bool):
         x = _model_input(faces.images)
         y = np.eye(N_EMOTIONS, dtype=np.float32)[faces.labels]
-        ds = tf.data.Dataset.from_tensor_slices((x, y))
+        w = weights[faces.labels].astype(np.float32)
+        ds = tf.data.Dataset.from_tensor_slices((x, y, w) if shuffle else (x, y))
         if shuffle:
             ds = ds.shuffle(len(x), seed=seed).batch(batch_size)
-            ds = ds.map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
+            ds = ds.map(lambda a, b, c: (blur(augment(a, training=True)), b, c), num_parallel_calls=tf.data.AUTOTUNE)
         else:
             ds = ds.batch(batch_size)
         return ds.prefetch(tf.data.AUTOTUNE)
@@ -700,8 +899,42 @@ def train(
         raise OutputError(f"Cannot write {keras_path}: {err.strerror}.") from err
     check = val_set if val_set is not None else train_set
     parity = export_keras_to_tflite(keras_path, tflite_path, force=True, samples=_model_input(check.images[:32]))
+    _write_atomic(int8, keras_to_int8_tflite_bytes(published, _model_input(calibration_faces(train_set))))
+    table = compare_exports(published, keras_path, [tflite_path, int8], check.images, check.labels)
+    table_on = f"the {len(check)} validation faces" if val_set is not None else f"the {len(check)} training faces"
     validation = None if val_set is None else evaluate(tflite_path, val_set)
-    return TrainingResult(keras_path, tflite_path, len(history.epoch), parity, validation)
+    curve = write_training_curve(history.history, curve_path)
+    named = {EMOTIONS[i]: float(weights[i]) for i in range(N_EMOTIONS)}
+    return TrainingResult(keras_path, tflite_path, int8, curve, len(history.epoch), parity, validation,
+                          table, table_on, named)
+
+
+def write_training_curve(history: dict, path: Path) -> Path | None:
+    """Loss and accuracy per epoch (training and validation) as a PNG; ``None`` without
+    matplotlib."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    fig = Figure(figsize=(9.0, 3.6), dpi=100)
+    FigureCanvasAgg(fig)
+    for i, metric in enumerate(("loss", "accuracy")):
+        ax = fig.add_subplot(1, 2, i + 1)
+        for key, label in ((metric, "training"), (f"val_{metric}", "validation")):
+            if key in history:
+                values = history[key]
+                ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=label)
+        ax.set_xlabel("epoch")
+        ax.set_title(metric)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    try:
+        fig.savefig(path)
+    except OSError as err:
+        raise OutputError(f"Cannot write {path}: {err.strerror}.") from err
+    return path
 
 
 def _model_input(images: np.ndarray) -> np.ndarray:

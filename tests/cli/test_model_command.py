@@ -133,6 +133,33 @@ def test_export_writes_a_tflite_and_will_not_overwrite_it(tmp_path, capsys):
 
 
 @pytest.mark.tools
+def test_export_int8_writes_both_models_and_a_side_by_side_table(tmp_path, labelled_folder, capsys):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    image = keras.Input((48, 48, 1))
+    x = keras.layers.Conv2D(4, 3, strides=4, activation="relu")(image)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    tiny = keras.Model(image, keras.layers.Dense(7, activation="softmax")(x))
+    tiny.save(tmp_path / "tiny.keras")
+    out = tmp_path / "tiny.tflite"
+    assert main(["model", "export", str(tmp_path / "tiny.keras"), "--out", str(out), "--int8"]) == 2
+    assert "--int8 needs --calibration" in capsys.readouterr().err
+    argv = ["model", "export", str(tmp_path / "tiny.keras"), "--out", str(out), "--int8",
+            "--calibration", str(labelled_folder)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[2] == f"wrote {tmp_path / 'tiny_int8.tflite'}: int8, calibrated on {labelled_folder}"
+    assert printed[3] == f"on {labelled_folder} (2 faces):"
+    assert printed[4].split() == ["model", "size", "accuracy", "agreement", "max", "diff", "ms/face"]
+    assert [line.split()[:2] for line in printed[5:8]] == [["keras", printed[5].split()[1]],
+                                                          ["tflite", "float32"], ["tflite", "int8"]]
+    int8 = LiteRTEmotionClassifier(tmp_path / "tiny_int8.tflite")
+    assert int8._input["dtype"] == np.int8 and int8.input_size == (48, 48)
+    assert main(argv) == 2 and "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.tools
 def test_train_one_epoch_on_a_small_csv_gives_a_usable_model(tmp_path, lfw_faces, astronaut_bgr, capsys):
     rows = ["emotion,pixels"]
     for i, face in enumerate(lfw_faces[:70]):  # LFW has no emotion labels: any labels do here
@@ -140,15 +167,27 @@ def test_train_one_epoch_on_a_small_csv_gives_a_usable_model(tmp_path, lfw_faces
     data = tmp_path / "tiny.csv"
     data.write_text("\n".join(rows) + "\n")
     out = tmp_path / "trained"
-    assert main(["model", "train", str(data), "--out", str(out), "--epochs", "1"]) == 0
+    argv = ["model", "train", str(data), "--out", str(out), "--epochs", "1", "--blur-levels", "0,2"]
+    assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "trained 1 epochs" in printed and "TFLite matches Keras" in printed and "accuracy" in printed
-    assert (out / "emotion_mini_xception.keras").is_file()
+    weights = next(line for line in printed.splitlines() if line.startswith("class weights  angry "))
+    values = [float(v) for v in weights.split()[3::2]]
+    assert len(values) == 7 and all(0.7 < v < 1.5 for v in values)  # about 10 faces of each emotion
+    table = printed[printed.index("on the 7 validation faces:"):].splitlines()
+    assert [line.split()[0] for line in table[2:5]] == ["keras", "tflite", "tflite"]
+    assert "int8" in table[4]
+    for name in ("emotion_mini_xception.keras", "emotion_mini_xception_int8.tflite", "training_curve.png"):
+        assert (out / name).is_file(), name
+    assert cv2.imread(str(out / "training_curve.png")).std() > 10
+    int8 = LiteRTEmotionClassifier(out / "emotion_mini_xception_int8.tflite")
+    probs = int8.predict(face_crop(astronaut_bgr, ASTRONAUT_FACE, 48)[None])
+    assert probs.shape == (1, 7) and probs.sum() == pytest.approx(1.0, abs=1e-5)
     model = LiteRTEmotionClassifier(out / "emotion_mini_xception.tflite")
     assert model.input_size == (48, 48) and model.channels == 1
     probs = model.predict(face_crop(astronaut_bgr, ASTRONAUT_FACE, 48)[None])
     assert probs.shape == (1, 7) and probs.sum() == pytest.approx(1.0, abs=1e-5)
-    assert main(["model", "train", str(data), "--out", str(out), "--epochs", "1"]) == 2
+    assert main(argv) == 2
     assert "already exists" in capsys.readouterr().err
 
 
