@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+EMOTION_NAMES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+
 DATA_HELP = (
     "labelled faces: a FER2013-format CSV (columns emotion, pixels[, Usage]) or a folder "
     "with one subfolder per emotion name (angry, disgust, fear, happy, sad, surprise, "
@@ -97,6 +99,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     tr.add_argument("--no-class-weights", dest="balance", action="store_false",
                     help="do not weigh rare emotions up (default: each emotion weighs the same)")
     tr.add_argument("--force", action="store_true", help="overwrite the files in DIR")
+
+    xp = actions.add_parser(
+        "explain", help="Grad-CAM: which regions of a face drove its reading",
+        description="Find the main (largest) face in IMAGE, read it with the Keras emotion "
+        "model and write a picture of the face beside a Grad-CAM heat map of the regions "
+        "that drove the reading. Needs TensorFlow: pip install 'acting-mirror[tools]'.",
+    )
+    xp.add_argument("image", metavar="IMAGE", type=Path, help="a photo with a face (any format OpenCV reads)")
+    xp.add_argument("--out", metavar="HEAT.png", type=Path, default=None,
+                    help="where to write the picture (default: IMAGE's name + _gradcam.png, here)")
+    xp.add_argument("--model", metavar="KERAS", type=Path, default=None,
+                    help="a Keras emotion model, .keras or .h5 (default: the bundled weights of "
+                    "the shipped model, models/emotion_mini_xception.hdf5)")
+    xp.add_argument("--emotion", metavar="NAME", choices=EMOTION_NAMES, default=None,
+                    help="explain this emotion's score instead of the top reading")
+    xp.add_argument("--crop", action="store_true", help="IMAGE is already a face crop: no detection")
+    xp.add_argument("--force", action="store_true", help="overwrite the output picture")
     return p
 
 
@@ -142,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         return _evaluate(args)
     if args.model_action == "export":
         return _export(args)
+    if args.model_action == "explain":
+        return _explain(args)
     return _train(args)
 
 
@@ -286,4 +307,49 @@ def _train(args: argparse.Namespace) -> int:
     _print(format_comparison(result.table, result.table_on))
     if result.validation is not None:
         _print(format_evaluation(result.validation))
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    import cv2
+
+    from acting_mirror.core.types import EMOTIONS, Box
+    from acting_mirror.errors import OutputError, SourceError
+
+    out = args.out if args.out is not None else Path(f"{args.image.stem}_gradcam.png")
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp", ".webp"):
+        raise OutputError(f"{out} must end in .png (or another picture format such as .jpg).")
+    if out.exists() and not args.force:
+        raise OutputError(f"{out} already exists; choose another name or allow overwriting.")
+    if not args.image.is_file():
+        raise SourceError(f"The image {args.image} does not exist.")
+    image = cv2.imread(str(args.image), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SourceError(f"{args.image} is not an image OpenCV can read.")
+    if args.crop:
+        box = Box(0, 0, image.shape[1], image.shape[0])
+        margin = 0.0
+    else:
+        from acting_mirror.vision.mtcnn import MtcnnDetector
+
+        faces = MtcnnDetector(min_face_size=20).detect(image)
+        if not faces:
+            raise SourceError(f"No face was found in {args.image}; if it is already a face crop, add --crop.")
+        box = max(faces, key=lambda f: f.box.area).box
+        margin = 0.1
+    from acting_mirror.vision.gradcam import explain_face, load_keras_model
+
+    model = load_keras_model(args.model)
+    explanation, picture = explain_face(model, image, box, emotion=args.emotion, margin=margin)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        written = cv2.imwrite(str(out), picture)
+    except (OSError, cv2.error) as err:
+        raise OutputError(f"Cannot write {out}: {err}.") from err
+    if not written:
+        raise OutputError(f"Cannot write {out}.")
+    top = sorted(zip(EMOTIONS, explanation.probs), key=lambda kv: -kv[1])[:3]
+    _print(f"{args.image}: face at {box.x},{box.y} {box.w}x{box.h} reads as "
+           + ", ".join(f"{name} {p:.0%}" for name, p in top))
+    _print(f"wrote {out}: Grad-CAM of {explanation.emotion} (layer {explanation.layer})")
     return 0

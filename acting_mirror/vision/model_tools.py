@@ -446,9 +446,12 @@ def write_plots(result: EvaluationResult, folder: Path | str) -> list[Path]:
 def _tensorflow():
     """``(tf, keras)``, or DependencyError when the tools extra is not installed."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from acting_mirror.vision.litert import native_stderr_silenced
+
     try:
-        import keras
-        import tensorflow as tf
+        with native_stderr_silenced():  # TensorFlow's native start-up chatter
+            import keras
+            import tensorflow as tf
     except ImportError as err:
         raise DependencyError("The model tools need TensorFlow: pip install 'acting-mirror[tools]'") from err
     return tf, keras

@@ -195,3 +195,24 @@ def test_train_rejects_other_input_sizes(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["model", "train", str(tmp_path), "--out", str(tmp_path / "o"), "--input-size", "32"])
     assert stop.value.code == 2
+
+
+@pytest.mark.tools
+def test_explain_writes_a_heat_map_picture_and_refuses_faceless_photos(tmp_path, grace_hopper_bgr, faceless_bgr,
+                                                                       capsys):
+    photo, empty = tmp_path / "hopper.png", tmp_path / "coffee.png"
+    cv2.imwrite(str(photo), grace_hopper_bgr)
+    cv2.imwrite(str(empty), faceless_bgr)
+    out = tmp_path / "heat.png"
+    assert main(["model", "explain", str(photo), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith(f"{photo}: face at ") and "reads as neutral" in printed[0]
+    assert printed[1].startswith(f"wrote {out}: Grad-CAM of neutral")
+    picture = cv2.imread(str(out))
+    assert picture.shape == (296, 512, 3)
+    assert main(["model", "explain", str(photo), "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["model", "explain", str(empty), "--out", str(tmp_path / "none.png")]) == 2
+    err = capsys.readouterr().err
+    assert "No face was found" in err and "--crop" in err and err.count("\n") == 1
+    assert not (tmp_path / "none.png").exists()
