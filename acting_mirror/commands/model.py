@@ -116,6 +116,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     help="explain this emotion's score instead of the top reading")
     xp.add_argument("--crop", action="store_true", help="IMAGE is already a face crop: no detection")
     xp.add_argument("--force", action="store_true", help="overwrite the output picture")
+
+    qs = actions.add_parser(
+        "quality-sweep", help="measure how blur, light and face size change the readings",
+        description="Blur, darken, wash out and shrink reference faces (the two bundled "
+        "portraits and 100 faces of scikit-image's LFW subset) and report, per level, how "
+        "many keep their clean reading and what the image-quality measures read; then the "
+        "thresholds those figures support (docs/model.md explains them).",
+    )
+    qs.add_argument("--model", metavar="PATH", type=Path, default=None, help="a TFLite emotion model")
+    qs.add_argument("--min-confidence", metavar="P", type=_share, default=0.6,
+                    help="only faces whose clean reading is at least this sure (default 0.6)")
+    qs.add_argument("--json", action="store_true", help="print the figures as JSON")
     return p
 
 
@@ -163,6 +175,8 @@ def run(args: argparse.Namespace) -> int:
         return _export(args)
     if args.model_action == "explain":
         return _explain(args)
+    if args.model_action == "quality-sweep":
+        return _quality_sweep(args)
     return _train(args)
 
 
@@ -352,4 +366,21 @@ def _explain(args: argparse.Namespace) -> int:
     _print(f"{args.image}: face at {box.x},{box.y} {box.w}x{box.h} reads as "
            + ", ".join(f"{name} {p:.0%}" for name, p in top))
     _print(f"wrote {out}: Grad-CAM of {explanation.emotion} (layer {explanation.layer})")
+    return 0
+
+
+def _quality_sweep(args: argparse.Namespace) -> int:
+    from acting_mirror.core.quality import DEFAULT_THRESHOLDS
+    from acting_mirror.vision.model_tools import derive_thresholds, format_sweep, quality_sweep
+
+    sweep = quality_sweep(model_path=args.model, min_confidence=args.min_confidence)
+    derived = derive_thresholds(sweep)
+    if args.json:
+        _print(json.dumps({**sweep, "thresholds": derived}, indent=2))
+        return 0
+    _print(format_sweep(sweep))
+    _print("")
+    _print("thresholds these figures support (agreement at least 75% on every level up to them):")
+    for key, value in derived.items():
+        _print(f"  {key:<15}{'-' if value is None else f'{value:g}':>8}   (in use: {getattr(DEFAULT_THRESHOLDS, key):g})")
     return 0

@@ -113,3 +113,30 @@ def equalize(crops: np.ndarray, clip_limit: float = 2.0, tiles: int = 4) -> np.n
     for i, crop in enumerate(crops[None] if single else crops):
         out[i] = _clahe.apply(np.ascontiguousarray(crop))
     return out[0] if single else out
+
+
+# -- image quality ------------------------------------------------------------------------
+
+
+def quality_crop(image: np.ndarray, box: Box, margin: float = 0.1) -> np.ndarray | None:
+    """The gray square crop (the classifier's, with its margin) at the side the quality
+    measures are defined on; ``None`` when the box lies outside the image."""
+    from acting_mirror.core.quality import QUALITY_SIDE
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    square = square_crop_box(box, gray.shape[1], gray.shape[0], margin)
+    if square is None:
+        return None
+    return extract_crops(gray, [square], (QUALITY_SIDE, QUALITY_SIDE))[0]
+
+
+def measure_face(image: np.ndarray, box: Box, *, yaw: float | None = None, margin: float = 0.1):
+    """:class:`~acting_mirror.core.quality.FaceMeasures` of the face at ``box`` in a BGR
+    (or gray) frame, for :func:`acting_mirror.core.quality.assess`; ``None`` when the box
+    lies outside the frame."""
+    from acting_mirror.core.quality import measures_from_crop
+
+    crop = quality_crop(image, box, margin)
+    if crop is None:
+        return None
+    return measures_from_crop(crop, min(box.w, box.h), yaw)
