@@ -137,3 +137,18 @@ def test_broken_model_file_is_a_model_error(tmp_path, content):
         LiteRTEmotionClassifier(path)
     message = str(caught.value)
     assert "not a readable TFLite file" in message and "\n" not in message
+
+
+def test_align_and_clahe_options_still_read_the_real_faces(astronaut_bgr, grace_hopper_bgr):
+    from acting_mirror.vision.mtcnn import MtcnnDetector
+
+    detector = MtcnnDetector()
+    plain = LiteRTEmotionClassifier()
+    treated = LiteRTEmotionClassifier(align=True, clahe=True)
+    assert not plain.align and not plain.clahe  # off by default
+    for image, expected in ((astronaut_bgr, "happy"), (grace_hopper_bgr, "neutral")):
+        faces = detector.detect(image)[:1]
+        assert faces[0].landmarks is not None
+        a, b = plain.classify(image, faces)[0].raw_probs, treated.classify(image, faces)[0].raw_probs
+        assert EMOTIONS[int(np.argmax(b))] == expected
+        assert not np.allclose(a, b)  # the treatment did change the crop

@@ -11,6 +11,7 @@ from acting_mirror.errors import DependencyError, ModelError, OutputError, Sourc
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
 from acting_mirror.vision.crops import extract_crops, square_crop_box
 from acting_mirror.vision.model_tools import (
+    box_blur,
     build_mini_xception,
     evaluate,
     export_keras_to_tflite,
@@ -190,3 +191,40 @@ def test_training_form_of_mini_xception_computes_the_published_function():
     expected = np.asarray(logits(published)(x))
     assert np.all(np.isfinite(expected)) and expected.std() > 0.01
     np.testing.assert_allclose(np.asarray(logits(training)(x)), expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.fixture
+def portrait_photos(tmp_path, astronaut_bgr, grace_hopper_bgr):
+    """The two portraits and their mirror images, uncropped, by the expression they show."""
+    root = tmp_path / "photos"
+    for emotion, name, image in (("happy", "astronaut", astronaut_bgr), ("neutral", "hopper", grace_hopper_bgr)):
+        (root / emotion).mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(root / emotion / f"{name}.png"), image)
+        cv2.imwrite(str(root / emotion / f"{name}_flipped.png"), cv2.flip(image, 1))
+    return root
+
+
+def test_blur_never_raises_accuracy_on_faces_read_right_when_clean(portrait_photos):
+    radii = (0, 2, 4, 8, 16, 32)
+    result = evaluate(None, portrait_photos, detect=True, blur=radii)
+    assert result.accuracy == 1.0 and result.not_found == 0
+    curve = [result.blur[r].accuracy for r in radii]
+    assert curve[0] == 1.0
+    assert all(later <= earlier for earlier, later in zip(curve, curve[1:])), curve
+    assert curve[-1] < 1.0  # heavy blur does cost readings
+    assert result.blur[0] == result.metrics
+
+
+def test_evaluate_with_align_and_clahe_reads_the_portraits_right(portrait_photos, labelled_folder):
+    result = evaluate(None, portrait_photos, detect=True, align=True, clahe=True)
+    assert result.accuracy == 1.0 and result.aligned == 4 and result.options == ("detect", "align", "clahe")
+    crops = evaluate(None, labelled_folder, align=True)  # stored crops: eyes found on an enlarged copy
+    assert crops.accuracy == 1.0 and crops.aligned == 2
+
+
+def test_box_blur_radius_zero_is_the_image_and_radius_r_averages_a_square():
+    image = np.zeros((9, 9), np.uint8)
+    image[4, 4] = 90
+    assert box_blur(image, 0) is image
+    blurred = box_blur(image, 1)
+    assert blurred[4, 4] == 10 and blurred[3, 3] == 10 and blurred[2, 2] == 0
