@@ -147,8 +147,9 @@ def _load_csv(file: Path, size: tuple[int, int] | None) -> LabelledFaces:
 # -- evaluation (LiteRT only) ------------------------------------------------------------
 
 
-def _labelled_items(data: Path, usage: str | None):
-    """``(count, iterator of (gray uint8 image as stored, label))`` of a CSV or folder.
+def _labelled_items(data: Path, usage: str | None, colour: bool = False):
+    """``(count, iterator of (uint8 image as stored, label))`` of a CSV or folder: gray,
+    or with ``colour`` BGR for folder images (a CSV is gray either way).
 
     A folder is read one image at a time (its photos may be large); a CSV at once.
     """
@@ -163,7 +164,7 @@ def _labelled_items(data: Path, usage: str | None):
 
     def read():
         for file, label in files:
-            image = cv2.imread(str(file), cv2.IMREAD_GRAYSCALE)
+            image = cv2.imread(str(file), cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE)
             if image is None:
                 raise SourceError(f"The image {file} cannot be read.")
             yield image, label
@@ -270,7 +271,8 @@ class _Cropper:
             self.detector = MtcnnDetector(min_face_size=20) if detect else MtcnnDetector(min_face_size=12)
 
     def locate(self, gray: np.ndarray) -> tuple[Box, float | None] | None:
-        """Where the face is in the stored image and its eye angle; ``None``: not found."""
+        """Where the face is in the stored image (gray, or BGR for detection) and its
+        eye angle; ``None``: not found."""
         height, width = gray.shape[:2]
         if self.detect:
             faces = self.detector.detect(gray)
@@ -330,7 +332,7 @@ def evaluate(
     if isinstance(data, LabelledFaces):
         total, items, source = len(data), zip(data.images, data.labels), "labelled faces"
     else:
-        total, items = _labelled_items(Path(data), usage)
+        total, items = _labelled_items(Path(data), usage, colour=detect)  # MTCNN sees colour
         source = str(data)
     cropper = _Cropper(classifier.input_size, detect=detect, align=align, margin=classifier.crop_margin)
     labels: list[int] = []
@@ -347,6 +349,8 @@ def evaluate(
     for image, label in items:
         done += 1
         where = cropper.locate(image)
+        if image.ndim == 3:
+            image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if where is None:
             not_found += 1
         else:
@@ -1146,3 +1150,51 @@ def derive_thresholds(sweep: dict, floor: float = AGREEMENT_FLOOR) -> dict:
         "max_brightness": walk(high, "to"),
         "min_face_px": min_px,
     }
+
+
+def write_reference_sets(folder: Path | str) -> dict[str, int]:
+    """Write the small labelled sets docs/model.md measures into ``folder`` (needs
+    scikit-image); returns how many images each holds.
+
+    * ``portraits/``: the two bundled portraits and their mirror images, uncropped
+      (``--detect``), labelled by the expression they show (happy, neutral);
+    * ``portraits_tilted/``: those four turned by -30, -15, 15 and 30 degrees;
+    * ``lfw_pseudo/``: the first 100 faces of scikit-image's LFW subset (25x25 crops),
+      labelled with the bundled model's own clean reading: they measure how stable a
+      reading is, not whether it is right (LFW has no emotion labels);
+    * ``lfw_pseudo_dark/``: the same faces at 30% of their brightness, same labels.
+    """
+    from acting_mirror import config
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise OutputError(f"{folder} is not empty; choose a new folder for the reference sets.")
+    try:
+        from skimage import data
+    except ImportError as err:
+        raise DependencyError("The reference sets need scikit-image: pip install scikit-image") from err
+    counts: dict[str, int] = {}
+
+    def put(kind: str, emotion: str, name: str, image: np.ndarray) -> None:
+        (folder / kind / emotion).mkdir(parents=True, exist_ok=True)
+        if not cv2.imwrite(str(folder / kind / emotion / name), image):
+            raise OutputError(f"Cannot write {folder / kind / emotion / name}.")
+        counts[kind] = counts.get(kind, 0) + 1
+
+    for emotion, name in (("happy", "astronaut"), ("neutral", "grace_hopper")):
+        photo = cv2.imread(str(config.assets_dir() / "portraits" / f"{name}.jpg"))
+        for flipped in (False, True):
+            image = cv2.flip(photo, 1) if flipped else photo
+            stem = name + ("_flipped" if flipped else "")
+            put("portraits", emotion, f"{stem}.png", image)
+            h, w = image.shape[:2]
+            for angle in (-30, -15, 15, 30):
+                turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+                tilted = cv2.warpAffine(image, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+                put("portraits_tilted", emotion, f"{stem}_{angle:+d}.png", tilted)
+    lfw = np.round(data.lfw_subset()[:100] * 255.0).astype(np.uint8)
+    readings = LiteRTEmotionClassifier().predict(lfw).argmax(axis=1)
+    for i, (face, label) in enumerate(zip(lfw, readings)):
+        put("lfw_pseudo", EMOTIONS[label], f"lfw_{i:03d}.png", face)
+        put("lfw_pseudo_dark", EMOTIONS[label], f"lfw_{i:03d}.png", (face * 0.3).astype(np.uint8))
+    return counts
