@@ -216,3 +216,12 @@ def test_explain_writes_a_heat_map_picture_and_refuses_faceless_photos(tmp_path,
     err = capsys.readouterr().err
     assert "No face was found" in err and "--crop" in err and err.count("\n") == 1
     assert not (tmp_path / "none.png").exists()
+
+
+def test_quality_sweep_prints_the_tables_and_the_thresholds_in_use(capsys):
+    assert main(["model", "quality-sweep"]) == 0
+    out = capsys.readouterr().out
+    assert "on 50 reference faces (2 labelled, clean reading at least 60% sure)" in out
+    for title in ("box blur radius", "darkened: gain", "washed out", "face size (px)"):
+        assert title in out
+    assert "min_sharpness       100   (in use: 100)" in out

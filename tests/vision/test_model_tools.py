@@ -228,3 +228,25 @@ def test_box_blur_radius_zero_is_the_image_and_radius_r_averages_a_square():
     assert box_blur(image, 0) is image
     blurred = box_blur(image, 1)
     assert blurred[4, 4] == 10 and blurred[3, 3] == 10 and blurred[2, 2] == 0
+
+
+def test_parse_radii_reads_lists_and_refuses_anything_else():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from acting_mirror.vision.model_tools import parse_radii
+
+    assert parse_radii("0,2, 4,2") == (0, 2, 4)
+    for bad in ("", "1,,2", "-1", "1.5", "101", "a"):
+        with pytest.raises(ValueError):
+            parse_radii(bad)
+
+    @given(st.text(max_size=20))
+    def any_text(text):
+        try:
+            radii = parse_radii(text)
+        except ValueError:
+            return
+        assert radii and all(0 <= r <= 100 for r in radii) and len(set(radii)) == len(radii)
+
+    any_text()
