@@ -361,8 +361,8 @@ def evaluate(
                 pending[r].append(cropper.crop(box_blur(image, r), where))
             if len(pending[0]) >= batch_size:
                 flush()
-        if progress is not None and (done % batch_size == 0 or done == total):
-            progress(done, total)
+        if progress is not None and (detect or align or done % batch_size == 0 or done == total):
+            progress(done, total)  # every photo when MTCNN makes each one slow
     flush()
     if not labels:
         raise SourceError(f"No face was found in any of the {total} images of {source}.")

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acting_mirror.core.metrics import classification_metrics, confusion_matrix, metrics_from_confusion
@@ -68,6 +68,7 @@ def test_bad_inputs_are_refused():
         metrics_from_confusion(np.zeros((3, 3)))
 
 
+@settings(max_examples=60)
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=60))
 def test_metrics_are_consistent_on_any_predictions(pairs):
     labels = [a for a, _ in pairs]
