@@ -123,11 +123,13 @@ def quality_crop(image: np.ndarray, box: Box, margin: float = 0.1) -> np.ndarray
     measures are defined on; ``None`` when the box lies outside the image."""
     from acting_mirror.core.quality import QUALITY_SIDE
 
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    square = square_crop_box(box, gray.shape[1], gray.shape[0], margin)
+    square = square_crop_box(box, image.shape[1], image.shape[0], margin)
     if square is None:
         return None
-    return extract_crops(gray, [square], (QUALITY_SIDE, QUALITY_SIDE))[0]
+    patch = image[square.y : square.y2, square.x : square.x2]
+    if patch.ndim == 3:  # only the face's pixels to gray, not the frame's
+        patch = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
+    return extract_crops(patch, [Box(0, 0, square.w, square.h)], (QUALITY_SIDE, QUALITY_SIDE))[0]
 
 
 def measure_face(image: np.ndarray, box: Box, *, yaw: float | None = None, margin: float = 0.1):

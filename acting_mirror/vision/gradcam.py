@@ -45,8 +45,11 @@ def load_keras_model(path: Path | str | None = None):
     """
     from acting_mirror.vision.model_tools import _load_keras, _tensorflow, build_mini_xception
 
+    path = Path(path) if path is not None else default_keras_model()
+    if path.suffix.lower() == ".tflite":
+        raise ModelError(f"Grad-CAM needs a Keras model (.keras, .h5 or .hdf5), not the TFLite file {path}.")
     _, keras = _tensorflow()
-    model = _load_keras(keras, Path(path) if path is not None else default_keras_model())
+    model = _load_keras(keras, path)
     h, w, channels = (int(d) for d in model.input_shape[1:4])
     if h != w:
         return model
