@@ -210,8 +210,10 @@ class _Bar:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from acting_mirror.vision.model_tools import evaluate, write_plots
+    from acting_mirror.vision.model_tools import check_plot_targets, evaluate, write_plots
 
+    if args.plots is not None:
+        check_plot_targets(args.plots, bool(args.blur))  # before, not after, a long run
     bar = _Bar("evaluating", "face")
     try:
         result = evaluate(args.model, args.data, usage=args.usage, blur=args.blur, align=args.align,

@@ -380,20 +380,32 @@ def evaluate(
     )
 
 
+def check_plot_targets(folder: Path | str, blur: bool) -> list[Path]:
+    """The plot files ``write_plots`` will write, after checking matplotlib is there and
+    none of them exists (so a long evaluation does not end in that error)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as err:
+        raise DependencyError("--plots needs matplotlib: pip install 'acting-mirror[tools]'") from err
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder for the plots.")
+    targets = [folder / "confusion.png"] + ([folder / "blur.png"] if blur else [])
+    for path in targets:
+        if path.exists():
+            raise OutputError(f"{path} already exists; choose another folder for the plots.")
+    return targets
+
+
 def write_plots(result: EvaluationResult, folder: Path | str) -> list[Path]:
     """``confusion.png`` (rows normalised, counts written in) and, with blur radii,
     ``blur.png`` (accuracy and macro-F1 against the radius) into ``folder``. Needs
     matplotlib (the ``tools`` extra); never overwrites."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as err:
-        raise DependencyError("--plots needs matplotlib: pip install 'acting-mirror[tools]'") from err
+    targets = check_plot_targets(folder, bool(result.blur))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     folder = Path(folder)
-    targets = [folder / "confusion.png"] + ([folder / "blur.png"] if result.blur else [])
-    for path in targets:
-        if path.exists():
-            raise OutputError(f"{path} already exists; choose another folder for the plots.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
