@@ -328,7 +328,8 @@ def evaluate(
     ``clahe`` equalises each crop before the model.
     """
     classifier = LiteRTEmotionClassifier(None if model_path is None else Path(model_path), clahe=clahe)
-    radii = (0,) + tuple(r for r in blur if r != 0)
+    blur = tuple(dict.fromkeys(int(r) for r in blur))
+    radii = tuple(dict.fromkeys((0,) + blur))
     if isinstance(data, LabelledFaces):
         total, items, source = len(data), zip(data.images, data.labels), "labelled faces"
     else:
@@ -882,6 +883,9 @@ def train(
         pick = tf.random.uniform((tf.shape(images)[0],), 0, len(levels), dtype=tf.int32, seed=seed)
         return tf.gather(versions, pick, axis=1, batch_dims=1)
 
+    def augmented(images, targets, sample_weights):
+        return blur(augment(images, training=True)), targets, sample_weights
+
     def dataset(faces: LabelledFaces, shuffle: bool):
         x = _model_input(faces.images)
         y = np.eye(N_EMOTIONS, dtype=np.float32)[faces.labels]
@@ -889,7 +893,7 @@ def train(
         ds = tf.data.Dataset.from_tensor_slices((x, y, w) if shuffle else (x, y))
         if shuffle:
             ds = ds.shuffle(len(x), seed=seed).batch(batch_size)
-            ds = ds.map(lambda a, b, c: (blur(augment(a, training=True)), b, c), num_parallel_calls=tf.data.AUTOTUNE)
+            ds = ds.map(augmented, num_parallel_calls=tf.data.AUTOTUNE)
         else:
             ds = ds.batch(batch_size)
         return ds.prefetch(tf.data.AUTOTUNE)
