@@ -60,3 +60,26 @@ def test_grad_cam_of_another_emotion_gives_another_map(keras_model, astronaut_bg
     sad, _ = explain_face(keras_model, astronaut_bgr, ASTRONAUT_FACE, emotion="sad")
     assert sad.emotion == "sad" and sad.reading == "happy"
     assert np.abs(sad.heatmap - happy.heatmap).mean() > 0.05
+
+
+def test_grad_cam_takes_any_keras_emotion_model_and_a_named_layer(tmp_path, grace_hopper_bgr):
+    import keras
+
+    from acting_mirror.errors import ModelError
+    from acting_mirror.vision.gradcam import default_layer, grad_cam, load_keras_model
+
+    keras.utils.set_random_seed(0)
+    image = keras.Input((48, 48, 1))
+    x = keras.layers.Conv2D(8, 3, activation="relu", name="wide")(image)
+    x = keras.layers.Conv2D(8, 3, strides=4, activation="relu", name="narrow")(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    keras.Model(image, keras.layers.Dense(7, activation="softmax")(x)).save(tmp_path / "other.keras")
+    model = load_keras_model(tmp_path / "other.keras")  # not a mini-Xception: used as it is
+    assert default_layer(model) == "narrow"  # 11x11 maps, the last at least 8 across
+    crop = cv2.cvtColor(grace_hopper_bgr[105:327, 155:377], cv2.COLOR_BGR2GRAY)
+    explanation = grad_cam(model, crop, layer="wide")
+    assert explanation.layer == "wide" and explanation.heatmap.shape == crop.shape
+    with pytest.raises(ModelError, match="no layer 'nowhere'"):
+        grad_cam(model, crop, layer="nowhere")
+    with pytest.raises(ModelError, match="not the TFLite file"):
+        load_keras_model(tmp_path / "model.tflite")

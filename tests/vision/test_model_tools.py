@@ -250,3 +250,29 @@ def test_parse_radii_reads_lists_and_refuses_anything_else():
         assert radii and all(0 <= r <= 100 for r in radii) and len(set(radii)) == len(radii)
 
     any_text()
+
+
+def test_any_bytes_as_a_csv_load_or_give_a_source_error(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    path = tmp_path / "fuzz.csv"
+    header = st.sampled_from([b"emotion,pixels\n", b"emotion,pixels,Usage\n", b"", b"pixels,emotion\n"])
+    row = st.one_of(
+        st.binary(max_size=40),
+        st.builds(lambda e, px: f"{e},{' '.join(map(str, px))}\n".encode(),
+                  st.integers(-2, 9), st.lists(st.integers(-5, 300), max_size=20)),
+    )
+
+    @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(header, st.lists(row, max_size=5))
+    def check(head, rows):
+        path.write_bytes(head + b"".join(rows))
+        try:
+            faces = load_labelled_faces(path)
+        except SourceError:
+            return
+        assert len(faces) >= 1 and faces.images.dtype == np.uint8
+        assert faces.labels.min() >= 0 and faces.labels.max() <= 6
+
+    check()
