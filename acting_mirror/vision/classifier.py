@@ -21,7 +21,7 @@ from ai_edge_litert.interpreter import Interpreter
 from acting_mirror import config
 from acting_mirror.core.types import N_EMOTIONS, Faces
 from acting_mirror.errors import ModelError
-from acting_mirror.vision.crops import aligned_crop, equalize, extract_crops, eye_angle, square_crop_box
+from acting_mirror.vision.crops import aligned_crop, equalize, extract_crops, face_eye_angle, square_crop_box
 from acting_mirror.vision.litert import quiet_delegate_banner
 
 # All faces of a frame go through ONE invoke, the input tensor resized only when the
@@ -74,7 +74,7 @@ class LiteRTEmotionClassifier:
         self.model_path = path
         self.name = path.stem
         self.crop_margin = float(crop_margin)
-        self.align = bool(align)  # level the eye line when a face has landmarks
+        self.align = bool(align)  # level the eye line when a face has MTCNN's five points
         self.clahe = bool(clahe)  # equalise each crop (CLAHE) before the model
         self._interpreter = interpreter
         self._input = inputs[0]
@@ -109,7 +109,7 @@ class LiteRTEmotionClassifier:
         self._crops = extract_crops(gray, boxes, self.input_size, out=self._crops)
         if self.align:
             for row, i in enumerate(kept):
-                angle = eye_angle(faces[i].landmarks)
+                angle = face_eye_angle(faces[i].landmarks)
                 if angle is not None:
                     self._crops[row] = aligned_crop(gray, faces[i].box, self.input_size, angle, self.crop_margin)
         probs = self._run(equalize(self._crops) if self.clahe else self._crops)

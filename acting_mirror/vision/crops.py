@@ -75,6 +75,15 @@ def eye_angle(landmarks) -> float | None:
     return float(np.degrees(np.arctan2(dy, dx)))
 
 
+def face_eye_angle(landmarks) -> float | None:
+    """:func:`eye_angle` of a face's landmarks when they are MTCNN's five points; ``None``
+    for any other set (a face mesh's points are not in that order: it should hand its two
+    eye centres to :func:`eye_angle` itself)."""
+    if landmarks is None or len(landmarks) != 5:
+        return None
+    return eye_angle(landmarks)
+
+
 def aligned_crop(
     gray: np.ndarray,
     box: Box,

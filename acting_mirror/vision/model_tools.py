@@ -30,7 +30,7 @@ from acting_mirror.core.metrics import Metrics, classification_metrics
 from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, Box
 from acting_mirror.errors import DependencyError, ModelError, OutputError, SourceError
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
-from acting_mirror.vision.crops import aligned_crop, extract_crops, eye_angle, square_crop_box
+from acting_mirror.vision.crops import aligned_crop, extract_crops, face_eye_angle, square_crop_box
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff", ".webp"})
 
@@ -279,7 +279,7 @@ class _Cropper:
             if not faces:
                 return None
             face = max(faces, key=lambda f: f.box.area)
-            angle = eye_angle(face.landmarks) if self.align else None
+            angle = face_eye_angle(face.landmarks) if self.align else None
             return face.box, angle
         whole = Box(0, 0, width, height)
         if not self.align:
@@ -294,7 +294,7 @@ class _Cropper:
         if not faces:
             return whole, None
         face = max(faces, key=lambda f: f.box.area)
-        return whole, eye_angle(face.landmarks)
+        return whole, face_eye_angle(face.landmarks)
 
     def crop(self, gray: np.ndarray, where: tuple[Box, float | None]) -> np.ndarray:
         box, angle = where

@@ -119,3 +119,11 @@ def test_equalize_spreads_a_dark_crop_and_keeps_shapes():
     assert out.shape == dark.shape and out.dtype == np.uint8
     assert out.std() > dark.std() * 2
     assert equalize(dark[0]).shape == (64, 64)
+
+
+def test_only_mtcnn_five_points_are_read_as_eyes():
+    from acting_mirror.vision.crops import face_eye_angle
+
+    five = ((10, 10), (30, 30), (20, 20), (12, 30), (28, 30))
+    assert face_eye_angle(five) == pytest.approx(45.0)
+    assert face_eye_angle(five[:2]) is None and face_eye_angle(five * 2) is None and face_eye_angle(None) is None
