@@ -5,6 +5,9 @@ square crop around each face (see :mod:`acting_mirror.vision.crops`), resized to
 model's input, scaled to ``[-1, 1]`` (``pixel / 255 * 2 - 1``). Models with three input
 channels get the gray crop in every channel (FER2013 is gray). The seven outputs follow
 :data:`acting_mirror.core.types.EMOTIONS`.
+
+Quantised models (``model export --int8``: int8 input and output with their scales and
+zero points) are fed and read through those scales, so they plug in like float ones.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ai_edge_litert.interpreter import Interpreter
 from acting_mirror import config
 from acting_mirror.core.types import N_EMOTIONS, Faces
 from acting_mirror.errors import ModelError
-from acting_mirror.vision.crops import extract_crops, square_crop_box
+from acting_mirror.vision.crops import aligned_crop, equalize, extract_crops, face_eye_angle, square_crop_box
 from acting_mirror.vision.litert import quiet_delegate_banner
 
 # All faces of a frame go through ONE invoke, the input tensor resized only when the
@@ -40,6 +43,8 @@ class LiteRTEmotionClassifier:
         *,
         num_threads: int = 1,
         crop_margin: float = 0.1,
+        align: bool = False,
+        clahe: bool = False,
     ):
         path = Path(model_path) if model_path is not None else config.default_emotion_model()
         if not path.exists():
@@ -69,6 +74,8 @@ class LiteRTEmotionClassifier:
         self.model_path = path
         self.name = path.stem
         self.crop_margin = float(crop_margin)
+        self.align = bool(align)  # level the eye line when a face has MTCNN's five points
+        self.clahe = bool(clahe)  # equalise each crop (CLAHE) before the model
         self._interpreter = interpreter
         self._input = inputs[0]
         self._output = outputs[0]
@@ -101,7 +108,12 @@ class LiteRTEmotionClassifier:
         if not boxes:
             return tuple(faces)
         self._crops = extract_crops(gray, boxes, self.input_size, out=self._crops)
-        probs = self._run(self._crops)
+        if self.align:
+            for row, i in enumerate(kept):
+                angle = face_eye_angle(faces[i].landmarks)
+                if angle is not None:
+                    self._crops[row] = aligned_crop(gray, faces[i].box, self.input_size, angle, self.crop_margin)
+        probs = self._run(equalize(self._crops) if self.clahe else self._crops)
         result = list(faces)
         finite = np.isfinite(probs).all(axis=1)
         for row, i in enumerate(kept):
@@ -112,8 +124,9 @@ class LiteRTEmotionClassifier:
     def predict(self, crops: np.ndarray) -> np.ndarray:
         """Probabilities ``(N, 7)`` for gray uint8 face crops ``(N, H, W)``.
 
-        Crops of another size than the model's input are resized first. A row the
-        model could not read is NaN (never a number that is not a probability).
+        Crops of another size than the model's input are resized first (and equalised
+        when the classifier was made with ``clahe=True``). A row the model could not
+        read is NaN (never a number that is not a probability).
         """
         crops = np.asarray(crops)
         if crops.ndim == 2:
@@ -128,7 +141,8 @@ class LiteRTEmotionClassifier:
             for i, crop in enumerate(crops):
                 cv2.resize(crop, (w, h), dst=resized[i], interpolation=cv2.INTER_AREA)
             crops = resized
-        return self._run(crops.astype(np.uint8, copy=False))
+        crops = crops.astype(np.uint8, copy=False)
+        return self._run(equalize(crops) if self.clahe else crops)
 
     # -- inference --------------------------------------------------------------------
 
@@ -152,10 +166,17 @@ class LiteRTEmotionClassifier:
         self._interpreter.invoke()
         scores = self._dequantize_output(self._interpreter.get_tensor(self._output["index"]))
         scores = scores.reshape(n, N_EMOTIONS)
-        probs = scores if self._outputs_probabilities else _softmax(scores)
+        if self._outputs_probabilities is None:  # probing: the model's own numbers
+            return scores
+        if not self._outputs_probabilities:
+            probs = _softmax(scores)
+        else:
+            probs = scores.copy()
+            if self._output["dtype"] != np.float32:  # quantised probabilities: sum to 1 again
+                probs = np.maximum(probs, 0.0)
+                probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
         bad = ~np.isfinite(probs).all(axis=1)
         if bad.any():
-            probs = probs.copy() if probs is scores else probs
             probs[bad] = np.nan
         return probs
 
@@ -188,7 +209,7 @@ class LiteRTEmotionClassifier:
         takes a batch: some files fixed at batch 1 cannot be resized."""
         w, h = self.input_size
         probe = np.stack([np.full((h, w), 128, np.uint8), np.zeros((h, w), np.uint8)])
-        self._outputs_probabilities = True
+        self._outputs_probabilities = None
         self._batchable = True
         try:
             scores = self._invoke(probe)
@@ -202,7 +223,10 @@ class LiteRTEmotionClassifier:
                 f"The emotion model {self.model_path} gives non-finite outputs (NaN or "
                 f"infinity) on plain gray images; it cannot be used."
             )
-        is_probs = bool(np.all(scores >= 0.0) and np.allclose(scores.sum(axis=1), 1.0, atol=1e-3))
+        # an int8 softmax output is off by up to half a step per emotion
+        step = self._output["quantization"][0] if self._output["dtype"] != np.float32 else 0.0
+        atol = max(1e-3, N_EMOTIONS * float(step))
+        is_probs = bool(np.all(scores >= 0.0) and np.allclose(scores.sum(axis=1), 1.0, atol=atol))
         if not is_probs and not np.all(np.isfinite(_softmax(scores.astype(np.float32, copy=True)))):
             raise ModelError(f"The emotion model {self.model_path} gives scores that are not probabilities.")
         return is_probs

@@ -155,3 +155,16 @@ def test_a_non_finite_reading_at_run_time_is_not_read(astronaut_bgr):
     (unread,) = model.classify(white, (face,))
     assert unread.raw_probs is None  # never NaN handed on (it would reach summary.json)
     assert np.isnan(model.predict(np.full((1, 48, 48), 255, np.uint8))).all()
+def test_align_and_clahe_options_still_read_the_real_faces(astronaut_bgr, grace_hopper_bgr):
+    from acting_mirror.vision.mtcnn import MtcnnDetector
+
+    detector = MtcnnDetector()
+    plain = LiteRTEmotionClassifier()
+    treated = LiteRTEmotionClassifier(align=True, clahe=True)
+    assert not plain.align and not plain.clahe  # off by default
+    for image, expected in ((astronaut_bgr, "happy"), (grace_hopper_bgr, "neutral")):
+        faces = detector.detect(image)[:1]
+        assert faces[0].landmarks is not None
+        a, b = plain.classify(image, faces)[0].raw_probs, treated.classify(image, faces)[0].raw_probs
+        assert EMOTIONS[int(np.argmax(b))] == expected
+        assert not np.allclose(a, b)  # the treatment did change the crop

@@ -2,6 +2,7 @@
 
 import cv2
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +80,50 @@ def test_extract_crops_fills_the_given_buffer_when_it_fits():
     np.testing.assert_array_equal(out, extract_crops(gray, boxes, (32, 32)))
     other = extract_crops(gray, boxes[:1], (32, 32), out=out)
     assert other is not out and other.shape == (1, 32, 32)
+
+
+def test_eye_angle_from_the_two_eye_points():
+    from acting_mirror.vision.crops import eye_angle
+
+    assert eye_angle(((10, 10), (30, 10), (20, 20))) == 0.0
+    assert eye_angle(((10, 10), (30, 30))) == pytest.approx(45.0)
+    assert eye_angle(((30, 30), (10, 10))) == pytest.approx(45.0)  # either order
+    assert eye_angle(None) is None and eye_angle(((5, 5), (5, 5))) is None
+
+
+def test_aligned_crop_levels_a_tilted_eye_line():
+    from acting_mirror.vision.crops import aligned_crop, eye_angle
+
+    image = np.zeros((200, 200), np.uint8)
+    left, right = (70.0, 80.0), (130.0, 110.0)  # right eye 30 px lower: tilted by 26.6 degrees
+    for x, y in (left, right):
+        cv2.circle(image, (int(x), int(y)), 6, 255, -1)
+    angle = eye_angle((left, right))
+    crop = aligned_crop(image, Box(50, 45, 100, 100), (64, 64), angle, margin=0.0)
+    assert crop.shape == (64, 64)
+    ys, xs = np.nonzero(crop > 128)
+    left_blob, right_blob = ys[xs < 32], ys[xs >= 32]
+    assert len(left_blob) and len(right_blob)
+    assert abs(left_blob.mean() - right_blob.mean()) < 1.5  # level now
+    plain = aligned_crop(image, Box(50, 45, 100, 100), (64, 64), 0.0, margin=0.0)
+    ys, xs = np.nonzero(plain > 128)
+    assert ys[xs >= 32].mean() - ys[xs < 32].mean() > 15  # and was not before
+
+
+def test_equalize_spreads_a_dark_crop_and_keeps_shapes():
+    from acting_mirror.vision.crops import equalize
+
+    rng = np.random.default_rng(0)
+    dark = rng.integers(0, 40, (2, 64, 64)).astype(np.uint8)
+    out = equalize(dark)
+    assert out.shape == dark.shape and out.dtype == np.uint8
+    assert out.std() > dark.std() * 2
+    assert equalize(dark[0]).shape == (64, 64)
+
+
+def test_only_mtcnn_five_points_are_read_as_eyes():
+    from acting_mirror.vision.crops import face_eye_angle
+
+    five = ((10, 10), (30, 30), (20, 20), (12, 30), (28, 30))
+    assert face_eye_angle(five) == pytest.approx(45.0)
+    assert face_eye_angle(five[:2]) is None and face_eye_angle(five * 2) is None and face_eye_angle(None) is None

@@ -11,6 +11,7 @@ from acting_mirror.errors import DependencyError, ModelError, OutputError, Sourc
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
 from acting_mirror.vision.crops import extract_crops, square_crop_box
 from acting_mirror.vision.model_tools import (
+    box_blur,
     build_mini_xception,
     evaluate,
     export_keras_to_tflite,
@@ -101,14 +102,16 @@ def test_score_counts_the_confusion_matrix_by_labelled_then_read_emotion():
     assert result.accuracy == 0.5 and result.count == 4
     assert result.confusion[happy, sad] == 1 and result.confusion[sad, sad] == 1
     assert result.confusion.sum() == 4
-    assert result.recall["happy"] == 0.5 and result.recall["neutral"] == 0.0 and result.recall["fear"] is None
+    recall = {name: c.recall for name, c in result.metrics.per_class.items()}
+    assert recall["happy"] == 0.5 and recall["neutral"] == 0.0 and recall["fear"] is None
 
 
 def test_bundled_model_reads_the_labelled_photos_right(labelled_folder):
     done = []
     result = evaluate(None, labelled_folder, progress=lambda n, total: done.append((n, total)))
     assert result.accuracy == 1.0 and result.count == 2
-    assert result.recall["happy"] == 1.0 and result.recall["neutral"] == 1.0
+    assert result.metrics.per_class["happy"].recall == 1.0 and result.metrics.per_class["neutral"].recall == 1.0
+    assert result.metrics.macro_f1 == 1.0
     assert done[-1] == (2, 2)
     assert result.to_dict()["confusion"][EMOTIONS.index("happy")][EMOTIONS.index("happy")] == 1
 
@@ -188,3 +191,88 @@ def test_training_form_of_mini_xception_computes_the_published_function():
     expected = np.asarray(logits(published)(x))
     assert np.all(np.isfinite(expected)) and expected.std() > 0.01
     np.testing.assert_allclose(np.asarray(logits(training)(x)), expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.fixture
+def portrait_photos(tmp_path, astronaut_bgr, grace_hopper_bgr):
+    """The two portraits and their mirror images, uncropped, by the expression they show."""
+    root = tmp_path / "photos"
+    for emotion, name, image in (("happy", "astronaut", astronaut_bgr), ("neutral", "hopper", grace_hopper_bgr)):
+        (root / emotion).mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(root / emotion / f"{name}.png"), image)
+        cv2.imwrite(str(root / emotion / f"{name}_flipped.png"), cv2.flip(image, 1))
+    return root
+
+
+def test_blur_never_raises_accuracy_on_faces_read_right_when_clean(portrait_photos):
+    radii = (0, 2, 4, 8, 16, 32)
+    result = evaluate(None, portrait_photos, detect=True, blur=radii)
+    assert result.accuracy == 1.0 and result.not_found == 0
+    curve = [result.blur[r].accuracy for r in radii]
+    assert curve[0] == 1.0
+    assert all(later <= earlier for earlier, later in zip(curve, curve[1:])), curve
+    assert curve[-1] < 1.0  # heavy blur does cost readings
+    assert result.blur[0] == result.metrics
+
+
+def test_evaluate_with_align_and_clahe_reads_the_portraits_right(portrait_photos, labelled_folder):
+    result = evaluate(None, portrait_photos, detect=True, align=True, clahe=True)
+    assert result.accuracy == 1.0 and result.aligned == 4 and result.options == ("detect", "align", "clahe")
+    crops = evaluate(None, labelled_folder, align=True)  # stored crops: eyes found on an enlarged copy
+    assert crops.accuracy == 1.0 and crops.aligned == 2
+
+
+def test_box_blur_radius_zero_is_the_image_and_radius_r_averages_a_square():
+    image = np.zeros((9, 9), np.uint8)
+    image[4, 4] = 90
+    assert box_blur(image, 0) is image
+    blurred = box_blur(image, 1)
+    assert blurred[4, 4] == 10 and blurred[3, 3] == 10 and blurred[2, 2] == 0
+
+
+def test_parse_radii_reads_lists_and_refuses_anything_else():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from acting_mirror.vision.model_tools import parse_radii
+
+    assert parse_radii("0,2, 4,2") == (0, 2, 4)
+    for bad in ("", "1,,2", "-1", "1.5", "101", "a"):
+        with pytest.raises(ValueError):
+            parse_radii(bad)
+
+    @given(st.text(max_size=20))
+    def any_text(text):
+        try:
+            radii = parse_radii(text)
+        except ValueError:
+            return
+        assert radii and all(0 <= r <= 100 for r in radii) and len(set(radii)) == len(radii)
+
+    any_text()
+
+
+def test_any_bytes_as_a_csv_load_or_give_a_source_error(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    path = tmp_path / "fuzz.csv"
+    header = st.sampled_from([b"emotion,pixels\n", b"emotion,pixels,Usage\n", b"", b"pixels,emotion\n"])
+    row = st.one_of(
+        st.binary(max_size=40),
+        st.builds(lambda e, px: f"{e},{' '.join(map(str, px))}\n".encode(),
+                  st.integers(-2, 9), st.lists(st.integers(-5, 300), max_size=20)),
+    )
+
+    @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(header, st.lists(row, max_size=5))
+    def check(head, rows):
+        path.write_bytes(head + b"".join(rows))
+        try:
+            faces = load_labelled_faces(path)
+        except SourceError:
+            return
+        assert len(faces) >= 1 and faces.images.dtype == np.uint8
+        assert faces.labels.min() >= 0 and faces.labels.max() <= 6
+
+    check()

@@ -6,6 +6,9 @@
 * ``tiny_nan.tflite``: 48x48 gray, 7 outputs that are always NaN: refused at load.
 * ``tiny_nan_on_white.tflite``: 48x48 gray, 7 finite logits except on an all-white crop,
   where they divide by zero: a reading that must count as "not read".
+* ``tiny_48x48x1_float.tflite`` and ``tiny_48x48x1_int8.tflite``: one 48x48 gray softmax model,
+  float32 and fully int8 (``model export --int8``'s converter, calibrated on 64 LFW faces), for
+  the classifier's int8 path and float/int8 parity.
 
 Weights are random with a fixed seed; the files only exercise shapes, not emotions.
 """
@@ -18,7 +21,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from acting_mirror.vision.model_tools import _tensorflow, keras_to_tflite_bytes  # noqa: E402
+from acting_mirror.vision.model_tools import (  # noqa: E402
+    _model_input,
+    _tensorflow,
+    keras_to_int8_tflite_bytes,
+    keras_to_tflite_bytes,
+)
 
 
 def tiny(keras, shape, classes, softmax):
@@ -56,6 +64,20 @@ def main() -> None:
     for name, model in models.items():
         (HERE / name).write_bytes(keras_to_tflite_bytes(model))
         print(name, (HERE / name).stat().st_size, "bytes")
+    import cv2
+    import numpy as np
+    from skimage import data
+
+    gray = tiny(keras, (48, 48, 1), 7, softmax=True)
+    lfw = np.round(data.lfw_subset()[:64] * 255).astype(np.uint8)
+    faces = np.stack([cv2.resize(f, (48, 48), interpolation=cv2.INTER_CUBIC) for f in lfw])
+    files = {
+        "tiny_48x48x1_float.tflite": keras_to_tflite_bytes(gray),
+        "tiny_48x48x1_int8.tflite": keras_to_int8_tflite_bytes(gray, _model_input(faces)),
+    }
+    for name, flatbuffer in files.items():
+        (HERE / name).write_bytes(flatbuffer)
+        print(name, len(flatbuffer), "bytes")
 
 
 if __name__ == "__main__":
