@@ -27,6 +27,17 @@ HINT_GET_READY = "get ready"
 HINT_ON_TARGET = "on target"
 HINT_NO_FACE = "show your face to the camera"
 HINT_DONE = "scene complete"
+HINT_DIRECTION = "stage direction"
+HINT_NO_TARGET = "your line: no target, play it your way"
+
+
+def unscored_hint(cue: Cue) -> str:
+    """The hint for a line that is shown but not scored (partner, direction, no target)."""
+    if cue.partner:
+        return f"listen to {cue.speaker}"
+    if cue.direction:
+        return HINT_DIRECTION
+    return HINT_NO_TARGET
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,9 @@ class ScriptFollower:
 
         if self._meter_cue != cue.index:
             self._reset_meter(cue.index)
+        if not cue.scored:  # partner lines, stage directions, untargeted lines: shown only
+            return self._state(elapsed, cue, next_cue, progress, probs, detected,
+                               unscored_hint(cue))
         if probs is not None:
             self._face_frames += 1
             self._hits += detected in cue.targets
@@ -215,7 +229,7 @@ class ScriptFollower:
     def _state(self, elapsed, cue, next_cue, progress, probs, detected, hint) -> CueState:
         tprob = None
         on = False
-        if cue is not None and probs is not None:
+        if cue is not None and cue.scored and probs is not None:
             tprob = target_probability(probs, cue.targets)
             on = detected in cue.targets
         meter = self._hits / self._face_frames if self._face_frames else 0.0

@@ -14,6 +14,10 @@ Only the primary face's rows count. For each line (its half-open span ``[start, 
 
 The take's ``score`` is the duration-weighted mean ``on_target`` over lines, with
 ``no_face`` lines counting 0.
+
+Only the actor's lines with targets are scored (``Cue.scored``): partner lines, stage
+directions and lines with no target get no ``LineScore`` (``index`` keeps each scored
+line's position in the script).
 """
 
 from __future__ import annotations
@@ -243,6 +247,8 @@ def score_take(
     weighted = 0.0
     total = 0
     for cue in script.cues:
+        if not cue.scored:  # partner lines, stage directions, lines with no target
+            continue
         start, end = int(cue.start_ms), int(cue.end_ms)  # type: ignore[arg-type]
         w0, w1 = start + offset_ms, end + offset_ms
         if take_end_ms is not None:
