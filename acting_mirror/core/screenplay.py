@@ -1,0 +1,335 @@
+"""Screenplays in, acting scripts out: a Fountain screenplay read with the ``fountain-py``
+parser, then one character's scene as an Acting Mirror script.
+
+Why ``fountain-py`` (MIT, pure Python, no dependencies): of the Fountain parsers on PyPI it
+was the only one that, on a test screenplay using every part of the Fountain spec, got all
+of them right (title page, scene headings incl. forced ``.``, character extensions
+``(V.O.)``/``(CONT'D)``, forced ``@`` names, dual dialogue ``^``, parentheticals,
+transitions, centered ``> <``, notes ``[[ ]]``, boneyard ``/* */``, sections, synopses,
+forced action ``!``, lyrics ``~``, page breaks ``===``), gives every element its line
+number, and reports unclosed notes and boneyards by line. ``fountain-parser`` (MIT) has no
+line numbers and reads ``!``, ``~`` and notes as action; ``screenplay-tools`` (MIT) has no
+line numbers and folds a boneyard that follows dialogue into the dialogue.
+
+What becomes of each element (:func:`to_script_text`):
+
+- the chosen character's dialogue: the actor's lines; their targets come from the
+  parenthetical in force (``(angrily)`` -> angry, through
+  :func:`acting_mirror.core.emotions.cue_emotions`); a parenthetical that cues no emotion
+  (``(beat)``, ``(to Ben)``) keeps the one before it in the same speech; a speech with no
+  cue gets no target (``-``) and is listed so the actor can label it;
+- every other character's dialogue: partner lines ``@NAME: text`` (extensions such as
+  ``(V.O.)`` dropped, the name kept);
+- scene headings, action, centered text and transitions: stage directions ``[text]`` (or
+  dropped with ``directions=False``);
+- title page, notes, boneyard, sections, synopses and page breaks: dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from acting_mirror.core.emotions import EMOTIONS, cue_emotions, cue_table, parse_emotion
+from acting_mirror.errors import DependencyError, ScriptError
+
+MAX_BYTES = 5_000_000
+"""A screenplay larger than this is refused (a feature film is about 200 kB)."""
+
+SPEECH = "speech"
+DIRECTION = "direction"
+
+
+@dataclass(frozen=True)
+class Element:
+    """One thing in the scene, in order: a ``speech`` (``character`` says ``text``, under
+    the parenthetical ``cue`` with the emotions ``targets`` it cues) or a ``direction``.
+    ``line`` is its 1-based line in the screenplay; a parenthetical inside a speech starts
+    a new element of the same ``block``."""
+
+    kind: str
+    text: str
+    line: int
+    character: str | None = None
+    cue: str | None = None
+    targets: tuple[str, ...] = ()
+    dual: bool = False
+    block: int = 0  # speeches under one character cue share it
+
+
+@dataclass(frozen=True)
+class Screenplay:
+    source: str
+    title: str | None
+    elements: tuple[Element, ...]
+    warnings: tuple[str, ...] = ()
+
+    def characters(self) -> list[tuple[str, int]]:
+        """Each speaking character with its number of speeches, most first (ties in
+        order of appearance)."""
+        counts: dict[str, int] = {}
+        shown: dict[str, str] = {}
+        for e in self.elements:
+            if e.kind == SPEECH:
+                key = e.character.upper()  # type: ignore[union-attr]
+                shown.setdefault(key, e.character)  # type: ignore[arg-type]
+                counts[key] = counts.get(key, 0) + 1
+        order = list(counts)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+        return [(shown[k], n) for k, n in ranked]
+
+    def find_character(self, name: str) -> str:
+        """The character ``name`` means (case and extensions ignored); ScriptError naming
+        the characters otherwise."""
+        want = normalize_name(name).upper()
+        for n, _ in self.characters():
+            if n.upper() == want:
+                return n
+        listed = ", ".join(f"{n} ({c})" for n, c in self.characters()) or "none"
+        raise ScriptError(
+            f"{self.source} has no character {name!r}; its characters (speeches): {listed}."
+        )
+
+
+def normalize_name(name: str) -> str:
+    """``MAYA (V.O.)`` -> ``MAYA``: extensions and ``^``/``@`` dropped, spaces collapsed,
+    nothing that the script format reads specially (``:``, ``#``, brackets). Case is kept
+    (``@McCLANE``); names compare case-insensitively."""
+    name = re.sub(r"\([^)]*\)", " ", name)
+    name = name.replace("^", " ").lstrip("@")
+    name = re.sub(r"[:#\[\]]", " ", name)
+    return " ".join(name.split())
+
+
+# --- cue tables ---------------------------------------------------------------------------
+
+def parse_cue_file(text: str, *, name: str = "cue table") -> dict[str, str | None]:
+    """A user's cue table: one ``phrase = emotion`` per line (``#`` comments; ``-`` as
+    the emotion makes the phrase cue nothing). ScriptError with line-numbered problems."""
+    out: dict[str, str | None] = {}
+    problems: list[str] = []
+    for lineno, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        phrase, sep, emotion = line.partition("=")
+        phrase, emotion = phrase.strip(), emotion.strip()
+        if not sep or not phrase or not emotion:
+            problems.append(f"line {lineno}: write phrase = emotion, e.g. 'through tears = sad'")
+            continue
+        if emotion == "-":
+            out[phrase] = None
+            continue
+        try:
+            out[phrase] = parse_emotion(emotion)
+        except ValueError as exc:
+            problems.append(f"line {lineno}: {exc}")
+    if problems:
+        raise ScriptError(f"{name} is not a valid cue table ({problems[0]}).", problems=problems)
+    return out
+
+
+# --- reading Fountain -------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    """One line of text fit for a script line: white space collapsed, a lone ``#`` (a
+    comment in scripts) written as the full-width ``＃``."""
+    text = " ".join(text.split())
+    return re.sub(r"(?<!\S)#(?=\s|$)", "\uff03", text)
+
+
+def parse_fountain(
+    text: str, *, name: str = "screenplay", cues: dict[str, str | None] | None = None
+) -> Screenplay:
+    """Read a Fountain screenplay. ``cues`` adds to or overrides the parenthetical table.
+
+    Raises :class:`ScriptError` listing, by line, what makes it unreadable (control
+    characters, an unclosed ``/*`` or ``[[`` that would swallow the rest, no dialogue).
+    Smaller oddities (a character cue with no dialogue) become ``warnings``.
+    """
+    try:
+        from fountain.parser import FountainParser
+    except ImportError as exc:  # pragma: no cover - installed with the app on 3.11+
+        raise DependencyError(
+            "Screenplay import needs the fountain-py package (Python 3.11 or newer): "
+            "pip install fountain-py"
+        ) from exc
+
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ScriptError(
+            f"{name} is over {MAX_BYTES // 1_000_000} MB: too large to be a screenplay."
+        )
+    text = text.lstrip("\ufeff")
+    text = re.sub(r"\r\n|\r", "\n", text)
+    problems: list[str] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        m = _CONTROL.search(line)
+        if m:
+            problems.append(
+                f"line {lineno}: control character U+{ord(m.group()):04X} "
+                "(a screenplay is plain text)"
+            )
+        elif any(unicodedata.category(ch) == "Cs" for ch in line):
+            problems.append(f"line {lineno}: invalid character (a lone surrogate)")
+    if problems:
+        _fail(name, problems)
+
+    try:
+        doc = FountainParser().parse(text)
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # a third-party parser's bug must not reach the user as a traceback
+        raise ScriptError(
+            f"{name} could not be read as Fountain ({type(exc).__name__}: {exc}).",
+            problems=[f"the Fountain parser failed: {exc}"],
+        ) from exc
+
+    warnings: list[str] = []
+    for issue in getattr(doc, "issues", []) or []:
+        msg = f"line {issue.line_number}: {issue.message}"
+        if issue.severity == "error" and issue.code != "empty-document":
+            problems.append(msg + " (close it, or everything after it is lost)")
+        else:
+            warnings.append(msg)
+
+    table = cue_table(cues)
+    elements = list(_walk(doc.elements, table, warnings))
+    if not problems and not any(e.kind == SPEECH for e in elements):
+        problems.append(
+            "no dialogue found: a character's name in capitals on its own line, "
+            "then their words on the next (see https://fountain.io/syntax)"
+        )
+    if problems:
+        _fail(name, problems)
+    title = None
+    meta = getattr(doc, "metadata", None) or {}
+    if isinstance(meta.get("title"), str):
+        title = _clean(meta["title"]) or None
+    return Screenplay(name, title, tuple(elements), tuple(warnings))
+
+
+def _fail(name: str, problems: list[str]) -> None:
+    problems.sort(key=lambda p: int(m.group(1)) if (m := re.match(r"line (\d+):", p)) else 0)
+    count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+    raise ScriptError(
+        f"{name} cannot be imported ({count}; first: {problems[0]}).", problems=problems
+    )
+
+
+def _walk(items, table, warnings: list[str], blocks=None):
+    """Our elements from fountain-py's, in order."""
+    blocks = blocks if blocks is not None else [0]
+    speaker: str | None = None
+    cue: str | None = None
+    targets: tuple[str, ...] = ()
+    dual = False
+    for el in items:
+        kind = el.type.value
+        if kind == "dual_dialogue":
+            meta = el.metadata
+            for side in ("left", "right"):
+                char = meta.get(f"{side}_character")
+                if char is None:
+                    continue
+                yield from _walk([char, *meta.get(f"{side}_dialogue", [])], table, warnings,
+                                 blocks)
+            speaker = None
+            continue
+        if kind == "character":
+            speaker = normalize_name(el.text or "")
+            cue, targets = None, ()
+            blocks[0] += 1
+            dual = bool(el.metadata.get("dual_dialogue"))
+            if not speaker:
+                warnings.append(f"line {el.line_number}: a character cue with no name")
+                speaker = None
+            continue
+        if kind == "parenthetical" and speaker is not None:
+            found = cue_emotions(el.text, table)
+            if found:
+                cue, targets = el.text.strip(), found
+            continue
+        if kind in ("dialogue", "lyrics") and speaker is not None:
+            words = _clean(el.text or "")
+            if words:
+                yield Element(SPEECH, words, el.line_number, speaker, cue, targets, dual,
+                              blocks[0])
+            continue
+        speaker = None
+        if kind in ("scene_heading", "action", "centered", "transition", "lyrics"):
+            words = _clean(el.text or "")
+            if words:
+                yield Element(DIRECTION, words, el.line_number)
+        # notes, boneyard, sections, synopses, page breaks: not part of the scene
+
+
+# --- writing the acting script ----------------------------------------------------------
+
+def _partner_name(play: Screenplay, name: str | None) -> str:
+    """The name as first written, so one partner keeps one name."""
+    key = (name or "").upper()
+    return next(n for n, _ in play.characters() if n.upper() == key)
+
+
+@dataclass(frozen=True)
+class Unlabelled:
+    """One of the actor's lines with no cue: where it is in the script written and in the
+    screenplay."""
+
+    script_line: int
+    screenplay_line: int
+    text: str
+
+
+def to_script_text(
+    play: Screenplay, character: str, *, directions: bool = True
+) -> tuple[str, list[Unlabelled]]:
+    """The acting script for ``character`` (see the module docstring) and the actor's
+    lines that got no target."""
+    who = play.find_character(character)
+    partners = [n for n, _ in play.characters() if n != who]
+    key = who.upper()
+    title = f'"{play.title}"' if play.title else play.source
+    head = [
+        f"# {_clean(title)}, imported from {_clean(play.source)}: you play {who}"
+        + (f"; your scene partner{'s' if len(partners) > 1 else ''}: {', '.join(partners)}."
+           if partners else "."),
+        "# Your lines: EMOTION text (from the parentheticals); '-' marks a line with no cue:",
+        "# give it an emotion to have it scored. @NAME: lines are your partner's (spoken,",
+        "# not scored); [ ] lines are stage directions. Check it: acting-mirror script check",
+        "",
+    ]
+    out = list(head)
+    unlabelled: list[Unlabelled] = []
+    width = max([len("|".join(e.targets)) for e in play.elements
+                 if e.kind == SPEECH and e.character.upper() == key] + [1])
+    last_partner_block = None
+    for e in play.elements:
+        if e.kind == DIRECTION:
+            if directions:
+                out.append(f"[{e.text}]")
+            last_partner_block = None
+            continue
+        if e.character.upper() != key:  # type: ignore[union-attr]
+            if e.block == last_partner_block:  # one speech, one partner line
+                out[-1] += f" {e.text}"
+            else:
+                out.append(f"@{_partner_name(play, e.character)}: {e.text}")
+            last_partner_block = e.block
+            continue
+        last_partner_block = None
+        label = "|".join(e.targets) or "-"
+        out.append(f"{label:<{width}}  {e.text}")
+        if not e.targets:
+            unlabelled.append(Unlabelled(len(out), e.line, e.text))
+    return "\n".join(out) + "\n", unlabelled
+
+
+__all__ = [
+    "EMOTIONS", "Element", "Screenplay", "Unlabelled", "normalize_name", "parse_cue_file",
+    "parse_fountain", "to_script_text",
+]
