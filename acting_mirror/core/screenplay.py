@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from acting_mirror.core.emotions import EMOTIONS, cue_emotions, cue_table, parse_emotion
 from acting_mirror.errors import DependencyError, ScriptError
@@ -56,6 +56,8 @@ class Element:
     targets: tuple[str, ...] = ()
     dual: bool = False
     block: int = 0  # speeches under one character cue share it
+    block_line: int = 0  # the line of that character cue
+    piece: int = 0  # a parenthetical inside a speech starts a new piece
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ def parse_fountain(
     if problems:
         _fail(name, problems)
 
+    text, dual_lines = _take_carets(text)
     try:
         doc = FountainParser().parse(text)
     except (RecursionError, MemoryError):
@@ -197,7 +200,16 @@ def parse_fountain(
             warnings.append(msg)
 
     table = cue_table(cues)
-    elements = list(_walk(doc.elements, table, warnings))
+    elements: list[Element] = []
+    for e in _walk(doc.elements, table, warnings):
+        if e.kind == SPEECH and e.block_line in dual_lines:
+            e = replace(e, dual=True)
+        last = elements[-1] if elements else None
+        if (last is not None and e.kind == SPEECH and last.kind == SPEECH
+                and (last.block, last.piece) == (e.block, e.piece)):
+            elements[-1] = replace(last, text=f"{last.text} {e.text}")  # one more line of it
+        else:
+            elements.append(e)
     if not problems and not any(e.kind == SPEECH for e in elements):
         problems.append(
             "no dialogue found: a character's name in capitals on its own line, "
@@ -212,6 +224,29 @@ def parse_fountain(
     return Screenplay(name, title, tuple(elements), tuple(warnings))
 
 
+_CARET_CUE = re.compile(r"^\s*(?P<cue>(?:@.*?|[^a-z]*?[A-Z][^a-z]*?))\s*\^\s*$")
+
+
+def _take_carets(text: str) -> tuple[str, set[int]]:
+    """The text with the dual-dialogue ``^`` taken off character cues, and their line
+    numbers. fountain-py pairs dual dialogue itself, but when two cues both carry a caret
+    it pairs the second with a speech further back and drops everything in between
+    (fountain-py 0.3.0); for an acting script dual dialogue is only a flag (the two
+    speeches stay in order), so we read the carets ourselves."""
+    lines = text.split("\n")
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        m = _CARET_CUE.match(line)
+        if m is None:
+            continue
+        blank_before = i == 0 or not lines[i - 1].strip()
+        text_after = i + 1 < len(lines) and bool(lines[i + 1].strip())
+        if blank_before and text_after:
+            lines[i] = m.group("cue")
+            found.add(i + 1)
+    return "\n".join(lines), found
+
+
 def _fail(name: str, problems: list[str]) -> None:
     problems.sort(key=lambda p: int(m.group(1)) if (m := re.match(r"line (\d+):", p)) else 0)
     count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
@@ -222,7 +257,8 @@ def _fail(name: str, problems: list[str]) -> None:
 
 def _walk(items, table, warnings: list[str], blocks=None):
     """Our elements from fountain-py's, in order."""
-    blocks = blocks if blocks is not None else [0]
+    blocks = blocks if blocks is not None else [0, 0]
+    cue_line = 0
     speaker: str | None = None
     cue: str | None = None
     targets: tuple[str, ...] = ()
@@ -243,12 +279,14 @@ def _walk(items, table, warnings: list[str], blocks=None):
             speaker = normalize_name(el.text or "")
             cue, targets = None, ()
             blocks[0] += 1
+            cue_line = el.line_number
             dual = bool(el.metadata.get("dual_dialogue"))
             if not speaker:
                 warnings.append(f"line {el.line_number}: a character cue with no name")
                 speaker = None
             continue
         if kind == "parenthetical" and speaker is not None:
+            blocks[1] += 1
             found = cue_emotions(el.text, table)
             if found:
                 cue, targets = el.text.strip(), found
@@ -257,7 +295,7 @@ def _walk(items, table, warnings: list[str], blocks=None):
             words = _clean(el.text or "")
             if words:
                 yield Element(SPEECH, words, el.line_number, speaker, cue, targets, dual,
-                              blocks[0])
+                              blocks[0], cue_line, blocks[1])
             continue
         speaker = None
         if kind in ("scene_heading", "action", "centered", "transition", "lyrics"):
