@@ -133,7 +133,7 @@ def test_import_to_stdout_prints_the_script_and_reports_on_stderr(capsys):
     captured = capsys.readouterr()
     assert "@NORA: So. You finally came back." in captured.out
     assert not any(line.startswith("[") for line in captured.out.splitlines())
-    assert captured.err.startswith("imported: 11 lines for THEO")
+    assert captured.err.startswith("imported: 10 lines for THEO: 5 yours (2 with a target), 5 partner")
 
 
 def test_import_with_a_users_cue_table(tmp_path, capsys):
