@@ -71,7 +71,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "partner lines and the action as stage directions; lines with no cue get no "
         "target and are listed so you can label them.",
     )
-    imp.add_argument("file", metavar="SCREENPLAY", help="a Fountain screenplay (UTF-8)")
+    imp.add_argument("file", metavar="SCREENPLAY",
+                     help="a Fountain screenplay (UTF-8), or a Final Draft .fdx file")
     imp.add_argument("--character", metavar="NAME", help="the character you play")
     imp.add_argument("--out", metavar="OUT",
                      help="write the script here (never overwritten); default: stdout")
@@ -148,23 +149,23 @@ def import_screenplay(args: argparse.Namespace) -> int:
     """``script import``: list a screenplay's characters, or write one's script."""
     from pathlib import Path
 
-    from acting_mirror.core.screenplay import parse_cue_file, parse_fountain, to_script_text
+    from acting_mirror.core.screenplay import (
+        parse_cue_file, parse_fdx, parse_fountain, to_script_text,
+    )
     from acting_mirror.core.script import parse_script
     from acting_mirror.errors import OutputError
 
     src = Path(args.file)
-    if src.suffix.lower() == ".fdx":
-        raise ScriptError(
-            f"{src.name}: Final Draft .fdx files cannot be imported yet; in Final Draft use "
-            "File > Save As... > Fountain, then import the .fountain file."
-        )
     out = Path(args.out) if args.out else None
     if out is not None and (out.exists() or out.is_symlink()):
         raise OutputError(f"{out} already exists; choose another --out (nothing is overwritten).")
     cues = None
     if args.cues:
         cues = parse_cue_file(_read_text(Path(args.cues), "cue table"), name=Path(args.cues).name)
-    play = parse_fountain(_read_text(src, "screenplay"), name=src.name, cues=cues)
+    if src.suffix.lower() == ".fdx":
+        play = parse_fdx(_read_bytes(src, "screenplay"), name=src.name, cues=cues)
+    else:
+        play = parse_fountain(_read_text(src, "screenplay"), name=src.name, cues=cues)
     for warning in play.warnings:
         print(f"warning: {warning}", file=sys.stderr)
 
@@ -216,11 +217,15 @@ def _quote(name: str) -> str:
     return f"'{name}'" if (" " in name or "'" in name) else name
 
 
-def _read_text(path, what: str) -> str:
+def _read_bytes(path, what: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ScriptError(f"Cannot read {what} {path}: {exc.strerror or exc}.") from exc
+
+
+def _read_text(path, what: str) -> str:
+    data = _read_bytes(path, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,5 +1,6 @@
 """Screenplays in, acting scripts out: a Fountain screenplay read with the ``fountain-py``
-parser, then one character's scene as an Acting Mirror script.
+parser (or a Final Draft ``.fdx`` read with the standard library's expat,
+:func:`parse_fdx`), then one character's scene as an Acting Mirror script.
 
 Why ``fountain-py`` (MIT, pure Python, no dependencies): of the Fountain parsers on PyPI it
 was the only one that, on a test screenplay using every part of the Fountain spec, got all
@@ -162,9 +163,7 @@ def parse_fountain(
         ) from exc
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ScriptError(
-            f"{name} is over {MAX_BYTES // 1_000_000} MB: too large to be a screenplay."
-        )
+        raise _too_large(name)
     text = text.lstrip("\ufeff")
     text = re.sub(r"\r\n|\r", "\n", text)
     problems: list[str] = []
@@ -199,9 +198,21 @@ def parse_fountain(
         else:
             warnings.append(msg)
 
+    title = None
+    meta = getattr(doc, "metadata", None) or {}
+    if isinstance(meta.get("title"), str):
+        title = _clean(meta["title"]) or None
+    return _assemble(doc.elements, name, title, cues, problems, warnings, dual_lines,
+                     "a character's name in capitals on its own line, then their words on "
+                     "the next (see https://fountain.io/syntax)")
+
+
+def _assemble(items, name, title, cues, problems, warnings, dual_lines,
+              dialogue_hint) -> Screenplay:
+    """Our screenplay from parser elements (fountain-py's, or :func:`parse_fdx`'s)."""
     table = cue_table(cues)
     elements: list[Element] = []
-    for e in _walk(doc.elements, table, warnings):
+    for e in _walk(items, table, warnings):
         if e.kind == SPEECH and e.block_line in dual_lines:
             e = replace(e, dual=True)
         last = elements[-1] if elements else None
@@ -211,16 +222,9 @@ def parse_fountain(
         else:
             elements.append(e)
     if not problems and not any(e.kind == SPEECH for e in elements):
-        problems.append(
-            "no dialogue found: a character's name in capitals on its own line, "
-            "then their words on the next (see https://fountain.io/syntax)"
-        )
+        problems.append(f"no dialogue found: {dialogue_hint}")
     if problems:
         _fail(name, problems)
-    title = None
-    meta = getattr(doc, "metadata", None) or {}
-    if isinstance(meta.get("title"), str):
-        title = _clean(meta["title"]) or None
     return Screenplay(name, title, tuple(elements), tuple(warnings))
 
 
@@ -245,6 +249,10 @@ def _take_carets(text: str) -> tuple[str, set[int]]:
             lines[i] = m.group("cue")
             found.add(i + 1)
     return "\n".join(lines), found
+
+
+def _too_large(name: str) -> ScriptError:
+    return ScriptError(f"{name} is over {MAX_BYTES // 1_000_000} MB: too large to be a screenplay.")
 
 
 def _fail(name: str, problems: list[str]) -> None:
@@ -303,6 +311,111 @@ def _walk(items, table, warnings: list[str], blocks=None):
             if words:
                 yield Element(DIRECTION, words, el.line_number)
         # notes, boneyard, sections, synopses, page breaks: not part of the scene
+
+
+# --- reading Final Draft (.fdx) ------------------------------------------------------------
+
+@dataclass
+class _Kind:
+    value: str
+
+
+@dataclass
+class _Item:
+    """An element in fountain-py's shape (``type.value``, ``text``, ``line_number``,
+    ``metadata``), so :func:`_walk` reads both formats."""
+
+    type: _Kind
+    text: str
+    line_number: int
+    metadata: dict
+
+
+_FDX_KINDS = {
+    "scene heading": "scene_heading", "action": "action", "character": "character",
+    "parenthetical": "parenthetical", "dialogue": "dialogue", "transition": "transition",
+    "shot": "action", "general": "action", "lyrics": "lyrics", "cast list": None,
+    "new act": None, "end of act": None, "outline": None,
+}
+
+
+class _Refused(Exception):
+    pass
+
+
+def parse_fdx(data: bytes, *, name: str = "screenplay.fdx",
+              cues: dict[str, str | None] | None = None) -> Screenplay:
+    """Read a Final Draft ``.fdx`` file (XML): the ``Paragraph`` elements of its
+    ``Content``, each by its ``Type``; ``DualDialogue`` groups are read in order and
+    flagged. Document type declarations (and so entities) are refused, as are files over
+    :data:`MAX_BYTES`; XML errors are reported with their line."""
+    import xml.parsers.expat
+
+    if len(data) > MAX_BYTES:
+        raise _too_large(name)
+    items: list[_Item] = []
+    dual_lines: set[int] = set()
+    stack: list[str] = []
+    state = {"para": None, "text": [], "dual": 0, "title_page": 0}
+    parser = xml.parsers.expat.ParserCreate()
+
+    def refuse(*_args):
+        raise _Refused("it declares a document type or entities, which .fdx files never do")
+
+    def start(tag, attrs):
+        stack.append(tag)
+        if tag == "TitlePage":
+            state["title_page"] += 1
+        elif tag == "DualDialogue":
+            state["dual"] += 1
+        elif tag == "Paragraph" and "Content" in stack and not state["title_page"]:
+            kind = str(attrs.get("Type", "Action")).strip().lower()
+            state["para"] = (kind, parser.CurrentLineNumber)
+            state["text"] = []
+
+    def end(tag):
+        stack.pop()
+        if tag == "TitlePage":
+            state["title_page"] -= 1
+        elif tag == "DualDialogue":
+            state["dual"] -= 1
+        elif tag == "Paragraph" and state["para"] is not None:
+            kind, line = state["para"]
+            state["para"] = None
+            ours = _FDX_KINDS.get(kind, "action")
+            text = "".join(state["text"]).strip()
+            if ours is None or not text:
+                return
+            if ours == "character" and state["dual"]:
+                dual_lines.add(line)
+            items.append(_Item(_Kind(ours), text, line, {}))
+
+    def chars(data_):
+        if state["para"] is not None and stack and stack[-1] == "Text":
+            state["text"].append(data_)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        _fail(name, [f"line {exc.lineno}: not well-formed XML "
+                     f"({xml.parsers.expat.ErrorString(exc.code)}, column {exc.offset + 1})"])
+    except _Refused as exc:
+        _fail(name, [f"line {parser.CurrentLineNumber}: {exc}"])
+    problems: list[str] = []
+    for item in items:
+        m = _CONTROL.search(item.text)
+        if m:
+            problems.append(f"line {item.line_number}: control character U+{ord(m.group()):04X}")
+    if not items and not problems:
+        problems.append("no paragraphs found: is this a Final Draft .fdx screenplay?")
+    return _assemble(items, name, None, cues, problems, [], dual_lines,
+                     "no Character paragraph followed by Dialogue")
 
 
 # --- writing the acting script ----------------------------------------------------------

@@ -165,9 +165,24 @@ def test_import_of_an_unknown_character_or_missing_file_exits_2(tmp_path, capsys
     assert main(["script", "import", str(tmp_path / "none.fountain")]) == 2
     assert "Cannot read screenplay" in capsys.readouterr().err
     fdx = tmp_path / "x.fdx"
-    fdx.write_text("<FinalDraft/>")
+    fdx.write_text("<FinalDraft>\n<Content>\n<Paragraph Type='Action'><Text>x</Text>\n</Content>")
     assert main(["script", "import", str(fdx)]) == 2
-    assert "Save As" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "line 4: not well-formed XML (mismatched tag" in err and "Traceback" not in err
+
+
+def test_import_of_a_final_draft_file(tmp_path, capsys):
+    from fountain import FDXRenderer, FountainParser
+
+    fdx = tmp_path / "letter.fdx"  # the bundled scene as Final Draft writes it
+    fdx.write_text(FDXRenderer().render(FountainParser().parse(SCENE.read_text())))
+    assert main(["script", "import", str(fdx)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split() == ["NORA", "6"]
+    out = tmp_path / "nora.txt"
+    assert main(["script", "import", str(fdx), "--character", "NORA", "--out", str(out)]) == 0
+    body = [x for x in out.read_text().splitlines() if not x.startswith("#")]
+    bundled = (assets_dir() / "example_scene.txt").read_text().splitlines()
+    assert body == [x for x in bundled if not x.startswith("#")]
 
 
 def test_example_scene_and_screenplay_are_bundled(capsys):

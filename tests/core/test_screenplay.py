@@ -271,3 +271,83 @@ def test_any_text_imports_or_fails_with_line_numbered_problems(text):
             e.kind == SPEECH and e.character.upper() == name.upper() for e in p.elements
         )
     assert all(e.kind in (SPEECH, DIRECTION) for e in p.elements)
+
+
+# --- Final Draft ------------------------------------------------------------------------
+
+from acting_mirror.core.screenplay import parse_fdx  # noqa: E402
+
+FDX = b"""<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+<FinalDraft DocumentType="Script" Template="No" Version="5">
+  <Content>
+    <Paragraph Type="Scene Heading"><Text>INT. DINER - NIGHT</Text></Paragraph>
+    <Paragraph Type="Action"><Text>Rain. </Text><Text Style="Bold">Neon.</Text></Paragraph>
+    <Paragraph Type="Character"><Text>JO (V.O.)</Text></Paragraph>
+    <Paragraph Type="Parenthetical"><Text>(sadly)</Text></Paragraph>
+    <Paragraph Type="Dialogue"><Text>It's closing.</Text></Paragraph>
+    <Paragraph>
+      <DualDialogue>
+        <Paragraph Type="Character"><Text>SAM</Text></Paragraph>
+        <Paragraph Type="Dialogue"><Text>No!</Text></Paragraph>
+        <Paragraph Type="Character"><Text>JO</Text></Paragraph>
+        <Paragraph Type="Parenthetical"><Text>(laughing)</Text></Paragraph>
+        <Paragraph Type="Dialogue"><Text>Yes!</Text></Paragraph>
+      </DualDialogue>
+    </Paragraph>
+    <Paragraph Type="Transition"><Text>CUT TO:</Text></Paragraph>
+  </Content>
+  <TitlePage><Content><Paragraph><Text>Diner</Text></Paragraph></Content></TitlePage>
+</FinalDraft>
+"""
+
+
+def test_a_final_draft_file_reads_like_its_fountain():
+    p = parse_fdx(FDX, name="diner.fdx")
+    assert p.characters() == [("JO", 2), ("SAM", 1)]
+    assert [(e.kind, e.character, e.text, e.targets, e.line, e.dual) for e in p.elements] == [
+        (DIRECTION, None, "INT. DINER - NIGHT", (), 4, False),
+        (DIRECTION, None, "Rain. Neon.", (), 5, False),
+        (SPEECH, "JO", "It's closing.", ("sad",), 8, False),
+        (SPEECH, "SAM", "No!", (), 12, True),
+        (SPEECH, "JO", "Yes!", ("happy",), 15, True),
+        (DIRECTION, None, "CUT TO:", (), 18, False),
+    ]
+    text, unlabelled = to_script_text(p, "sam")
+    assert [c.kind for c in parse_script(text).cues] == [
+        "direction", "direction", "partner", "actor", "partner", "direction",
+    ]
+    assert [u.screenplay_line for u in unlabelled] == [12]
+
+
+@pytest.mark.parametrize("data, first", [
+    (b"<FinalDraft><Content><Paragraph Type='Action'><Text>x</Text></Content></FinalDraft>",
+     "line 1: not well-formed XML (mismatched tag"),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>\n'
+     b"<FinalDraft><Content><Paragraph Type='Action'><Text>&lol2;</Text></Paragraph>"
+     b"</Content></FinalDraft>", "line 2: it declares a document type"),
+    (b"\xff\xfe<junk", "line 1: not well-formed XML"),
+    (b"<FinalDraft><Content/></FinalDraft>", "no paragraphs found"),
+    (b"<FinalDraft><Content><Paragraph Type='Action'><Text>Only action</Text></Paragraph>"
+     b"</Content></FinalDraft>", "no dialogue found"),
+])
+def test_bad_final_draft_files_get_line_numbered_problems(data, first):
+    with pytest.raises(ScriptError) as err:
+        parse_fdx(data, name="bad.fdx")
+    assert err.value.problems[0].startswith(first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    b"<FinalDraft>", b"</FinalDraft>", b"<Content>", b"</Content>", b"<Paragraph Type='Character'>",
+    b"<Paragraph Type='Dialogue'>", b"<Paragraph Type='Parenthetical'>", b"<Paragraph>",
+    b"</Paragraph>", b"<Text>", b"</Text>", b"MAYA", b"(angrily)", b"Hi &amp; bye", b"&bogus;",
+    b"<DualDialogue>", b"</DualDialogue>", b"\n", b"<!DOCTYPE x>", b"\x00", b"]]>", b"<![CDATA[",
+]), max_size=40).map(b"".join))
+def test_any_bytes_as_fdx_import_or_fail_cleanly(data):
+    try:
+        p = parse_fdx(data)
+    except ScriptError as exc:
+        assert exc.problems and all(x.startswith(("line ", "no ")) for x in exc.problems)
+        return
+    for name, _ in p.characters():
+        parse_script(to_script_text(p, name)[0])
