@@ -8,6 +8,7 @@ For the live loop::
         show(voice.message)                     #   say so once, show the lines instead
     ...
     voice.say(cue.index)    # when a partner line comes up: returns at once
+    voice.follow(state.cue) # or: hand it every CueState's cue; says each partner line once
     voice.speaking          # True while the line is being played
     voice.stop()            # e.g. when the take stops
     voice.close()           # at the end: stops, joins the thread, removes the files
@@ -76,6 +77,7 @@ class PartnerVoice:
         self._pending: int | None = None
         self._proc: subprocess.Popen | None = None
         self._closed = False
+        self._followed: int | None = None
         self._dir: Path | None = None
         self._thread: threading.Thread | None = None
         self.message = ""
@@ -141,6 +143,21 @@ class PartnerVoice:
             elif index not in self._errors:
                 self._pending = index  # the render thread plays it when it is ready
         return True
+
+    def follow(self, cue) -> bool:
+        """Feed the line showing now (``CueState.cue``, may be ``None``) on every frame:
+        a partner line is said once when it comes up (again only after another line has
+        come up in between). ``True`` when this call started a line."""
+        index = None if cue is None else cue.index
+        if index == self._followed:
+            return False
+        self._followed = index
+        return cue is not None and cue.partner and self.say(index)
+
+    def rewind(self) -> None:
+        """Forget what :meth:`follow` has said, e.g. for a new take; stops the voice."""
+        self._followed = None
+        self.stop()
 
     def stop(self) -> None:
         """Cut off the line being played (and forget one waiting to be rendered)."""

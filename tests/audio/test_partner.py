@@ -148,3 +148,33 @@ def test_without_speech_the_voice_names_the_package(monkeypatch, tmp_path):
     voice = PartnerVoice(SCENE)
     assert not voice.available and "espeak-ng" in voice.message
     voice.close()
+
+
+def test_following_the_lines_says_each_partner_line_once_when_it_comes_up(tmp_path):
+    import sys
+
+    from acting_mirror.core.follower import ScriptFollower
+
+    # a stand-in player: a real process that "plays" for 30 s unless stopped
+    player = [sys.executable, "-c", "import sys, time; open(sys.argv[1], 'rb'); time.sleep(30)"]
+    speak = lambda text, rate, voice: (np.full(2205, 1000, np.int16), SR)  # noqa: E731
+    timed = parse_script(
+        "0:00-0:02 happy Hi\n0:02-0:04 @MAYA: Hello\n0:04-0:06 sad Bye\n0:06-0:08 @MAYA: Go\n"
+    )
+    follower = ScriptFollower(timed)
+    with PartnerVoice(timed, speak=speak, player=player) as voice:
+        assert voice.wait_rendered(timeout=30)
+        follower.start(0)
+        started = []
+        for t in range(0, 8000, 100):  # frames every 100 ms
+            if voice.follow(follower.update(t, None).cue):
+                started.append(t)
+                assert voice.speaking
+            if t == 4000:  # the actor's line comes up: MAYA's line is not cut off
+                assert voice.speaking
+        assert started == [2000, 6000]
+        assert voice.speaking
+        voice.rewind()
+        assert not voice.speaking
+        assert voice.follow(timed.cues[1]) and voice.speaking
+        voice.stop()
