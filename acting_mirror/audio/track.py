@@ -48,6 +48,10 @@ class Track:
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate if self.sample_rate else 0.0
 
+    overruns: tuple[str, ...] = ()
+    """Timed scripts: partner lines whose speech lasts longer than the line (the voice
+    then runs into what follows), one sentence each."""
+
 
 def pause_for(text: str, rate: int = DEFAULT_RATE) -> float:
     """Seconds to leave for the actor to say ``text`` at ``rate`` words per minute."""
@@ -101,4 +105,13 @@ def render_partner_track(script: Script, *, rate: int | None = None, voice: str 
         spans.append(Span(c.index, c.speaker or "", c.text, at / sr, (at + len(s)) / sr))
     out = np.clip(out, -32768, 32767).astype(np.int16)
     note = f"{engine() or 'speech'}, {rate} words/min" + (f", voice {voice}" if voice else "")
-    return Track(out, sr, tuple(spans), note)
+    overruns = []
+    if script.timed:
+        for c, span in zip(partner, spans):
+            said, slot = span.end_s - span.start_s, (c.end_ms - c.start_ms) / 1000  # type: ignore[operator]
+            if said > slot + 0.05:
+                overruns.append(
+                    f"line {c.line}: {c.speaker}'s line takes {said:.1f} s to say but lasts "
+                    f"{slot:.1f} s; give it more time or a faster --rate"
+                )
+    return Track(out, sr, tuple(spans), note, tuple(overruns))

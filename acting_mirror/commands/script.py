@@ -255,6 +255,8 @@ def voice(args: argparse.Namespace) -> int:
           + ("s" if len(track.spans) != 1 else "") + f" ({track.voice_note})")
     for span in track.spans:
         print(f"  {span.start_s:6.2f}-{span.end_s:6.2f} s  {span.speaker}: {span.text}")
+    for overrun in track.overruns:
+        print(f"warning: {overrun}", file=sys.stderr)
     return 0
 
 

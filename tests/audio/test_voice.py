@@ -113,7 +113,8 @@ def test_a_timed_track_is_loud_exactly_at_the_partner_lines(tmp_path, capsys):
     script.write_text(TIMED)
     out = tmp_path / "partner.wav"
     assert main(["script", "voice", str(script), "--out", str(out)]) == 0
-    assert "2 partner lines" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "2 partner lines" in captured.out and "warning" not in captured.err
     samples, sr = read(out)
     assert len(samples) / sr == pytest.approx(14.0, abs=0.05)  # the script's length
     segs = loud_segments(samples, sr)
@@ -157,6 +158,19 @@ def test_the_bundled_scene_renders_one_loud_stretch_per_partner_speech(tmp_path,
     assert len(segs) >= 5
     assert main(["script", "voice", str(assets_dir() / "example_scene.txt"), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+@needs_espeak
+def test_a_partner_line_too_long_for_its_time_is_reported(tmp_path, capsys):
+    script = tmp_path / "tight.txt"
+    script.write_text("0:00-0:01 @MAYA: I have a great deal to say and only one second to say it in.\n"
+                      "0:01-0:03 sad Oh.\n")
+    out = tmp_path / "tight.wav"
+    assert main(["script", "voice", str(script), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: line 1: MAYA's line takes" in err and "lasts 1.0 s" in err
+    samples, sr = read(out)
+    assert len(samples) / sr > 3.0  # the track runs on until the line has been said
 
 
 def test_a_script_without_partner_lines_has_nothing_to_voice(tmp_path, capsys):
