@@ -64,8 +64,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print JSON")
 
     imp = actions.add_parser(
-        "import", help="make a script for one character from a Fountain screenplay",
-        description="Read a Fountain screenplay (.fountain). Without --character, list its "
+        "import", help="make a script for one character from a screenplay (Fountain or Final Draft)",
+        description="Read a Fountain (.fountain) or Final Draft (.fdx) screenplay. Without "
+        "--character, list its "
         "characters and their lines. With it, write that character's lines as yours "
         "(targets from the parentheticals: (angrily) -> angry...), everyone else's as "
         "partner lines and the action as stage directions; lines with no cue get no "

@@ -351,3 +351,14 @@ def test_any_bytes_as_fdx_import_or_fail_cleanly(data):
         return
     for name, _ in p.characters():
         parse_script(to_script_text(p, name)[0])
+
+
+def test_without_fountain_py_the_import_names_the_package(monkeypatch):
+    import sys
+
+    from acting_mirror.errors import DependencyError
+
+    monkeypatch.setitem(sys.modules, "fountain.parser", None)  # as on Python 3.10
+    with pytest.raises(DependencyError, match="pip install fountain-py"):
+        play()
+    assert parse_fdx(FDX).characters()  # Final Draft files need nothing extra
