@@ -70,6 +70,7 @@ class PartnerVoice:
         self._speak = speak or speech.synthesize
         self._player = player if player is not None else find_player()
         self._lines = {c.index: c for c in script.cues if c.partner}
+        self._voices = speech.partner_voices([c.speaker for c in self._lines.values()], voice)
         self._files: dict[int, Path] = {}
         self._errors: dict[int, str] = {}
         self._lock = threading.Lock()
@@ -193,7 +194,7 @@ class PartnerVoice:
                 return
             cue = self._lines[index]
             try:
-                samples, sr = self._speak(cue.text, self.rate, self.voice)
+                samples, sr = self._speak(cue.text, self.rate, self._voices[cue.speaker])
                 path = self._dir / f"line-{index:04d}.wav"  # type: ignore[operator]
                 speech.write_wav(path, samples, sr)
             except (ActingMirrorError, OSError, ValueError) as exc:

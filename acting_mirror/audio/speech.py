@@ -157,6 +157,25 @@ def synthesize(text: str, rate: int | None = None, voice: str | None = None) -> 
         return read_wav(out)
 
 
+ESPEAK_VARIANTS = ("f3", "m7", "f4", "m2", "f2")
+"""espeak-ng voice variants given to the second, third... scene partner, so two partners
+never sound alike."""
+
+
+def partner_voices(names, voice: str | None = None) -> dict[str, str | None]:
+    """A voice for each partner: the first gets ``voice`` (the default when ``None``);
+    with espeak-ng the others get the same voice with a different variant
+    (``en+f3``, ``en+m7``...), unless ``voice`` already names a variant."""
+    names = list(dict.fromkeys(names))
+    out: dict[str, str | None] = {n: voice for n in names}
+    if engine() != "espeak-ng" or len(names) < 2 or (voice and "+" in voice):
+        return out
+    base = voice or "en"
+    for k, name in enumerate(names[1:]):
+        out[name] = f"{base}+{ESPEAK_VARIANTS[k % len(ESPEAK_VARIANTS)]}"
+    return out
+
+
 def _check_espeak_voice(voice: str) -> None:
     """espeak-ng falls back to its default voice without a word; we say so instead.
     ``voice`` is a voice id, name or file (``en-us``, ``English_(America)``, ``gmw/en-US``)

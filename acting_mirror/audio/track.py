@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from acting_mirror.audio.speech import DEFAULT_RATE, engine, synthesize, write_wav
+from acting_mirror.audio.speech import (
+    DEFAULT_RATE, engine, partner_voices, synthesize, write_wav,
+)
 from acting_mirror.core.script import Script
 from acting_mirror.errors import ScriptError
 
@@ -72,8 +74,9 @@ def render_partner_track(script: Script, *, rate: int | None = None, voice: str 
     rate = DEFAULT_RATE if rate is None else rate
     rendered: dict[int, np.ndarray] = {}
     sr = 0
+    who = partner_voices([c.speaker for c in partner], voice)
     for c in partner:
-        samples, r = speak(c.text, rate, voice)
+        samples, r = speak(c.text, rate, who[c.speaker])
         if sr and r != sr:  # one program, one rate; resample if it ever changes
             n = int(round(len(samples) * sr / r))
             samples = np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)),
@@ -104,7 +107,11 @@ def render_partner_track(script: Script, *, rate: int | None = None, voice: str 
         out[at : at + len(s)] += s
         spans.append(Span(c.index, c.speaker or "", c.text, at / sr, (at + len(s)) / sr))
     out = np.clip(out, -32768, 32767).astype(np.int16)
-    note = f"{engine() or 'speech'}, {rate} words/min" + (f", voice {voice}" if voice else "")
+    note = f"{engine() or 'speech'}, {rate} words/min"
+    if len(who) > 1:
+        note += ", " + ", ".join(f"{n}: {v or 'default voice'}" for n, v in who.items())
+    elif voice:
+        note += f", voice {voice}"
     overruns = []
     if script.timed:
         for c, span in zip(partner, spans):

@@ -173,6 +173,25 @@ def test_a_partner_line_too_long_for_its_time_is_reported(tmp_path, capsys):
     assert len(samples) / sr > 3.0  # the track runs on until the line has been said
 
 
+@needs_espeak
+def test_two_partners_get_two_voices():
+    script = parse_script("@MAYA: We are here now.\nhappy Yes.\n@BEN: We are here now.\n")
+    assert speech.partner_voices(["MAYA", "BEN"]) == {"MAYA": None, "BEN": "en+f3"}
+    assert speech.partner_voices(["MAYA", "BEN"], "en-us") == {"MAYA": "en-us", "BEN": "en-us+f3"}
+    track = render_partner_track(script)
+    assert "BEN: en+f3" in track.voice_note
+    a, b = track.spans
+    sr = track.sample_rate
+    maya = track.samples[int(a.start_s * sr): int(a.end_s * sr)].astype(np.float64)
+    ben = track.samples[int(b.start_s * sr): int(b.end_s * sr)].astype(np.float64)
+
+    def centroid(x):  # the spectral centroid: a female variant sits higher
+        mag = np.abs(np.fft.rfft(x))
+        return float((np.fft.rfftfreq(len(x), 1 / sr) * mag).sum() / mag.sum())
+
+    assert centroid(ben) > 1.1 * centroid(maya)
+
+
 def test_a_script_without_partner_lines_has_nothing_to_voice(tmp_path, capsys):
     out = tmp_path / "x.wav"
     assert main(["script", "voice", str(assets_dir() / "example_script.txt"), "--out", str(out)]) == 2
