@@ -181,7 +181,10 @@ class ScriptFollower:
                 hint = HINT_DONE
             elif next_cue is not None:
                 wait = max(0, (next_cue.start_ms or 0) - elapsed)
-                hint = f"next: {next_cue.target_label} in {math.ceil(wait / 1000)} s"
+                what = next_cue.target_label or (
+                    next_cue.speaker if next_cue.partner else
+                    "stage direction" if next_cue.direction else "your line")
+                hint = f"next: {what} in {math.ceil(wait / 1000)} s"
             else:
                 hint = HINT_GET_READY
             self._reset_meter(None)

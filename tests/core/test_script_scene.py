@@ -147,6 +147,15 @@ def test_the_follower_shows_partner_lines_and_directions_without_scoring_them():
     assert u.cue.index == 4 and u.hint == HINT_NO_TARGET and u.on_target_meter == 0.0
 
 
+def test_the_wait_before_a_partner_line_names_the_partner():
+    f = ScriptFollower(parse_script("0:00-0:01 happy Hi\n0:03-0:05 @MAYA: Hello\n"
+                                    "0:07-0:08 [Door]\n0:10-0:11 - Bye\n"))
+    f.start(0)
+    assert f.update(1500, None).hint == "next: MAYA in 2 s"
+    assert f.update(5500, None).hint == "next: stage direction in 2 s"
+    assert f.update(8500, None).hint == "next: your line in 2 s"
+
+
 def test_a_teleprompter_advances_over_every_kind_of_line():
     f = ScriptFollower(parse_script(UNTIMED_SCENE))
     f.start(0)
