@@ -292,6 +292,8 @@ def summarise(script) -> str:
         mine = len(script.cues) - partner - directions
         head += (f"; {mine} yours ({len(script.scored_cues)} scored), {partner} partner"
                  f" ({', '.join(script.partners) or 'none'}), {directions} stage directions")
+    if script.role:
+        head += f"; you play {script.role}"
     width = max(len(_label(c)) for c in script.cues)
     lines = [head]
     for c in script.cues:

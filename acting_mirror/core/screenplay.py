@@ -453,6 +453,7 @@ def to_script_text(
         "# give it an emotion to have it scored. @NAME: lines are your partner's (spoken,",
         "# not scored); [ ] lines are stage directions. Check it: acting-mirror script check",
         "",
+        f"role: {who}",
     ]
     out = list(head)
     unlabelled: list[Unlabelled] = []

@@ -31,6 +31,9 @@ emotion would go:
   (and spoken by the partner voice), never scored (``0:06-0:08 @MAYA: You kept it.``);
 - ``[text]`` is a stage direction: shown, never scored (``[She turns away]``).
 
+A line ``role: NAME`` (once, anywhere, no times) names the character the actor plays,
+the ``speaker`` of the actor's own lines (e.g. ``role: NORA`` in an imported scene).
+
 In a timed script every line, these included, has its times, as before. ``-`` after a
 start time reads as a range when a number follows it (``0:04 - 5 apples`` is 0:04-0:05),
 so write the end time there (``0:04-0:06 - 5 apples``); :func:`format_script` always does.
@@ -145,6 +148,7 @@ class Script:
     cues: tuple[Cue, ...]
     timed: bool
     source: str | None = None
+    role: str | None = None  # the character the actor plays (``role: NAME``), if named
 
     def __len__(self) -> int:
         return len(self.cues)
@@ -165,10 +169,13 @@ class Script:
 
     def to_dict(self) -> dict:
         """The parsed script as ``script show --json`` prints it."""
-        return {
-            "source": self.source, "timed": self.timed,
-            "lines": [c.to_dict() for c in self.cues],
-        }
+        lines = []
+        for c in self.cues:
+            d = c.to_dict()
+            if c.kind == ACTOR and d["speaker"] is None:
+                d["speaker"] = self.role
+            lines.append(d)
+        return {"source": self.source, "timed": self.timed, "role": self.role, "lines": lines}
 
     @property
     def has_times(self) -> bool:
@@ -234,7 +241,7 @@ def format_span(cue: Cue) -> str:
 def format_script(script: Script) -> str:
     """The script as text in its own form that :func:`parse_script` reads back; cues that
     have times are written timed (so a teleprompter take can be saved with its times)."""
-    out = []
+    out = [f"role: {script.role}"] if script.role else []
     for c in script.cues:
         head = format_span(c) if c.timed else ""
         if c.kind == ACTOR and c.targets:  # exactly as before for the actor's lines
@@ -373,6 +380,7 @@ def _parse_line(line: str, lineno: int, problems: list[str]) -> _Entry:
 
 
 _PARTNER = re.compile(r"^@(?P<name>[^:]*)(?::(?P<text>.*))?$", re.S)
+_ROLE = re.compile(r"^role\s*:(.*)$", re.I | re.S)
 
 
 def _parse_scene_line(rest: str, entry: _Entry, problems: list[str]) -> bool:
@@ -461,10 +469,23 @@ def parse_script(text: str, *, name: str = "script") -> Script:
     """
     problems: list[str] = []
     entries: list[_Entry] = []
+    role: str | None = None
+    role_line = 0
     text = text.lstrip("\ufeff")
     for lineno, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         line = _strip_comment(raw).strip()
         if not line:
+            continue
+        m = _ROLE.match(line)
+        if m:
+            name_ = " ".join(m.group(1).split())
+            if role_line:
+                problems.append(f"line {lineno}: a second role: line (line {role_line} "
+                                "already names who you play)")
+            elif not name_ or ":" in name_:
+                problems.append(f"line {lineno}: write the role as role: NAME (e.g. role: NORA)")
+            else:
+                role, role_line = name_, lineno
             continue
         entries.append(_parse_line(line, lineno, problems))
 
@@ -503,7 +524,7 @@ def parse_script(text: str, *, name: str = "script") -> Script:
         if timed and end is None:
             end = entries[i + 1].start
         cues.append(Cue(i, e.start, end, e.targets, e.text, e.lineno, e.kind, e.speaker))
-    return Script(tuple(cues), timed=timed, source=name)
+    return Script(tuple(cues), timed=timed, source=name, role=role)
 
 
 def _line_of(problem: str) -> int:

@@ -90,6 +90,7 @@ def test_show_json_of_a_scene_script_has_partners_and_nulls(capsys):
     assert all(x["targets"] == [] and x["start_ms"] is None and x["end_ms"] is None for x in theo)
     assert [x["kind"] for x in lines].count("direction") == 5
     assert [x["targets"] for x in lines if x["kind"] == "actor"][-1] == []
+    assert {x["speaker"] for x in lines if x["kind"] == "actor"} == {"NORA"}  # role: NORA
 
 
 def test_show_of_a_bad_script_lists_problems_and_exits_2(tmp_path, capsys):
@@ -114,7 +115,7 @@ def test_import_writes_the_script_and_lists_the_unlabelled_lines(tmp_path, capsy
     report = capsys.readouterr().out
     assert report.startswith(f"wrote {out}: 16 lines for NORA: 6 yours (5 with a target), "
                              "5 partner, 5 stage directions.")
-    assert "line 20 (screenplay line 58): Sit down." in report
+    assert "line 21 (screenplay line 58): Sit down." in report
     assert out.read_text() == (assets_dir() / "example_scene.txt").read_text()
     assert main(["script", "check", str(out)]) == 0
 

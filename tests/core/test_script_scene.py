@@ -120,6 +120,29 @@ def test_scene_lines_in_a_timed_script_need_times_like_every_line():
     assert "has no time" in err.value.problems[0]
 
 
+def test_a_role_line_names_who_the_actor_plays():
+    s = parse_script("# scene\nrole: Nora  Bright\n0:00-0:02 happy Hi\n0:02-0:04 @THEO: Hey\n")
+    assert s.role == "Nora Bright" and s.timed and len(s) == 2
+    lines = s.to_dict()["lines"]
+    assert [x["speaker"] for x in lines] == ["Nora Bright", "THEO"]
+    assert s.to_dict()["role"] == "Nora Bright"
+    again = parse_script(format_script(s))
+    assert again.role == "Nora Bright"
+    assert [c.written for c in again.cues] == [c.written for c in s.cues]
+    assert parse_script("happy Hi\n").role is None
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("role: A\nrole: B\nhappy Hi\n", "line 2: a second role: line (line 1"),
+    ("role:\nhappy Hi\n", "line 1: write the role as role: NAME"),
+    ("role: A\n", "the script is empty"),
+])
+def test_bad_role_lines_are_reported(text, problem):
+    with pytest.raises(ScriptError) as err:
+        parse_script(text)
+    assert err.value.problems[0].startswith(problem)
+
+
 # --- followed live and scored -----------------------------------------------------------
 
 def probs(emotion: str, p: float = 0.8) -> np.ndarray:
