@@ -158,7 +158,7 @@ class ScriptFollower:
         if not spans:
             return None
         cues = self.script.cues[: len(spans)]
-        partial = Script(cues, timed=False, source=self.script.source)
+        partial = Script(cues, timed=False, source=self.script.source, role=self.script.role)
         return partial.with_times(spans)
 
     def update(self, time_ms: int, primary: Face | None) -> CueState:
