@@ -35,8 +35,14 @@ from dataclasses import dataclass, replace
 from acting_mirror.core.emotions import EMOTIONS, cue_emotions, cue_table, parse_emotion
 from acting_mirror.errors import DependencyError, ScriptError
 
-MAX_BYTES = 5_000_000
-"""A screenplay larger than this is refused (a feature film is about 200 kB)."""
+MAX_BYTES = 2_000_000
+"""A screenplay larger than this is refused (a feature film is about 200-300 kB)."""
+MAX_LINE = 5_000
+"""Characters on one line (a long action paragraph is about 1,000)."""
+MAX_MARKERS = 60
+"""``[``, ``/*`` and ``*/`` on one line. fountain-py 0.3.0 scans from every ``[[`` to the
+end of its line (slow on hostile lines) and recurses once per boneyard marker on a line
+(a RecursionError past ~1,000); real lines have a handful."""
 
 SPEECH = "speech"
 DIRECTION = "direction"
@@ -136,6 +142,7 @@ def parse_cue_file(text: str, *, name: str = "cue table") -> dict[str, str | Non
 # --- reading Fountain -------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE_RUN = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 
 
 def _clean(text: str) -> str:
@@ -167,8 +174,10 @@ def parse_fountain(
     text = text.lstrip("\ufeff")
     text = re.sub(r"\r\n|\r", "\n", text)
     problems: list[str] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for lineno, line in enumerate(lines, start=1):
         m = _CONTROL.search(line)
+        markers = line.count("[") + line.count("/*") + line.count("*/")
         if m:
             problems.append(
                 f"line {lineno}: control character U+{ord(m.group()):04X} "
@@ -176,13 +185,22 @@ def parse_fountain(
             )
         elif any(unicodedata.category(ch) == "Cs" for ch in line):
             problems.append(f"line {lineno}: invalid character (a lone surrogate)")
+        elif len(line) > MAX_LINE:
+            problems.append(f"line {lineno}: {len(line):,} characters on one line (at most "
+                            f"{MAX_LINE:,}: is this a screenplay?)")
+        elif markers > MAX_MARKERS:
+            problems.append(f"line {lineno}: {markers} note or boneyard brackets ([, /*, */) "
+                            f"on one line (at most {MAX_MARKERS})")
     if problems:
         _fail(name, problems)
+    # runs of spaces mean nothing in a screenplay's text, and fountain-py's patterns are
+    # slow on long ones (quadratic); a line of only spaces stays one of two (dialogue's "  ")
+    text = "\n".join(_SPACE_RUN.sub(" ", x) if x.strip() else x[:2] for x in lines)
 
     text, dual_lines = _take_carets(text)
     try:
         doc = FountainParser().parse(text)
-    except (RecursionError, MemoryError):
+    except MemoryError:
         raise
     except Exception as exc:  # a third-party parser's bug must not reach the user as a traceback
         raise ScriptError(
@@ -228,7 +246,19 @@ def _assemble(items, name, title, cues, problems, warnings, dual_lines,
     return Screenplay(name, title, tuple(elements), tuple(warnings))
 
 
-_CARET_CUE = re.compile(r"^\s*(?P<cue>(?:@.*?|[^a-z]*?[A-Z][^a-z]*?))\s*\^\s*$")
+def _caret_cue(line: str) -> str | None:
+    """``BRICK ^`` -> ``BRICK`` (a character cue with the dual-dialogue caret), else
+    ``None``. Plain string tests, no regex: linear on hostile lines."""
+    text = line.strip()
+    if not text.endswith("^"):
+        return None
+    cue = text[:-1].rstrip()
+    if not cue:
+        return None
+    if cue.startswith("@"):
+        return cue
+    has_upper = any(ch.isupper() for ch in cue)
+    return cue if has_upper and not any(ch.islower() for ch in cue) else None
 
 
 def _take_carets(text: str) -> tuple[str, set[int]]:
@@ -240,13 +270,13 @@ def _take_carets(text: str) -> tuple[str, set[int]]:
     lines = text.split("\n")
     found: set[int] = set()
     for i, line in enumerate(lines):
-        m = _CARET_CUE.match(line)
-        if m is None:
+        cue = _caret_cue(line)
+        if cue is None:
             continue
         blank_before = i == 0 or not lines[i - 1].strip()
         text_after = i + 1 < len(lines) and bool(lines[i + 1].strip())
         if blank_before and text_after:
-            lines[i] = m.group("cue")
+            lines[i] = cue
             found.add(i + 1)
     return "\n".join(lines), found
 
@@ -420,12 +450,6 @@ def parse_fdx(data: bytes, *, name: str = "screenplay.fdx",
 
 # --- writing the acting script ----------------------------------------------------------
 
-def _partner_name(play: Screenplay, name: str | None) -> str:
-    """The name as first written, so one partner keeps one name."""
-    key = (name or "").upper()
-    return next(n for n, _ in play.characters() if n.upper() == key)
-
-
 @dataclass(frozen=True)
 class Unlabelled:
     """One of the actor's lines with no cue: where it is in the script written and in the
@@ -442,7 +466,9 @@ def to_script_text(
     """The acting script for ``character`` (see the module docstring) and the actor's
     lines that got no target."""
     who = play.find_character(character)
-    partners = [n for n, _ in play.characters() if n != who]
+    chars = play.characters()
+    partners = [n for n, _ in chars if n != who]
+    shown = {n.upper(): n for n, _ in chars}  # one partner, one name: as first written
     key = who.upper()
     title = f'"{play.title}"' if play.title else play.source
     head = [
@@ -470,7 +496,7 @@ def to_script_text(
             if e.block == last_partner_block:  # one speech, one partner line
                 out[-1] += f" {e.text}"
             else:
-                out.append(f"@{_partner_name(play, e.character)}: {e.text}")
+                out.append(f"@{shown[e.character.upper()]}: {e.text}")  # type: ignore[union-attr]
             last_partner_block = e.block
             continue
         last_partner_block = None
