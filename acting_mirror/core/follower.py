@@ -27,6 +27,17 @@ HINT_GET_READY = "get ready"
 HINT_ON_TARGET = "on target"
 HINT_NO_FACE = "show your face to the camera"
 HINT_DONE = "scene complete"
+HINT_DIRECTION = "stage direction"
+HINT_NO_TARGET = "your line: no target, play it your way"
+
+
+def unscored_hint(cue: Cue) -> str:
+    """The hint for a line that is shown but not scored (partner, direction, no target)."""
+    if cue.partner:
+        return f"listen to {cue.speaker}"
+    if cue.direction:
+        return HINT_DIRECTION
+    return HINT_NO_TARGET
 
 
 @dataclass(frozen=True)
@@ -147,7 +158,7 @@ class ScriptFollower:
         if not spans:
             return None
         cues = self.script.cues[: len(spans)]
-        partial = Script(cues, timed=False, source=self.script.source)
+        partial = Script(cues, timed=False, source=self.script.source, role=self.script.role)
         return partial.with_times(spans)
 
     def update(self, time_ms: int, primary: Face | None) -> CueState:
@@ -170,7 +181,10 @@ class ScriptFollower:
                 hint = HINT_DONE
             elif next_cue is not None:
                 wait = max(0, (next_cue.start_ms or 0) - elapsed)
-                hint = f"next: {next_cue.target_label} in {math.ceil(wait / 1000)} s"
+                what = next_cue.target_label or (
+                    next_cue.speaker if next_cue.partner else
+                    "stage direction" if next_cue.direction else "your line")
+                hint = f"next: {what} in {math.ceil(wait / 1000)} s"
             else:
                 hint = HINT_GET_READY
             self._reset_meter(None)
@@ -178,6 +192,9 @@ class ScriptFollower:
 
         if self._meter_cue != cue.index:
             self._reset_meter(cue.index)
+        if not cue.scored:  # partner lines, stage directions, untargeted lines: shown only
+            return self._state(elapsed, cue, next_cue, progress, probs, detected,
+                               unscored_hint(cue))
         if probs is not None:
             self._face_frames += 1
             self._hits += detected in cue.targets
@@ -215,7 +232,7 @@ class ScriptFollower:
     def _state(self, elapsed, cue, next_cue, progress, probs, detected, hint) -> CueState:
         tprob = None
         on = False
-        if cue is not None and probs is not None:
+        if cue is not None and cue.scored and probs is not None:
             tprob = target_probability(probs, cue.targets)
             on = detected in cue.targets
         meter = self._hits / self._face_frames if self._face_frames else 0.0

@@ -16,6 +16,10 @@ Only the primary face's rows count. For each line (its half-open span ``[start, 
 
 The take's ``score`` is the duration-weighted mean ``on_target`` over the lines the take
 reached, with ``no_face`` lines counting 0; ``not_reached`` lines are left out.
+
+Only the actor's lines with targets are scored (``Cue.scored``): partner lines, stage
+directions and lines with no target get no ``LineScore`` (``index`` keeps each scored
+line's position in the script).
 """
 
 from __future__ import annotations
@@ -257,6 +261,8 @@ def score_take(
     weighted = 0.0
     total = 0
     for cue in script.cues:
+        if not cue.scored:  # partner lines, stage directions, lines with no target
+            continue
         start, end = int(cue.start_ms), int(cue.end_ms)  # type: ignore[arg-type]
         w0, w1 = start + offset_ms, end + offset_ms
         if take_end_ms is not None and w0 >= int(take_end_ms):
@@ -297,7 +303,7 @@ def score_take(
                       dominant, ttt, face_fraction, verdict)
         )
     end = int(take_end_ms) if take_end_ms is not None else (lines[-1].end_ms if lines else 0)
-    lines.extend(_not_reached(cue, end, end) for cue in unplayed)
+    lines.extend(_not_reached(cue, end, end) for cue in unplayed if cue.scored)
     score = weighted / total if total > 0 else 0.0
     return TakeReport(
         score=float(score), script=script.source, calibrated=calibration is not None,

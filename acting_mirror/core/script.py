@@ -22,6 +22,22 @@ Emotions are the seven labels (angry, disgust, fear, happy, sad, surprise, neutr
 common synonym (joy, scared, shocked, calm, ...), case-insensitively; ``happy|surprise``
 means either counts as on target.
 
+Scene lines (all optional; old scripts read unchanged). In either form, where the
+emotion would go:
+
+- ``-`` marks one of your lines with no target: shown, not scored
+  (``0:04-0:06 - Well.`` or ``- Well.``);
+- ``@NAME: text`` is a scene partner's line, spoken by NAME (up to the first ``:``): shown
+  (and spoken by the partner voice), never scored (``0:06-0:08 @MAYA: You kept it.``);
+- ``[text]`` is a stage direction: shown, never scored (``[She turns away]``).
+
+A line ``role: NAME`` (once, anywhere, no times) names the character the actor plays,
+the ``speaker`` of the actor's own lines (e.g. ``role: NORA`` in an imported scene).
+
+In a timed script every line, these included, has its times, as before. ``-`` after a
+start time reads as a range when a number follows it (``0:04 - 5 apples`` is 0:04-0:05),
+so write the end time there (``0:04-0:06 - 5 apples``); :func:`format_script` always does.
+
 Comments: a line whose first non-blank character is ``#`` is ignored, and so is anything
 from a ``#`` that has white space before it and white space (or the end of the line)
 after it, e.g. ``0:03 sad Goodbye  # slow down here``. A ``#`` inside a word (``#1``) is
@@ -43,10 +59,25 @@ MAX_TIME_MS = 24 * 3600 * 1000
 """Times beyond a day are treated as typos."""
 
 
+ACTOR = "actor"
+PARTNER = "partner"
+DIRECTION = "direction"
+KINDS = (ACTOR, PARTNER, DIRECTION)
+"""What a script line is: one of the actor's own lines, a scene partner's line, or a
+stage direction."""
+
+NO_TARGET = "-"
+"""Written in place of the emotion: one of the actor's lines with no target."""
+
+
 @dataclass(frozen=True)
 class Cue:
     """One line of a script. ``index`` is its 0-based position; ``line`` the 1-based line
-    number in the source text (0 when built in code). Untimed cues have no times."""
+    number in the source text (0 when built in code). Untimed cues have no times.
+
+    ``kind`` is :data:`ACTOR` (the actor's line; scored when it has targets),
+    :data:`PARTNER` (spoken by ``speaker``, never scored) or :data:`DIRECTION` (a stage
+    direction, never scored)."""
 
     index: int
     start_ms: int | None
@@ -54,6 +85,30 @@ class Cue:
     targets: tuple[str, ...]
     text: str = ""
     line: int = 0
+    kind: str = ACTOR
+    speaker: str | None = None
+
+    @property
+    def partner(self) -> bool:
+        return self.kind == PARTNER
+
+    @property
+    def direction(self) -> bool:
+        return self.kind == DIRECTION
+
+    @property
+    def scored(self) -> bool:
+        """Whether a take is scored on this line: the actor's lines that have targets."""
+        return self.kind == ACTOR and bool(self.targets)
+
+    def to_dict(self) -> dict:
+        """The line as ``script show --json`` prints it."""
+        return {
+            "index": self.index, "kind": self.kind, "speaker": self.speaker,
+            "partner": self.partner, "targets": list(self.targets), "scored": self.scored,
+            "text": self.text, "start_ms": self.start_ms, "end_ms": self.end_ms,
+            "line": self.line,
+        }
 
     @property
     def timed(self) -> bool:
@@ -71,8 +126,19 @@ class Cue:
 
     @property
     def target_label(self) -> str:
-        """The targets as written in a script: ``happy|surprise``."""
+        """The targets as written in a script: ``happy|surprise`` ("" when none)."""
         return "|".join(self.targets)
+
+    @property
+    def written(self) -> str:
+        """The line as written after its times: ``happy Hi``, ``- Hi``, ``@MAYA: Hi``,
+        ``[She turns]``."""
+        if self.kind == DIRECTION:
+            return f"[{self.text}]"
+        if self.kind == PARTNER:
+            return f"@{self.speaker}: {self.text}".rstrip()
+        head = self.target_label or NO_TARGET
+        return f"{head} {self.text}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -82,9 +148,34 @@ class Script:
     cues: tuple[Cue, ...]
     timed: bool
     source: str | None = None
+    role: str | None = None  # the character the actor plays (``role: NAME``), if named
 
     def __len__(self) -> int:
         return len(self.cues)
+
+    @property
+    def scored_cues(self) -> tuple[Cue, ...]:
+        """The lines a take is scored on (the actor's lines with targets)."""
+        return tuple(c for c in self.cues if c.scored)
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        """The scene partners' names, in order of first line."""
+        names: list[str] = []
+        for c in self.cues:
+            if c.partner and c.speaker not in names:
+                names.append(c.speaker)  # type: ignore[arg-type]
+        return tuple(names)
+
+    def to_dict(self) -> dict:
+        """The parsed script as ``script show --json`` prints it."""
+        lines = []
+        for c in self.cues:
+            d = c.to_dict()
+            if c.kind == ACTOR and d["speaker"] is None:
+                d["speaker"] = self.role
+            lines.append(d)
+        return {"source": self.source, "timed": self.timed, "role": self.role, "lines": lines}
 
     @property
     def has_times(self) -> bool:
@@ -150,10 +241,13 @@ def format_span(cue: Cue) -> str:
 def format_script(script: Script) -> str:
     """The script as text in its own form that :func:`parse_script` reads back; cues that
     have times are written timed (so a teleprompter take can be saved with its times)."""
-    out = []
+    out = [f"role: {script.role}"] if script.role else []
     for c in script.cues:
         head = format_span(c) if c.timed else ""
-        parts = [p for p in (head, c.target_label, c.text) if p]
+        if c.kind == ACTOR and c.targets:  # exactly as before for the actor's lines
+            parts = [p for p in (head, c.target_label, c.text) if p]
+        else:
+            parts = [p for p in (head, c.written) if p]
         out.append(" ".join(parts))
     return "\n".join(out) + "\n"
 
@@ -204,6 +298,8 @@ class _Entry:
     targets: tuple[str, ...] = ()
     text: str = ""
     ok: bool = True  # times readable
+    kind: str = ACTOR
+    speaker: str | None = None
 
 
 def _strip_comment(line: str) -> str:
@@ -274,11 +370,58 @@ def _parse_line(line: str, lineno: int, problems: list[str]) -> _Entry:
     else:
         entry = _Entry(lineno, timed=False)
         rest = line
+    if _parse_scene_line(rest, entry, problems):
+        return entry
     m = _EMOTIONS_AND_TEXT.match(rest)
     assert m is not None  # the pattern accepts any text
     entry.targets = _parse_targets(m.group("emo"), lineno, problems)
     entry.text = (m.group("text") or "").strip()
     return entry
+
+
+_PARTNER = re.compile(r"^@(?P<name>[^:]*)(?::(?P<text>.*))?$", re.S)
+_ROLE = re.compile(r"^role\s*:(.*)$", re.I | re.S)
+
+
+def _parse_scene_line(rest: str, entry: _Entry, problems: list[str]) -> bool:
+    """Read ``rest`` into ``entry`` when it is a partner line, a stage direction or an
+    untargeted line; ``False`` for an ordinary ``EMOTION text`` line."""
+    lineno = entry.lineno
+    if rest.startswith("["):
+        entry.kind = DIRECTION
+        if not rest.endswith("]") or len(rest) < 2:
+            problems.append(
+                f"line {lineno}: a stage direction starts with [ and ends with ] "
+                "(e.g. [She turns away])"
+            )
+            return True
+        entry.text = rest[1:-1].strip()
+        if not entry.text:
+            problems.append(f"line {lineno}: empty stage direction []")
+        return True
+    if rest.startswith("@"):
+        entry.kind = PARTNER
+        m = _PARTNER.match(rest)
+        assert m is not None  # the pattern accepts any text after @
+        name = " ".join(m.group("name").split())
+        if m.group("text") is None:
+            problems.append(
+                f"line {lineno}: write a partner's line as @NAME: text "
+                "(e.g. @MAYA: You kept it.); the : after the name is missing"
+            )
+            return True
+        if not name:
+            problems.append(f"line {lineno}: no name after @ (write e.g. @MAYA: You kept it.)")
+        entry.speaker = name or None
+        entry.text = m.group("text").strip()
+        if not entry.text:
+            problems.append(f"line {lineno}: {name or 'the partner'}'s line has no text")
+        return True
+    words = rest.split(None, 1)
+    if words and words[0] == NO_TARGET:
+        entry.text = words[1].strip() if len(words) > 1 else ""
+        return True
+    return False
 
 
 def _check_times(entries: list[_Entry], problems: list[str]) -> None:
@@ -326,10 +469,23 @@ def parse_script(text: str, *, name: str = "script") -> Script:
     """
     problems: list[str] = []
     entries: list[_Entry] = []
+    role: str | None = None
+    role_line = 0
     text = text.lstrip("\ufeff")
     for lineno, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         line = _strip_comment(raw).strip()
         if not line:
+            continue
+        m = _ROLE.match(line)
+        if m:
+            name_ = " ".join(m.group(1).split())
+            if role_line:
+                problems.append(f"line {lineno}: a second role: line (line {role_line} "
+                                "already names who you play)")
+            elif not name_ or ":" in name_:
+                problems.append(f"line {lineno}: write the role as role: NAME (e.g. role: NORA)")
+            else:
+                role, role_line = name_, lineno
             continue
         entries.append(_parse_line(line, lineno, problems))
 
@@ -367,8 +523,8 @@ def parse_script(text: str, *, name: str = "script") -> Script:
         end = e.end
         if timed and end is None:
             end = entries[i + 1].start
-        cues.append(Cue(i, e.start, end, e.targets, e.text, e.lineno))
-    return Script(tuple(cues), timed=timed, source=name)
+        cues.append(Cue(i, e.start, end, e.targets, e.text, e.lineno, e.kind, e.speaker))
+    return Script(tuple(cues), timed=timed, source=name, role=role)
 
 
 def _line_of(problem: str) -> int:
