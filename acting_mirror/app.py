@@ -30,6 +30,7 @@ from acting_mirror.session.services import Services
 from acting_mirror.session.session import DEMO_SPEC, OFFLINE, Session, SessionParts
 from acting_mirror.vision.classifier import LiteRTEmotionClassifier
 from acting_mirror.vision.detectors import create_detector
+from acting_mirror.vision.face_detail import assess_main_face
 from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
 
 
@@ -74,6 +75,7 @@ def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:
         smoother=EmotionSmoother(alpha=settings.smoothing_alpha),
         readings=ReadingSchedule(settings.reading_budget),
         detail=detail,
+        quality=assess_main_face,
     )
 
 

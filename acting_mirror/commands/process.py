@@ -32,6 +32,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--model", type=Path, metavar="PATH",
                    help="a compatible emotion .tflite model (default: bundled mini-Xception)")
     p.add_argument("--no-video", action="store_true", help="analysis only: skip output.avi")
+    p.add_argument("--detail", action="store_true",
+                   help="also run the face mesh on the main face: its 52 blendshapes and "
+                   "head pose go into timeline.csv (always on with --detector mesh)")
     p.add_argument("--script", type=Path, metavar="FILE",
                    help="an acting script: also write report.json and report.html")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames (cameras, streams)")
@@ -60,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
             "recording cannot be scored against it: add times to its lines, or rehearse "
             "it in the app, where each line is timed as you play it."
         )
-    settings = AnalysisSettings(detector=args.detector, model_path=args.model)
+    settings = AnalysisSettings(detector=args.detector, model_path=args.model,
+                                face_detail=args.detail)
     bar = _ProgressBar(disabled=args.quiet)
     with _finish_on_signals():
         try:

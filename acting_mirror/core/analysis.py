@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+import numpy as np
+
 from acting_mirror.core.ports import EmotionClassifier, FaceDetailReader, FaceDetector
 from acting_mirror.core.readings import ReadingSchedule
 from acting_mirror.core.smoothing import EmotionSmoother
 from acting_mirror.core.tracking import FaceTracker
-from acting_mirror.core.types import Frame, FrameResult
+from acting_mirror.core.types import Face, Frame, FrameResult
 
 
 class Analyzer:
@@ -29,6 +31,7 @@ class Analyzer:
         *,
         readings: ReadingSchedule | None = None,
         detail: FaceDetailReader | None = None,
+        quality: Callable[[np.ndarray, Face], str] | None = None,
     ):
         self.detector = detector
         self.classifier = classifier
@@ -36,6 +39,7 @@ class Analyzer:
         self.smoother = smoother or EmotionSmoother()
         self.readings = readings or ReadingSchedule()  # default: every face, every frame
         self.detail = detail  # the main face's mesh and blendshapes, when set
+        self.quality = quality  # judges the main face's picture (core.quality), when set
         self._clock = clock
 
     def set_detector(self, detector: FaceDetector) -> None:
@@ -70,6 +74,8 @@ class Analyzer:
         t3 = clock()
         if self.detail is not None and faces:
             faces = self.detail.read(frame.image, faces)
+        if self.quality is not None and faces:
+            faces = _with_quality(frame.image, faces, self.quality)
         t4 = clock()
         faces = self.smoother.update(faces)
         t5 = clock()
@@ -78,6 +84,11 @@ class Analyzer:
             "classify": (t3 - t2) * 1e3,
             "track": (t2 - t1 + t5 - t4) * 1e3,  # tracking and smoothing
         }
-        if self.detail is not None:
+        if self.detail is not None or self.quality is not None:
             timings["detail"] = (t4 - t3) * 1e3
         return FrameResult(frame=frame, faces=faces, timings_ms=timings)
+
+
+def _with_quality(image: np.ndarray, faces, judge) -> tuple[Face, ...]:
+    """``faces`` with the main face's picture judged (``Face.quality``)."""
+    return tuple(f.with_(quality=judge(image, f) or None) if f.primary else f for f in faces)

@@ -13,12 +13,16 @@ from typing import Sequence
 import numpy as np
 
 import acting_mirror
+from acting_mirror.core.blendshapes import BLENDSHAPE_NAMES
 from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, Face, FrameResult
+
+N_BLENDSHAPES = len(BLENDSHAPE_NAMES)
 
 SUMMARY_KEYS: tuple[str, ...] = (
     "source", "frames", "duration_s", "fps", "faces_seen", "frames_with_face",
     "frames_with_primary", "processing", "detector", "model",
-    "primary_emotion_shares", "mean_primary_probs", "created", "version", "complete",
+    "primary_emotion_shares", "mean_primary_probs", "mean_primary_blendshapes", "created",
+    "version", "complete",
 )
 """The top-level keys of every summary, in the order they are written. A take that is
 not complete (its input ended early, the disk filled, it was interrupted and repaired)
@@ -59,6 +63,8 @@ class SummaryBuilder:
         self._primary_frames = 0
         self._top_counts = np.zeros(N_EMOTIONS, dtype=np.int64)
         self._prob_sums = np.zeros(N_EMOTIONS, dtype=np.float64)
+        self._blend_frames = 0
+        self._blend_sums = np.zeros(N_BLENDSHAPES, dtype=np.float64)
 
     def mark_incomplete(self, reason: str) -> None:
         """The take did not run its course (the app quit during it, the source broke):
@@ -77,10 +83,12 @@ class SummaryBuilder:
             int(result.frame.time_ms),
             [face.face_id for face in result.faces],
             primary.shown_probs if primary is not None else None,
+            primary.blendshapes if primary is not None else None,
         )
 
     def count_frame(
-        self, time_ms: int, face_ids: Sequence[int], primary_probs: np.ndarray | None
+        self, time_ms: int, face_ids: Sequence[int], primary_probs: np.ndarray | None,
+        primary_blendshapes: np.ndarray | None = None,
     ) -> None:
         """Count one frame from its plain facts: its time, the ids of its faces (-1 for
         an untracked face) and the main face's shown probabilities (``None``: no main
@@ -103,6 +111,11 @@ class SummaryBuilder:
                 self._primary_frames += 1
                 self._top_counts[int(np.argmax(probs))] += 1
                 self._prob_sums += probs
+        if primary_blendshapes is not None:
+            blend = np.asarray(primary_blendshapes, dtype=np.float64)
+            if blend.shape == (N_BLENDSHAPES,) and np.all(np.isfinite(blend)):
+                self._blend_frames += 1
+                self._blend_sums += blend
 
     def build(
         self,
@@ -145,6 +158,11 @@ class SummaryBuilder:
             "model": self.model,
             "primary_emotion_shares": {e: round(float(v), 4) for e, v in zip(EMOTIONS, shares)},
             "mean_primary_probs": {e: round(float(v), 4) for e, v in zip(EMOTIONS, means)},
+            # the main face's mean blendshapes over the frames the face mesh read it ({}: none)
+            "mean_primary_blendshapes": (
+                {b: round(float(v), 4) for b, v in zip(BLENDSHAPE_NAMES, self._blend_sums / self._blend_frames)}
+                if self._blend_frames else {}
+            ),
             "created": datetime.now().astimezone().isoformat(timespec="seconds"),
             "version": acting_mirror.__version__,
             "complete": bool(complete),

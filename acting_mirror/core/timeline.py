@@ -10,21 +10,37 @@ from typing import Iterable
 
 import numpy as np
 
+from acting_mirror.core.blendshapes import BLENDSHAPE_NAMES
 from acting_mirror.core.types import EMOTIONS, N_EMOTIONS, FrameResult
 from acting_mirror.errors import SourceError
+
+N_BLENDSHAPES = len(BLENDSHAPE_NAMES)
+POSE_COLUMNS: tuple[str, ...] = ("yaw", "pitch", "roll")
 
 TIMELINE_COLUMNS: tuple[str, ...] = (
     "frame", "time_ms", "face_id", "primary", "x", "y", "w", "h",
     *EMOTIONS,
     "top_emotion", "confidence",
     *(f"raw_{e}" for e in EMOTIONS),
+    "quality", *POSE_COLUMNS,
+    *BLENDSHAPE_NAMES,
+    *(f"raw_{b}" for b in BLENDSHAPE_NAMES),
 )
 """Column order of ``timeline.csv``: one row per face per frame; the seven emotion columns
 are the smoothed probabilities the app shows, ``raw_*`` the classifier's own for this frame
 (empty for a face that was not read this frame: with many faces, the live app reads the
-main face every frame and lets the others take turns)."""
+main face every frame and lets the others take turns). Then ``quality`` (``ok``, or why the
+picture of the face is poor: ``blurred|dark``…), head pose (``yaw,pitch,roll`` in degrees)
+and the 52 blendshape scores named as MediaPipe names them (smoothed, then ``raw_*`` as
+read), empty where not computed (the face mesh runs on the main face, or on every face
+with ``--detector mesh``). Timelines written before these columns existed still read."""
 
 _FIXED_COLUMNS = TIMELINE_COLUMNS[: 8 + N_EMOTIONS]
+_RAW_END = 10 + 2 * N_EMOTIONS  # the columns every timeline has
+_QUALITY = _RAW_END
+_POSE = slice(_QUALITY + 1, _QUALITY + 4)
+_BLEND = slice(_POSE.stop, _POSE.stop + N_BLENDSHAPES)
+_EMPTY_DETAIL = [""] * (2 * N_BLENDSHAPES)
 
 
 def _fmt(p: float) -> str:
@@ -47,9 +63,19 @@ def timeline_rows(result: FrameResult) -> list[list[str]]:
                 *(_fmt(p) for p in shown),
                 EMOTIONS[int(np.argmax(shown))], _fmt(float(np.max(shown))),
                 *((_fmt(p) for p in raw) if raw is not None else [""] * N_EMOTIONS),
+                face.quality or "",
+                *((f"{a:.1f}" for a in face.pose) if face.pose is not None else ("", "", "")),
+                *_detail_cells(face),
             ]
         )
     return rows
+
+
+def _detail_cells(face) -> list[str]:
+    if face.blendshapes is None:
+        return _EMPTY_DETAIL
+    raw = face.raw_blendshapes if face.raw_blendshapes is not None else face.blendshapes
+    return [*(_fmt(v) for v in face.blendshapes), *(_fmt(v) for v in raw)]
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,11 @@ class TimelineTable:
     primary: np.ndarray  # bool
     boxes: np.ndarray  # (n, 4) int64: x, y, w, h
     probs: np.ndarray  # (n, 7) float32, smoothed
+    # (n, 52) float32 smoothed blendshapes, (n, 3) yaw/pitch/roll: NaN where not computed;
+    # quality per row ("" where not assessed). None for tables built without them.
+    blendshapes: np.ndarray | None = None
+    pose: np.ndarray | None = None
+    quality: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.frame.shape[0])
@@ -70,10 +101,18 @@ class TimelineTable:
         return self.select(self.primary)
 
     def select(self, mask: np.ndarray) -> "TimelineTable":
+        def pick(column):
+            return None if column is None else column[mask]
+
         return TimelineTable(
             self.frame[mask], self.time_ms[mask], self.face_id[mask], self.primary[mask],
-            self.boxes[mask], self.probs[mask],
+            self.boxes[mask], self.probs[mask], pick(self.blendshapes), pick(self.pose),
+            pick(self.quality),
         )
+
+    @property
+    def has_blendshapes(self) -> bool:
+        return self.blendshapes is not None and bool(np.isfinite(self.blendshapes).any())
 
 
 def read_timeline(path: Path | str) -> TimelineTable:
@@ -104,10 +143,30 @@ def _table_from_rows(rows: Iterable[list[str]], path: Path) -> TimelineTable:
         raise SourceError(f"{path} has a malformed row ({_short(exc)}).") from exc
     if not np.isfinite(probs).all():
         raise SourceError(f"{path} has a malformed row (an emotion value is not a number).")
+    try:
+        blend = _optional_floats(rows, _BLEND, N_BLENDSHAPES)
+        pose = _optional_floats(rows, _POSE, 3)
+    except (ValueError, OverflowError) as exc:
+        raise SourceError(f"{path} has a malformed row ({_short(exc)}).") from exc
+    quality = np.array([r[_QUALITY] if len(r) > _QUALITY else "" for r in rows], dtype=object)
     return TimelineTable(
         frame=ints[:, 0], time_ms=ints[:, 1], face_id=ints[:, 2], primary=ints[:, 3] == 1,
-        boxes=ints[:, 4:8], probs=probs,
+        boxes=ints[:, 4:8], probs=probs, blendshapes=blend, pose=pose, quality=quality,
     )
+
+
+def _optional_floats(rows: list[list[str]], cols: slice, width: int) -> np.ndarray:
+    """Columns that may be missing (older timelines) or empty (not computed): NaN there;
+    values that are there must be finite numbers."""
+    out = np.full((len(rows), width), np.nan, dtype=np.float32)
+    for i, r in enumerate(rows):
+        cells = r[cols]
+        if cells and cells[0] != "":
+            values = [float(v) for v in cells]
+            if len(values) != width or not all(np.isfinite(values)):
+                raise ValueError("a blendshape or head-pose value is not a number")
+            out[i] = values
+    return out
 
 
 def _short(exc: BaseException, limit: int = 80) -> str:

@@ -98,6 +98,9 @@ class Face:
     # the mesh's own blendshape reading of this frame, when the smoother replaced
     # ``blendshapes`` with the smoothed ones (as ``raw_probs`` is to ``probs``)
     raw_blendshapes: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # "ok", or why the picture of this face is too poor to read reliably ("blurred|dark");
+    # None where not assessed (see core.quality)
+    quality: str | None = None
 
     def with_(self, **changes) -> "Face":
         return replace(self, **changes)

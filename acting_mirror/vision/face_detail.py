@@ -57,3 +57,14 @@ def _best_overlap(found: list[MeshFace], face: Face) -> MeshFace | None:
         if iou >= best_iou:
             best, best_iou = candidate, iou
     return best
+
+
+def assess_main_face(image: np.ndarray, face: Face) -> str:
+    """``"ok"``, or why the picture of ``face`` is too poor to read reliably (blurred,
+    dark, bright, small, turned: see :mod:`acting_mirror.core.quality`)."""
+    from acting_mirror.core.quality import assess
+    from acting_mirror.vision.crops import measure_face
+
+    yaw = face.pose[0] if face.pose is not None else None
+    measures = measure_face(image, face.box, yaw=yaw)
+    return "" if measures is None else assess(measures).label
