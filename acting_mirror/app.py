@@ -106,13 +106,22 @@ def _take_recorder(folder: Path, fps: float, write_video: bool, summary: Summary
     return TakeRecorder(folder, fps, write_video=write_video, summary=summary)
 
 
+def partner_voice(script, *, rate: int | None = None, voice: str | None = None):
+    """The scene partner's voice for ``script``: the platform's speech program, played
+    through its audio player, both separate processes (nothing GPL is linked)."""
+    from acting_mirror.audio.partner import PartnerVoice
+
+    return PartnerVoice(script, rate=rate, voice=voice)
+
+
 def session_parts(
     *,
     source_opener: Callable[[str, bool], object] | None = None,
     analyzer_factory: Callable[[AnalysisSettings], Analyzer] | None = None,
+    voice: Callable[[object], object] | None = partner_voice,
 ) -> SessionParts:
-    """The real parts of a session; a test or the live bench may swap the source opener
-    or the analyzer factory."""
+    """The real parts of a session; a test or the live bench may swap the source opener,
+    the analyzer factory or the partner's voice (``None``: silent)."""
     return SessionParts(
         open_source=source_opener or (lambda spec, loop: open_source(spec, loop=loop)),
         build_analyzer=analyzer_factory or build_analyzer,
@@ -122,6 +131,7 @@ def session_parts(
         take_sink=_take_recorder,
         model_name=model_name,
         resolve_spec=resolve_spec,
+        partner_voice=voice,
     )
 
 

@@ -50,12 +50,21 @@ class StartRecording:
 @dataclass(frozen=True)
 class SetScript:
     """Follow ``script`` (``None``: no script) on every analysed frame; ``text`` is the
-    file as written (kept with scripted takes), ``actor`` whose ``calibration`` is used."""
+    file as written (kept with scripted takes), ``actor`` whose ``calibration`` is used.
+
+    Line learning: ``passage`` (first, last line, 0-based) rehearses only those lines,
+    ``loop`` starts the next take of them as soon as one ends, ``pace`` plays a timed
+    script faster or slower (0.75-1.5; takes are scored against the scaled times);
+    ``partner_voice`` speaks the partner lines aloud."""
 
     script: Script | None
     calibration: NeutralCalibration | None = None
     text: str | None = None
     actor: str = ""
+    passage: tuple[int, int] | None = None
+    loop: bool = False
+    pace: float = 1.0
+    partner_voice: bool = True
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,14 @@ class SourceReconnecting:
 
 
 @dataclass(frozen=True)
+class PartnerVoiceUnavailable:
+    """The scene partner's lines cannot be spoken here (said once per script); they are
+    shown instead."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class PlayingChanged:
     playing: bool
 
@@ -163,6 +171,6 @@ class FrameAnalysed:
 
 Event = (
     Ready | Fatal | SourceOpening | SourceOpened | SourceFailed | SourceEnded
-    | SourceReconnecting | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
+    | SourceReconnecting | PartnerVoiceUnavailable | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
     | TakeFinished | RecordingFailed | FrameAnalysed
 )

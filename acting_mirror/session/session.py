@@ -22,14 +22,16 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 import numpy as np
 
 from acting_mirror.config import AnalysisSettings
 from acting_mirror.core.analysis import Analyzer
 from acting_mirror.core.ports import FaceDetector, FrameSource
+from acting_mirror.core.line_learning import paced, passage
 from acting_mirror.core.rates import RateMeter
+from acting_mirror.core.script import Script
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.types import Frame, FrameResult
 from acting_mirror.errors import ActingMirrorError, OutputError, SourceError
@@ -88,6 +90,23 @@ class SessionParts:
     take_sink: TakeSinkFactory
     model_name: Callable[[AnalysisSettings], str]
     resolve_spec: Callable[[str], str] = lambda spec: spec
+    # the scene partner's voice for a script (audio.partner.PartnerVoice); None: silent
+    partner_voice: Callable[[Script], PartnerVoice] | None = None
+
+
+class PartnerVoice(Protocol):
+    """Speaks a script's partner lines without blocking (``audio.partner.PartnerVoice``)."""
+
+    available: bool
+    message: str
+
+    def follow(self, cue) -> bool: ...
+
+    def rewind(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class Inbox:
@@ -245,6 +264,9 @@ class Session:
         self._anchor: tuple[float, int] | None = None  # (clock, time_ms) for pacing
         self.take: TakeInProgress | None = None
         self.script: ScriptRun | None = None
+        self.partner: PartnerVoice | None = None  # speaks the script's partner lines
+        self._loop_take: cmd.StartRecording | None = None  # the take a looped passage repeats
+        self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
         self._inbox: Inbox | None = None
@@ -280,6 +302,7 @@ class Session:
             self._detectors.clear()
             if self.analyzer is not None and self.analyzer.detail is not None:
                 self.parts.close_detector(self.analyzer.detail)
+            self._close_partner()
 
     def run(self, inbox: Inbox) -> None:
         """Serve commands and play frames until :class:`~commands.Shutdown` (the app's loop)."""
@@ -590,6 +613,8 @@ class Session:
             if self.script is not None:
                 recorded = self.take is not None and self.take.scripted
                 cue = self.script.update(frame.time_ms, result.primary, recorded=recorded)
+                if recorded and self.partner is not None:
+                    self.partner.follow(cue.cue)  # says a partner line once, never waits
             if self.take is not None:
                 self._record(result, annotated)
                 timings["record"] = (self._clock() - t1) * 1e3
@@ -608,7 +633,7 @@ class Session:
         ))
         if (self.policy.script_ends_take and self.script is not None
                 and self.script.take_complete):
-            self.finish_take()  # the last line is over: the take ends by itself
+            self._script_done()
 
     # ------------------------------------------------------------------ takes
 
@@ -649,7 +674,10 @@ class Session:
         self.take = TakeInProgress(folder, sink, summary, self._clock(),
                                    scripted=command.scripted, video=command.write_video)
         if command.scripted:
+            self._loop_take = command
             self.script.begin_take()
+            if self.partner is not None:
+                self.partner.rewind()
         self._emit(ev.TakeStarted(folder.path))
         return True
 
@@ -666,6 +694,8 @@ class Session:
         take, self.take = self.take, None
         if take is None:
             return None
+        if take.scripted and self.partner is not None:
+            self.partner.stop()
         seconds = self._clock() - take.started
         if not complete:
             take.summary.mark_incomplete(reason or "stopped before the end")
@@ -693,16 +723,50 @@ class Session:
     def _set_script(self, command: cmd.SetScript) -> None:
         if self.take is not None and self.take.scripted:
             self.finish_take()  # a new script ends the take of the old one
+        self._close_partner()
+        self._loop_take = None
+        self._looping = command.loop
         if command.script is None:
             self.script = None
         else:
-            self.script = ScriptRun(command.script, command.calibration, text=command.text,
-                                    actor=command.actor)
+            script = command.script
+            text = command.text
+            if command.passage is not None:
+                script, text = passage(script, *command.passage), None
+            if command.pace != 1.0 and script.timed:
+                script, text = paced(script, command.pace), None  # stored as played
+            self.script = ScriptRun(script, command.calibration, text=text, actor=command.actor)
+            if command.partner_voice and script.partners:
+                self._open_partner(script)
         self._refresh_still()
+
+    def _open_partner(self, script: Script) -> None:
+        if self.parts.partner_voice is None:
+            return
+        try:
+            self.partner = self.parts.partner_voice(script)
+        except ActingMirrorError as exc:
+            self._emit(ev.PartnerVoiceUnavailable(str(exc)))
+            return
+        if not self.partner.available:
+            self._emit(ev.PartnerVoiceUnavailable(self.partner.message))
+            self._close_partner()
+
+    def _close_partner(self) -> None:
+        partner, self.partner = self.partner, None
+        if partner is not None:
+            partner.close()
+
+    def _script_done(self) -> None:
+        """The last line is over: the take ends by itself; a looped passage starts again."""
+        take = self.take
+        self.finish_take()
+        if self._looping and take is not None and self._loop_take is not None:
+            self.start_take(self._loop_take)
 
     def _advance_script(self) -> None:
         if self.script is None or self.take is None or not self.take.scripted:
             return
         self.script.advance()
         if self.policy.script_ends_take and self.script.take_complete:
-            self.finish_take()
+            self._script_done()

@@ -306,3 +306,99 @@ def test_a_lost_camera_is_tried_again_with_backoff_until_it_comes_back(make_part
     tries = [e.attempt for e in events.of(ev.SourceReconnecting)]
     assert tries[:3] == [0, 1, 2]
     assert not events.of(ev.SourceFailed)  # the failed tries were quiet
+
+
+SCENE = parse_script(
+    "0:00-0:00.4  @THEO: You came back.\n"
+    "0:00.4-0:00.8  happy  I never left.\n"
+    "0:00.8-0:01.2  @THEO: Then where were you?\n",
+    name="scene.txt",
+)
+
+
+class FakeVoice:
+    """Records what the partner would say; ``available`` as asked."""
+
+    def __init__(self, script, available=True):
+        self.available, self.message = available, "" if available else "espeak-ng is missing"
+        self.said, self.stops, self.closed = [], 0, False
+
+    def follow(self, cue):
+        if cue is not None and cue.partner and (not self.said or self.said[-1] != cue.index):
+            self.said.append(cue.index)
+
+    def rewind(self):
+        self.said.clear()
+
+    def stop(self):
+        self.stops += 1
+
+    def close(self):
+        self.closed = True
+
+
+def _scene_parts(make_parts, voices, available=True):
+    parts = make_parts(source=lambda: FakeSource(20, fps=10.0))
+
+    def voice(script):
+        voices.append(FakeVoice(script, available))
+        return voices[-1]
+
+    return type(parts)(**{**parts.__dict__, "partner_voice": voice})
+
+
+def test_the_partner_speaks_its_lines_during_a_scripted_take_only(make_parts, events, tmp_path):
+    voices = []
+    session = Session(_scene_parts(make_parts, voices), events.append, policy=OFFLINE, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.handle(cmd.SetScript(SCENE))
+    for _ in range(3):
+        session.step()  # not recording: the partner is silent
+    assert voices[0].said == []
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    run_to_end(session)
+    assert voices[0].said == [0, 2] and voices[0].stops >= 1
+    report = json.loads((events.of(ev.TakeFinished)[0].take.folder / "report.json").read_text())
+    assert [line["index"] for line in report["lines"]] == [1]  # partner lines are not scored
+    session.handle(cmd.SetScript(None))
+    assert voices[0].closed
+
+
+def test_without_speech_the_app_says_so_once(make_parts, events):
+    voices = []
+    session = Session(_scene_parts(make_parts, voices, available=False), events.append,
+                      policy=OFFLINE, mirror=False)
+    session.start()
+    session.handle(cmd.SetScript(SCENE))
+    (said,) = events.of(ev.PartnerVoiceUnavailable)
+    assert "espeak-ng" in said.message and session.partner is None
+
+
+def test_a_faster_pace_scores_against_the_scaled_times(make_parts, events, tmp_path):
+    session = _scripted_session(make_parts, events, tmp_path, policy=OFFLINE)
+    session.handle(cmd.SetScript(SCRIPT, pace=1.5))
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    run_to_end(session)
+    take = [e.take for e in events.of(ev.TakeFinished) if e.take.scripted][-1]
+    stored = (take.folder / "script.txt").read_text()
+    assert "00:00.267" in stored  # 0:00.4 / 1.5
+    report = json.loads((take.folder / "report.json").read_text())
+    assert report["lines"][2]["start_ms"] == 800  # 1.2 s / 1.5
+
+
+def test_a_looped_passage_is_taken_again_and_again(make_parts, events, tmp_path):
+    parts = make_parts(source=lambda: FakeSource(100, fps=20.0))
+    session = Session(parts, events.append, policy=LIVE, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.handle(cmd.SetScript(SCRIPT, passage=(0, 1), loop=True))
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    while len(events.of(ev.TakeFinished)) < 2 and session.step():
+        pass
+    finished = [e.take for e in events.of(ev.TakeFinished)]
+    assert len(finished) >= 2 and all(t.complete and t.frames > 0 for t in finished)
+    assert session.take is not None  # the third take is already running
+    report = json.loads((finished[0].folder / "report.json").read_text())
+    assert len(report["lines"]) == 2 and "lines 1-2" in report["script"]
+    session.close()
