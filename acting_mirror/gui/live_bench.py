@@ -51,6 +51,7 @@ from acting_mirror.core.timeline import read_timeline
 from acting_mirror.core.types import Frame
 from acting_mirror.errors import SourceError
 from acting_mirror.media.sources import CameraSource, VideoFileSource
+from acting_mirror.relaunch import module_command
 
 SIMULATED_CAMERA_SPEC = "simulated-camera"
 STARTUP_MARKER = "ACTING_MIRROR_STARTUP "
@@ -818,8 +819,8 @@ def measure_startup(source: Path, detector: str, *, timeout_s: float = 180.0,
         child_env["ACTING_MIRROR_HOME"] = str(Path(tmp) / "home")
         if not screen_configured(child_env):
             child_env["QT_QPA_PLATFORM"] = "offscreen"
-        command = [sys.executable, "-m", "acting_mirror.gui.live_bench", "--startup-probe",
-                   "--source", str(source), "--detector", detector]
+        command = module_command("acting_mirror.gui.live_bench", "--startup-probe",
+                                 "--source", str(source), "--detector", detector)
         launched = time.monotonic()
         try:
             done = subprocess.run(command, env=child_env, capture_output=True, text=True,

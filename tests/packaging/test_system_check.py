@@ -1,0 +1,97 @@
+"""The Linux start-up check: missing xcb libraries are named, with their Debian packages,
+in one line before Qt could abort."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acting_mirror.errors import ActingMirrorError
+from acting_mirror.system_check import (
+    XCB_LIBRARIES, check_qt_libraries, loadable, missing_libraries, missing_message, uses_xcb,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "env, platform, expected",
+    [
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "xcb"}, "linux", True),
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "xcb:no_grab"}, "linux", True),
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux", False),
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "wayland;xcb"}, "linux", False),
+        ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", False),
+        ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "QT_QPA_PLATFORM": "xcb"}, "linux", True),
+        ({}, "linux", False),
+        ({"QT_QPA_PLATFORM": "xcb"}, "linux", False),  # no display: gui says so itself
+        ({"DISPLAY": ":0"}, "darwin", False),
+        ({"DISPLAY": ":0"}, "win32", False),
+    ],
+)
+def test_the_check_runs_only_where_qt_would_start_its_xcb_plugin(env, platform, expected):
+    assert uses_xcb(env, platform) is expected
+
+
+def test_a_missing_library_is_named_with_its_debian_package():
+    missing = missing_libraries(lambda soname: soname != "libxcb-cursor.so.0")
+    assert missing == {"libxcb-cursor.so.0": "libxcb-cursor0"}
+
+
+def test_the_message_is_one_line_with_the_install_command():
+    message = missing_message({"libxcb-cursor.so.0": "libxcb-cursor0",
+                               "libglib-2.0.so.0": "libglib2.0-0",
+                               "libgthread-2.0.so.0": "libglib2.0-0"})
+    assert "\n" not in message
+    assert "sudo apt install libxcb-cursor0 libglib2.0-0 (" in message  # each package once
+    assert "libxcb-cursor.so.0" in message
+
+
+def test_check_raises_a_user_error_only_when_something_is_missing():
+    env = {"DISPLAY": ":0"}
+    check_qt_libraries(env, "linux", load=lambda soname: True)
+    with pytest.raises(ActingMirrorError, match="libxcb-icccm4"):
+        check_qt_libraries(env, "linux", load=lambda soname: "icccm" not in soname)
+    # offscreen: nothing is looked up at all
+    check_qt_libraries({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux",
+                       load=lambda soname: pytest.fail("looked up a library"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sonames")
+def test_the_real_loader_tells_present_from_absent():
+    assert loadable("libc.so.6")
+    assert not loadable("libacting-mirror-no-such-library.so.7")
+
+
+def test_every_library_maps_to_a_plausible_package():
+    for soname, package in XCB_LIBRARIES.items():
+        assert soname.startswith("lib") and ".so." in soname
+        assert package == package.lower() and " " not in package
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb check is Linux only")
+def test_acting_mirror_gui_exits_2_with_one_line_instead_of_qts_abort(tmp_path):
+    # a real `acting-mirror gui` process on an X display that (for it) lacks
+    # libxcb-cursor.so.0; the check must stop it before Qt is created
+    code = (
+        "import sys, acting_mirror.system_check as s\n"
+        "real = s.loadable\n"
+        "s.loadable = lambda name: name != 'libxcb-cursor.so.0' and real(name)\n"
+        "from acting_mirror.cli import main\n"
+        "sys.exit(main(['gui']))\n"
+    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":97", ACTING_MIRROR_HOME=str(tmp_path / "home"),
+               ACTING_MIRROR_SETTINGS=str(tmp_path / "settings.ini"))
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "libxcb-cursor0" in lines[0] and lines[0].startswith("acting-mirror: ")
