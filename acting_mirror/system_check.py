@@ -48,13 +48,18 @@ XCB_LIBRARIES: dict[str, str] = {
 }
 
 
-def loadable(soname: str) -> bool:
-    """Whether the dynamic loader finds and loads ``soname``."""
+def unloadable(soname: str) -> str | None:
+    """None if the dynamic loader loads ``soname``; else the library it could not find or
+    load, which is ``soname`` itself or one of its own dependencies (say libX11.so.6
+    fails because libxcb.so.1 is missing: the culprit is libxcb.so.1)."""
     try:
         ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
+    except OSError as exc:
+        # glibc: "libxcb.so.1: cannot open shared object file: ..." or "/lib/.../x.so.1: ..."
+        culprit = str(exc).split(": ", 1)[0].strip()
+        name = culprit.rsplit("/", 1)[-1]
+        return name if ".so" in name else soname
+    return None
 
 
 def uses_xcb(env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
@@ -70,25 +75,35 @@ def uses_xcb(env: Mapping[str, str] | None = None, platform: str | None = None) 
     return not env.get("WAYLAND_DISPLAY")
 
 
-def missing_libraries(load: Callable[[str], bool] | None = None) -> dict[str, str]:
-    """soname -> package, for every library in :data:`XCB_LIBRARIES` that ``load``
-    (default :func:`loadable`) can't load."""
-    load = loadable if load is None else load
-    return {soname: package for soname, package in XCB_LIBRARIES.items() if not load(soname)}
+def missing_libraries(load: Callable[[str], str | None] | None = None) -> dict[str, str]:
+    """soname -> Debian package (or "" when not one of ours) for every library that stops
+    one in :data:`XCB_LIBRARIES` from loading. ``load`` (default :func:`unloadable`)
+    returns None for a library that loads, else the library to blame."""
+    load = unloadable if load is None else load
+    missing: dict[str, str] = {}
+    for soname in XCB_LIBRARIES:
+        culprit = load(soname)
+        if culprit is not None:
+            missing.setdefault(culprit, XCB_LIBRARIES.get(culprit, ""))
+    return missing
 
 
 def missing_message(missing: Mapping[str, str]) -> str:
     """The one line for the user: what is missing and the command that installs it."""
-    packages = " ".join(dict.fromkeys(missing.values()))
+    packages = " ".join(dict.fromkeys(p for p in missing.values() if p))
+    unknown = [soname for soname, package in missing.items() if not package]
+    how = f"install them with: sudo apt install {packages}" if packages else ""
+    if unknown:
+        how += ("; and " if how else "") + "the packages that provide " + ", ".join(unknown)
     return (
         f"The desktop app cannot start: the system libraries Qt needs for the screen are "
-        f"missing ({', '.join(missing)}); install them with: sudo apt install {packages} "
-        f"(Debian/Ubuntu names; the command-line tools work without them)."
+        f"missing ({', '.join(missing)}); {how} (Debian/Ubuntu names; the command-line "
+        f"tools work without them)."
     )
 
 
 def check_qt_libraries(env: Mapping[str, str] | None = None, platform: str | None = None,
-                       load: Callable[[str], bool] | None = None) -> None:
+                       load: Callable[[str], str | None] | None = None) -> None:
     """Raise ActingMirrorError naming the missing packages when Qt would start its xcb
     plugin without them; do nothing otherwise (other systems, offscreen, Wayland)."""
     if not uses_xcb(env, platform):

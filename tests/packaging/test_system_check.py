@@ -12,7 +12,7 @@ import pytest
 
 from acting_mirror.errors import ActingMirrorError
 from acting_mirror.system_check import (
-    XCB_LIBRARIES, check_qt_libraries, loadable, missing_libraries, missing_message, uses_xcb,
+    XCB_LIBRARIES, check_qt_libraries, missing_libraries, missing_message, unloadable, uses_xcb,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,9 +38,31 @@ def test_the_check_runs_only_where_qt_would_start_its_xcb_plugin(env, platform, 
     assert uses_xcb(env, platform) is expected
 
 
+def _without(*absent):
+    """A loader on a system lacking ``absent``; libX11 and xcb's extensions need libxcb."""
+    def load(soname):
+        if soname in absent:
+            return soname
+        if "libxcb.so.1" in absent and ("xcb" in soname or "X11" in soname):
+            return "libxcb.so.1"
+        return None
+    return load
+
+
 def test_a_missing_library_is_named_with_its_debian_package():
-    missing = missing_libraries(lambda soname: soname != "libxcb-cursor.so.0")
-    assert missing == {"libxcb-cursor.so.0": "libxcb-cursor0"}
+    assert missing_libraries(_without("libxcb-cursor.so.0")) == {
+        "libxcb-cursor.so.0": "libxcb-cursor0"}
+
+
+def test_a_missing_dependency_is_blamed_not_every_library_that_needs_it():
+    assert missing_libraries(_without("libxcb.so.1")) == {"libxcb.so.1": "libxcb1"}
+
+
+def test_a_missing_library_outside_the_table_is_still_named():
+    missing = missing_libraries(lambda s: "libXau.so.6" if s == "libxcb.so.1" else None)
+    assert missing == {"libXau.so.6": ""}
+    message = missing_message(missing)
+    assert "libXau.so.6" in message and "apt install" not in message and "\n" not in message
 
 
 def test_the_message_is_one_line_with_the_install_command():
@@ -54,9 +76,9 @@ def test_the_message_is_one_line_with_the_install_command():
 
 def test_check_raises_a_user_error_only_when_something_is_missing():
     env = {"DISPLAY": ":0"}
-    check_qt_libraries(env, "linux", load=lambda soname: True)
+    check_qt_libraries(env, "linux", load=lambda soname: None)
     with pytest.raises(ActingMirrorError, match="libxcb-icccm4"):
-        check_qt_libraries(env, "linux", load=lambda soname: "icccm" not in soname)
+        check_qt_libraries(env, "linux", load=_without("libxcb-icccm.so.4"))
     # offscreen: nothing is looked up at all
     check_qt_libraries({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux",
                        load=lambda soname: pytest.fail("looked up a library"))
@@ -64,8 +86,9 @@ def test_check_raises_a_user_error_only_when_something_is_missing():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux sonames")
 def test_the_real_loader_tells_present_from_absent():
-    assert loadable("libc.so.6")
-    assert not loadable("libacting-mirror-no-such-library.so.7")
+    assert unloadable("libc.so.6") is None
+    absent = "libacting-mirror-no-such-library.so.7"
+    assert unloadable(absent) == absent
 
 
 def test_every_library_maps_to_a_plausible_package():
@@ -80,8 +103,8 @@ def test_acting_mirror_gui_exits_2_with_one_line_instead_of_qts_abort(tmp_path):
     # libxcb-cursor.so.0; the check must stop it before Qt is created
     code = (
         "import sys, acting_mirror.system_check as s\n"
-        "real = s.loadable\n"
-        "s.loadable = lambda name: name != 'libxcb-cursor.so.0' and real(name)\n"
+        "real = s.unloadable\n"
+        "s.unloadable = lambda name: name if name == 'libxcb-cursor.so.0' else real(name)\n"
         "from acting_mirror.cli import main\n"
         "sys.exit(main(['gui']))\n"
     )
