@@ -7,7 +7,8 @@
 #
 # Environment: PYTHON (default python3) makes the clean build venv; KEEP_VENV=1 reuses
 # build/venv from an earlier run; APPIMAGE_RUNTIME=FILE names a type-2 AppImage runtime
-# (default: build it from Debian's squashfuse sources, see packaging/appimage.sh).
+# (default: appimagetool if on PATH, else one built by packaging/appimage-runtime.sh from
+# TYPE2_RUNTIME_SRC and SQUASHFUSE_SRC checkouts, cloned when not given).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,7 +67,14 @@ TARBALL="$DIST/acting-mirror-$VERSION-linux-$ARCH.tar.gz"
 say "tarball $TARBALL"
 tar -C "$DIST" -cf - acting-mirror | gzip -6 > "$TARBALL"
 
-# 7. The AppImage (packaging/appimage.sh says why it may be skipped).
+# 7. The AppImage (packaging/appimage.sh says why it may be skipped). Without appimagetool
+#    or a runtime, build the runtime from source first (TYPE2_RUNTIME_SRC / SQUASHFUSE_SRC
+#    name local checkouts; else they are cloned).
+if [[ -z "${APPIMAGE_RUNTIME:-}" && ! -f build/appimage/runtime-$ARCH ]] \
+        && ! command -v appimagetool >/dev/null; then
+    bash packaging/appimage-runtime.sh "${TYPE2_RUNTIME_SRC:-}" "${SQUASHFUSE_SRC:-}" \
+        || say "could not build the AppImage runtime (see above)"
+fi
 if bash packaging/appimage.sh "$APP" "$VERSION" "$ARCH"; then
     :
 else
