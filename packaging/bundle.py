@@ -26,6 +26,37 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PACKAGE = "acting_mirror"
+APP_ID = "io.github.actingmirror.ActingMirror"  # the desktop entry's and macOS bundle's id
+APP_NAME = "Acting Mirror"
+
+# macOS asks the user before any app uses the camera, showing this text; an app without it
+# is killed by the system the moment it opens the camera
+CAMERA_USAGE = (
+    "Acting Mirror shows your camera as a mirror and reads which emotion your face shows, "
+    "on this computer only: nothing is uploaded."
+)
+
+
+def version(root: Path) -> str:
+    """``acting_mirror.__version__``, read from the source without importing it."""
+    text = (root / PACKAGE / "__init__.py").read_text()
+    match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.M)
+    if match is None:
+        raise ValueError("no __version__ in acting_mirror/__init__.py")
+    return match.group(1)
+
+
+def macos_info_plist(root: Path) -> dict:
+    """The Info.plist entries of the macOS app bundle."""
+    return {
+        "CFBundleName": APP_NAME,
+        "CFBundleDisplayName": APP_NAME,
+        "CFBundleShortVersionString": version(root),
+        "CFBundleVersion": version(root),
+        "NSCameraUsageDescription": CAMERA_USAGE,
+        "NSHighResolutionCapable": True,
+        "LSApplicationCategoryType": "public.app-category.video",
+    }
 
 EXCLUDED_MODULES = [
     # the tools extra and the test tools: never part of the app
@@ -117,20 +148,22 @@ def hidden_imports(root: Path) -> list[str]:
     return names
 
 
-# LiteRT's own shared libraries the app needs (see hooks/hook-ai_edge_litert.py); its
-# GPU accelerator is left out
+# LiteRT's own shared libraries the app needs (see hooks/hook-ai_edge_litert.py); its GPU
+# accelerators (WebGPU on Linux and Windows, Metal on macOS) are left out
 _SHARED_SUFFIXES = (".so", ".dylib", ".dll")
-_LITERT_LEFT_OUT = ("webgpu", "gpuaccelerator")
+_LITERT_LEFT_OUT = ("webgpu", "metal", "accelerator")
 
 
 def litert_libraries(package_dir: Path) -> list[Path]:
     """The shared libraries at the top of the installed ``ai_edge_litert`` package that the
-    bundle needs (``libLiteRt``, ``libpywrap_litert_common``), without the WebGPU
-    accelerator; the ``_pywrap_*`` extension modules are found by import analysis."""
+    bundle needs: ``libLiteRt`` and ``(lib)pywrap_litert_common`` (.so, .dylib or .dll),
+    not the GPU accelerators. The ``_pywrap_*`` extension modules are found by import
+    analysis, and only those imported are needed."""
     found = []
     for path in sorted(Path(package_dir).iterdir()):
         name = path.name.lower()
-        if (path.is_file() and name.startswith("lib") and name.endswith(_SHARED_SUFFIXES)
+        if (path.is_file() and "litert" in name and name.endswith(_SHARED_SUFFIXES)
+                and not name.startswith("_pywrap")
                 and not any(word in name for word in _LITERT_LEFT_OUT)):
             found.append(path)
     return found

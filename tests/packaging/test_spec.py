@@ -49,16 +49,26 @@ class _Analysis(_Recorder):
         self.binaries, self.pure, self.scripts = [], [], list(scripts)
 
 
-@pytest.fixture(scope="module")
-def built():
-    """The spec, executed: its Analysis and COLLECT arguments."""
+def _run_spec(platform: str | None = None) -> dict:
+    """The spec, executed with recorders (as if on ``platform``): its namespace."""
     namespace = {"SPECPATH": str(PACKAGING), "__file__": str(SPEC), "Analysis": _Analysis,
-                 "PYZ": _Recorder, "EXE": _Recorder, "COLLECT": _Recorder}
-    saved_path = list(sys.path)
+                 "PYZ": _Recorder, "EXE": _Recorder, "COLLECT": _Recorder,
+                 "BUNDLE": _Recorder}
+    saved_path, saved_platform = list(sys.path), sys.platform
     try:
+        if platform is not None:
+            sys.platform = platform
         exec(compile(SPEC.read_text(), str(SPEC), "exec"), namespace)
     finally:
+        sys.platform = saved_platform
         sys.path[:] = saved_path
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def built():
+    """The spec, executed: its Analysis and COLLECT."""
+    namespace = _run_spec()
     return namespace["a"], namespace["coll"]
 
 
@@ -66,7 +76,7 @@ def built():
 def collected(built) -> dict[str, Path]:
     """bundle path -> source file, for every data file handed to COLLECT."""
     _, coll = built
-    datas = coll.args[2]
+    datas = coll.args[-1]
     return {dest: Path(src) for dest, src, _kind in datas}
 
 
@@ -168,6 +178,23 @@ def test_the_spec_uses_our_hooks_and_launcher(built):
     assert coll.kwargs["strip"] is False  # build.sh strips selectively (numpy's OpenBLAS)
 
 
+def test_macos_bundle_asks_for_the_camera_with_a_reason():
+    app = _run_spec("darwin")["app"]
+    plist = app.kwargs["info_plist"]
+    assert len(plist["NSCameraUsageDescription"]) > 40
+    assert app.kwargs["bundle_identifier"] == next(PACKAGING.glob("*.desktop")).stem
+    from acting_mirror import __version__
+
+    assert plist["CFBundleShortVersionString"] == __version__
+
+
+def test_windows_gets_a_windowed_executable_beside_the_console_one():
+    coll = _run_spec("win32")["coll"]
+    exes = [arg for arg in coll.args if isinstance(arg, _Recorder)]
+    assert [(e.kwargs["name"], e.kwargs["console"]) for e in exes] == [
+        ("acting-mirror", True), ("Acting Mirror", False)]
+
+
 def test_litert_libraries_leave_out_the_webgpu_accelerator():
     import ai_edge_litert
 
@@ -176,6 +203,33 @@ def test_litert_libraries_leave_out_the_webgpu_accelerator():
     assert any(n.startswith("libLiteRt.") for n in names), names
     assert any("pywrap_litert_common" in n for n in names), names
     assert not any("webgpu" in n.lower() for n in names), names
+
+
+# the top of ai_edge_litert 2.3.0's wheels for each platform, as shipped
+_LITERT_WHEELS = {
+    "linux": ["_pywrap_litert_interpreter_wrapper.so", "format_converter_wrapper_pybind11.so",
+              "libLiteRt.so", "libLiteRtWebGpuAccelerator.so", "libpywrap_litert_common.so",
+              "pywrap_genai_ops.so", "interpreter.py"],
+    "windows": ["_pywrap_litert_interpreter_wrapper.pyd", "libLiteRt.dll",
+                "libLiteRtWebGpuAccelerator.dll", "pywrap_litert_common.dll",
+                "pywrap_genai_ops.pyd"],
+    "macos": ["_pywrap_litert_interpreter_wrapper.so", "libLiteRt.dylib",
+              "libLiteRtMetalAccelerator.dylib", "libpywrap_litert_common.dylib"],
+}
+_LITERT_WANTED = {
+    "linux": ["libLiteRt.so", "libpywrap_litert_common.so"],
+    "windows": ["libLiteRt.dll", "pywrap_litert_common.dll"],
+    "macos": ["libLiteRt.dylib", "libpywrap_litert_common.dylib"],
+}
+
+
+@pytest.mark.parametrize("platform", sorted(_LITERT_WHEELS))
+def test_litert_libraries_on_each_platform(tmp_path, platform):
+    for name in _LITERT_WHEELS[platform]:
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "vendors").mkdir()
+    names = [p.name for p in _bundle().litert_libraries(tmp_path)]
+    assert names == _LITERT_WANTED[platform]
 
 
 @pytest.mark.parametrize(
