@@ -10,30 +10,21 @@ either case. Only ``acting_mirror`` modules may be run that way.
 from __future__ import annotations
 
 import runpy
-import subprocess
 import sys
 
 PACKAGE = "acting_mirror"
 
 
-def is_frozen() -> bool:
-    """Whether this process is a packaged app (PyInstaller sets ``sys.frozen``)."""
-    return bool(getattr(sys, "frozen", False))
-
-
-def module_command(module: str, *args: str, frozen: bool | None = None,
-                   executable: str | None = None) -> list[str]:
+def module_command(module: str, *args: str, executable: str | None = None) -> list[str]:
     """The command line that runs ``module`` (an ``acting_mirror`` module with a
-    ``__main__`` block) with ``args`` in a new process. Installed: this interpreter with
-    its own flags (``-X``, ``-W``...) and ``-m``. Frozen: ``sys.executable`` alone, the
-    packaged app, whose launcher understands ``-m`` (see :func:`run_module_argv`)."""
+    ``__main__`` block) with ``args`` in a new process. Installed: ``python -m module``
+    with this interpreter. Frozen: ``sys.executable`` alone, which is the packaged app,
+    with ``-m module`` for its launcher to read (see :func:`run_module_argv`)."""
     if not _is_ours(module):
         raise ValueError(f"not an {PACKAGE} module: {module!r}")
-    frozen = is_frozen() if frozen is None else frozen
     executable = sys.executable if executable is None else executable
-    if frozen:
-        return [executable, "-m", module, *args]
-    return [executable, *subprocess._args_from_interpreter_flags(), "-m", module, *args]
+    # the same shape either way: an interpreter reads -m itself, the frozen launcher does
+    return [executable, "-m", module, *args]
 
 
 def module_to_run(argv: list[str]) -> str | None:

@@ -16,15 +16,17 @@ REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "packaging" / "launcher.py"
 
 
-def test_frozen_command_is_the_app_itself_with_the_module():
-    assert module_command("acting_mirror.gui.live_bench", "--startup-probe", "--source", "x",
-                          frozen=True, executable="/opt/acting-mirror/acting-mirror") == [
+def test_frozen_command_is_the_app_itself_with_the_module(monkeypatch):
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/acting-mirror/acting-mirror")
+    assert module_command("acting_mirror.gui.live_bench", "--startup-probe", "--source",
+                          "x") == [
         "/opt/acting-mirror/acting-mirror", "-m", "acting_mirror.gui.live_bench",
         "--startup-probe", "--source", "x"]
 
 
 def test_installed_command_runs_the_module_with_this_python():
-    command = module_command("acting_mirror.cli", "--version", frozen=False)
+    command = module_command("acting_mirror.cli", "--version")
     assert command[0] == sys.executable and command[-3:] == ["-m", "acting_mirror.cli", "--version"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == f"acting-mirror {__version__}"
@@ -33,7 +35,7 @@ def test_installed_command_runs_the_module_with_this_python():
 @pytest.mark.parametrize("module", ["os", "acting_mirror_x.y", "acting_mirror.gui;rm", ""])
 def test_only_our_modules_can_be_relaunched(module):
     with pytest.raises(ValueError):
-        module_command(module, frozen=True)
+        module_command(module)
 
 
 @pytest.mark.parametrize(
