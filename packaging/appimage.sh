@@ -54,4 +54,4 @@ else
     cat "$RUNTIME" "$SQUASH" > "$OUT"
     chmod +x "$OUT"
 fi
-say "$OUT ($(du -m "$OUT" | cut -f1) MB)"
+say "$OUT ($(du -m "$OUT" | cut -f1) MiB)"

@@ -41,12 +41,12 @@ rm -rf "$APP" "$ROOT/build/pyinstaller"
 # 3. Strip selectively: PyInstaller's strip=True breaks numpy's OpenBLAS (its bundled
 #    libscipy_openblas must stay as built), so leave numpy.libs and every OpenBLAS alone.
 say "stripping shared libraries (not numpy's or OpenBLAS)"
-before=$(du -sm "$APP" | cut -f1)
+before=$(du -sb "$APP" | cut -f1)
 find "$APP/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) \
     ! -path '*/numpy.libs/*' ! -iname '*openblas*' -print0 |
     xargs -0 -r strip --strip-unneeded 2>/dev/null || true
-after=$(du -sm "$APP" | cut -f1)
-say "strip: ${before} MB -> ${after} MB"
+after=$(du -sb "$APP" | cut -f1)
+say "strip: $((before / 1000000)) MB -> $((after / 1000000)) MB"
 
 # 4. A smoke test of the built executable with an empty environment.
 say "smoke test: --version and process on a photo"
@@ -81,5 +81,6 @@ else
     say "no AppImage made (see the message above); the tarball is the download"
 fi
 
-say "folder: $(du -sm "$APP" | cut -f1) MB; tar.gz: $(du -m "$TARBALL" | cut -f1) MB"
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB (%.1f MiB)", b / 1e6, b / 1048576 }'; }
+say "folder $(mb "$(du -sb "$APP" | cut -f1)"), tar.gz $(mb "$(stat -c %s "$TARBALL")")"
 ls -la "$DIST" >&2
