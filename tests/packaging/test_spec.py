@@ -299,3 +299,31 @@ def test_the_desktop_entry_validates():
     entry = next(PACKAGING.glob("*.desktop"))
     done = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+
+
+def test_install_desktop_entry_points_the_menu_at_the_unpacked_folder(tmp_path):
+    folder = tmp_path / "my apps" / "acting-mirror"  # a space, as users' folders have
+    folder.mkdir(parents=True)
+    for src in (PACKAGING / "install-desktop-entry.sh", next(PACKAGING.glob("*.desktop")),
+                REPO / "assets" / "icons" / "acting-mirror.svg",
+                REPO / "assets" / "icons" / "acting-mirror-256.png"):
+        shutil.copy(src, folder / src.name)
+    (folder / "acting-mirror").write_text("#!/bin/sh\n")
+    (folder / "acting-mirror").chmod(0o755)
+    home = tmp_path / "home"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
+    done = subprocess.run(["sh", str(folder / "install-desktop-entry.sh")], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    entry = home / ".local/share/applications/io.github.actingmirror.ActingMirror.desktop"
+    lines = entry.read_text().splitlines()
+    assert f'Exec="{folder}/acting-mirror"' in lines
+    assert f"TryExec={folder}/acting-mirror" in lines
+    icon = home / ".local/share/icons/hicolor/scalable/apps/io.github.actingmirror.ActingMirror.svg"
+    assert icon.is_file()
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout
+    removed = subprocess.run(["sh", str(folder / "install-desktop-entry.sh"), "--remove"],
+                             env=env, capture_output=True, text=True)
+    assert removed.returncode == 0 and not entry.exists() and not icon.exists()
