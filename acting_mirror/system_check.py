@@ -55,11 +55,18 @@ def unloadable(soname: str) -> str | None:
     try:
         ctypes.CDLL(soname)
     except OSError as exc:
-        # glibc: "libxcb.so.1: cannot open shared object file: ..." or "/lib/.../x.so.1: ..."
-        culprit = str(exc).split(": ", 1)[0].strip()
-        name = culprit.rsplit("/", 1)[-1]
-        return name if ".so" in name else soname
+        return culprit(str(exc), soname)
     return None
+
+
+def culprit(error: str, soname: str) -> str:
+    """The library a loader error blames: glibc says "libxcb.so.1: cannot open shared
+    object file: ..." or "/lib/x86_64-linux-gnu/libxcb.so.1: file too short". Anything
+    else blames ``soname``, the library that was being loaded."""
+    name = error.split(": ", 1)[0].strip().rsplit("/", 1)[-1]
+    if ".so" in name and name.isprintable() and " " not in name:
+        return name
+    return soname
 
 
 def uses_xcb(env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from acting_mirror import __version__
 from acting_mirror.relaunch import module_command, module_to_run
@@ -70,3 +71,13 @@ def test_the_launcher_is_the_cli_otherwise():
     assert done.returncode == 0, done.stderr
     refused = _launch("-m", "os")  # not ours: an ordinary (bad) command line
     assert refused.returncode == 2 and "error" in refused.stderr
+
+
+
+@given(st.lists(st.text(max_size=40), max_size=6))
+def test_any_command_line_runs_one_of_our_modules_or_none(argv):
+    module = module_to_run(["app", *argv])
+    if module is not None:
+        assert argv[0] == "-m" and module == argv[1]
+        assert module.split(".")[0] == "acting_mirror"
+        assert all(part.isidentifier() for part in module.split("."))

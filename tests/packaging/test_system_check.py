@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from acting_mirror.errors import ActingMirrorError
 from acting_mirror.system_check import (
-    XCB_LIBRARIES, check_qt_libraries, missing_libraries, missing_message, unloadable, uses_xcb,
+    XCB_LIBRARIES, check_qt_libraries, culprit, missing_libraries, missing_message, unloadable,
+    uses_xcb,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,3 +120,27 @@ def test_acting_mirror_gui_exits_2_with_one_line_instead_of_qts_abort(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "libxcb-cursor0" in lines[0] and lines[0].startswith("acting-mirror: ")
+
+
+
+@pytest.mark.parametrize(
+    "error, blamed",
+    [
+        ("libxcb-cursor.so.0: cannot open shared object file: No such file or directory",
+         "libxcb-cursor.so.0"),
+        ("/lib/x86_64-linux-gnu/libxcb.so.1: file too short", "libxcb.so.1"),
+        ("libxcb.so.1: cannot open shared object file: No such file or directory", "libxcb.so.1"),
+        ("something else entirely", "libX11.so.6"),
+        ("", "libX11.so.6"),
+    ],
+)
+def test_the_loader_error_names_the_library_to_blame(error, blamed):
+    assert culprit(error, "libX11.so.6") == blamed
+
+
+@given(st.text(max_size=200))
+def test_whatever_the_loader_says_one_printable_library_name_is_blamed(error):
+    name = culprit(error, "libX11.so.6")
+    assert name == "libX11.so.6" or (
+        ".so" in name and name.isprintable() and " " not in name and "/" not in name)
+    assert "\n" not in missing_message({name: ""})
