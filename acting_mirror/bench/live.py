@@ -53,6 +53,7 @@ from acting_mirror.core.types import Frame
 from acting_mirror.errors import SourceError
 from acting_mirror.core.takefiles import OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.media.sources import CameraSource, VideoFileSource
+from acting_mirror.relaunch import module_command
 from acting_mirror.session.events import FrameAnalysed
 
 SIMULATED_CAMERA_SPEC = "simulated-camera"
@@ -812,8 +813,8 @@ def measure_startup(source: Path, detector: str, *, timeout_s: float = 180.0,
         child_env["ACTING_MIRROR_HOME"] = str(Path(tmp) / "home")
         if not screen_configured(child_env):
             child_env["QT_QPA_PLATFORM"] = "offscreen"
-        command = [sys.executable, "-m", "acting_mirror.bench.live", "--startup-probe",
-                   "--source", str(source), "--detector", detector]
+        command = module_command("acting_mirror.bench.live", "--startup-probe",
+                                 "--source", str(source), "--detector", detector)
         launched = time.monotonic()
         try:
             done = subprocess.run(command, env=child_env, capture_output=True, text=True,

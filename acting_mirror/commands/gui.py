@@ -56,6 +56,9 @@ def run(args: argparse.Namespace, *, on_window=None) -> int:
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
             stats_logger.addHandler(handler)
         stats_logger.setLevel(logging.INFO)
+    from acting_mirror.system_check import check_qt_libraries
+
+    check_qt_libraries()  # a missing libxcb-cursor0 & co: one line, not Qt's abort
     try:
         from acting_mirror.gui.app import run_app
     except ImportError as exc:  # PySide6 or pyqtgraph missing, or no display libraries
