@@ -162,7 +162,7 @@ def test_no_module_the_app_imports_is_excluded(built):
     excluded = set(analysis.kwargs["excludes"])
     # the tools extra (model train/export/explain, evaluate's plots, the reference MTCNN)
     # stays out on purpose: those commands say to install it
-    tools = {"tensorflow", "mtcnn", "keras", "matplotlib"}
+    tools = {"tensorflow", "mtcnn", "keras", "matplotlib", "skimage"}  # + quality-sweep data
     for name in _imported_top_levels():
         hit = {e for e in excluded if name == e or name.startswith(e + ".")}
         assert not hit - tools, f"{name} is imported by the app but excluded by {hit}"
