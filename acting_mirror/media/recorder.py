@@ -49,7 +49,7 @@ from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, timeline_rows
 from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import OutputError
-from acting_mirror.media.recovery import RESERVE_FILE, recover_take
+from acting_mirror.media.recovery import RESERVE_FILE, lock_marker, recover_take
 from acting_mirror.media.takes import MIN_FREE_BYTES, check_free_space, free_bytes
 
 log = logging.getLogger(__name__)
@@ -167,6 +167,7 @@ class TakeRecorder:
         }
         try:
             self._marker = self.marker_path.open("x", encoding="utf-8", newline="\n")
+            lock_marker(self._marker)  # `recover` leaves a take alone while this is held
             self._marker.write(json.dumps(meta) + "\n")
             self._marker.flush()
             self._csv_file = self.timeline_path.open("x", newline="", encoding="utf-8")

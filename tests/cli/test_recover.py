@@ -175,9 +175,9 @@ def test_a_take_killed_before_its_first_video_frame_is_still_consistent(tmp_path
     from acting_mirror.media.recovery import recover_take
 
     rec = TakeRecorder(tmp_path / "t", 30, summary=None)
-    rec._csv_file.flush()
-    rec._marker.flush()
-    outcome = recover_take(tmp_path / "t")  # as after a kill: the recorder never closed
+    rec._csv_file.close()
+    rec._marker.close()  # as the kernel does when the recorder dies: the lock is gone
+    outcome = recover_take(tmp_path / "t")  # the recorder never closed
     assert outcome.frames == 0
     summary = json.loads((tmp_path / "t" / "summary.json").read_text())
     assert summary["frames"] == 0 and summary["interrupted"] is True
@@ -226,3 +226,27 @@ def measure(tries: int) -> None:
 
 if __name__ == "__main__":
     measure(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+
+
+def test_recover_leaves_a_take_that_is_still_being_recorded_alone(tmp_path, astronaut_bgr):
+    """Another process (here: this one) is recording: its lock on the marker keeps
+    `recover` away; once the recorder is gone (here: closed) the take is complete."""
+    from acting_mirror.core.types import Frame, FrameResult
+    from acting_mirror.media.recorder import TakeRecorder
+    from acting_mirror.media.recovery import interrupted_takes
+
+    take = tmp_path / "takes" / "live"
+    rec = TakeRecorder(take, 30, summary=None, flush_every=1)
+    rec.write(FrameResult(Frame(astronaut_bgr, 0, 0), ()))
+    assert interrupted_takes(tmp_path / "takes") == []
+    run = recover(tmp_path / "takes", home=tmp_path)
+    assert run.returncode == 0 and run.stderr == ""
+    assert run.stdout == f"{take}: still being recorded; left alone.\n"
+    assert (take / IN_PROGRESS).exists()
+    from acting_mirror.errors import OutputError
+    from acting_mirror.media.recovery import recover_take
+
+    with pytest.raises(OutputError, match="still being recorded"):
+        recover_take(take)
+    rec.close()
+    assert not (take / IN_PROGRESS).exists()
