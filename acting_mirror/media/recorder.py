@@ -488,11 +488,29 @@ class TakeRecorder:
         if exc_type is None:
             self.close()
             return
+        if self._frames_recorded == 0 and self._failure is None:
+            self.discard()  # nothing was recorded: leave the folder as it was found
+            return
         reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "stopped by an error"
         try:  # keep what was recorded, but let the original exception through
             self.close(complete=False, end_reason=reason)
         except OutputError as error:
             log.info("Closing the take after an error also failed: %s", error)
+
+
+    def discard(self) -> None:
+        """Stop and remove every file this recorder made (for a take with nothing worth
+        keeping: a run that failed before its first frame). The folder itself stays:
+        an ``--out`` folder that was empty is empty again."""
+        if not self._closed:
+            self._closed = True
+            self._shut_down_files()
+        for name in (VIDEO_FILE, TIMELINE_FILE, SUMMARY_FILE, MARKER_FILE, RESERVE_FILE, f".{SUMMARY_FILE}.tmp"):
+            try:
+                (self.folder / name).unlink(missing_ok=True)
+            except OSError:
+                pass
+        self.summary_dict = None
 
 
 def _file_size_limit() -> int | None:
