@@ -159,7 +159,7 @@ class TakeRecorder:
         meta = {
             "format": 1,
             "source": source_name or (summary.source_name if summary is not None else None),
-            "fps": self.fps,
+            "fps": summary.fps if summary is not None and summary.fps > 0 else self.fps,
             "detector": summary.detector if summary is not None else None,
             "model": summary.model if summary is not None else None,
             "write_video": bool(write_video),
