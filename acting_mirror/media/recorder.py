@@ -86,6 +86,44 @@ def _to_bgr_uint8(image: np.ndarray) -> np.ndarray:
     return image
 
 
+class _CriticalSection:
+    """Where a stop signal must wait: writing one frame (video, timeline, marker and
+    summary must all get it or none) and closing a take. A signal handler running in
+    the main thread while :attr:`busy` calls :meth:`defer` with what to raise; the
+    exception is raised as the outermost section ends (see commands/process.py)."""
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._pending: BaseException | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._depth > 0
+
+    def defer(self, exc: BaseException) -> None:
+        if self._pending is None:
+            self._pending = exc
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self._depth -= 1
+        if self._depth == 0 and self._pending is not None:
+            pending, self._pending = self._pending, None
+            if exc_info[0] is None:
+                raise pending
+
+
+CRITICAL = _CriticalSection()
+"""The recorder's critical section; only the main thread's sections count (signal
+handlers run there)."""
+
+
 class TakeRecorder:
     """Writes one take into ``folder`` (created if missing; existing take files are
     never overwritten).
@@ -201,8 +239,13 @@ class TakeRecorder:
         """Record one analysed frame; ``annotated`` (or the raw frame) goes to the video.
 
         Blocks while the encoder is behind by ``queue_size`` frames. The array is
-        copied, so the caller may reuse it at once.
+        copied, so the caller may reuse it at once. A stop signal arriving meanwhile
+        (see :data:`CRITICAL`) takes effect once the frame is wholly recorded.
         """
+        with CRITICAL:
+            self._write(result, annotated)
+
+    def _write(self, result: FrameResult, annotated: np.ndarray | None) -> None:
         if self._closed:
             if self._failure is not None:
                 raise self._failure
@@ -414,6 +457,16 @@ class TakeRecorder:
         *,
         complete: bool = True,
         end_reason: str | None = None,
+    ) -> dict | None:
+        with CRITICAL:
+            return self._close(processing_seconds, complete=complete, end_reason=end_reason)
+
+    def _close(
+        self,
+        processing_seconds: float | None,
+        *,
+        complete: bool,
+        end_reason: str | None,
     ) -> dict | None:
         """Finish the take: drain and close the video, flush the timeline, save the
         summary, and only then remove the in-progress marker. Returns the summary dict

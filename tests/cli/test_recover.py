@@ -250,3 +250,22 @@ def test_recover_leaves_a_take_that_is_still_being_recorded_alone(tmp_path, astr
         recover_take(take)
     rec.close()
     assert not (take / IN_PROGRESS).exists()
+
+
+def test_a_stop_signal_waits_until_the_frame_being_recorded_is_whole():
+    """Found by the SIGTERM test (1 run in 3): a signal landing between the video and
+    the timeline of one frame left the video a frame longer than the summary."""
+    from acting_mirror.commands.process import Terminated, _finish_on_signals
+    from acting_mirror.media.recorder import CRITICAL
+
+    steps = []
+    with pytest.raises(Terminated) as err:
+        with _finish_on_signals():
+            with CRITICAL:
+                steps.append("video")
+                os.kill(os.getpid(), signal.SIGTERM)
+                steps.append("timeline")  # still runs: the signal is deferred
+            steps.append("next frame")  # never: the deferred stop is raised first
+    assert steps == ["video", "timeline"]
+    assert err.value.signum == signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handlers put back
