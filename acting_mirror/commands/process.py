@@ -115,18 +115,28 @@ class Terminated(KeyboardInterrupt):
 
 @contextmanager
 def _finish_on_signals():
-    """While a take is recorded, SIGTERM and SIGHUP finish it as Ctrl+C does."""
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    """While a take is recorded, Ctrl+C, SIGTERM and SIGHUP finish it: never in the
+    middle of recording a frame or closing the take (the recorder's critical section
+    defers them), and a second signal cannot cut the close short."""
+    from acting_mirror.media.recorder import CRITICAL
+
+    wanted = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum, _frame):
-        for sig in wanted:  # a second signal while closing must not cut the close short
+        for sig in wanted:
             signal.signal(sig, signal.SIG_IGN)
-        raise Terminated(signum)
+        exc = KeyboardInterrupt() if signum == signal.SIGINT else Terminated(signum)
+        if CRITICAL.busy:
+            CRITICAL.defer(exc)
+            return
+        raise exc
 
     previous = {sig: signal.signal(sig, stop) for sig in wanted}
+    for sig in wanted:  # other threads' system calls (FFmpeg writing) restart, never fail
+        signal.siginterrupt(sig, False)
     try:
         yield
     finally:

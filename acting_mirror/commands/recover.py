@@ -27,7 +27,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from acting_mirror.media.recovery import find_takes, needs_recovery, recover_take
+    from acting_mirror.media.recovery import (
+        find_takes, is_being_recorded, needs_recovery, recover_take,
+    )
 
     paths = args.paths or [default_takes_dir()]
     takes: list[Path] = []
@@ -37,11 +39,15 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_dir():
             raise ActingMirrorError(f"{path} is not a folder: name a take folder or a folder of takes.")
         takes.extend(find_takes(path))
-    repaired = failed = 0
+    repaired = failed = busy = 0
     for take in takes:
         if not needs_recovery(take):
             if args.all:
                 print(f"{take}: complete, nothing to repair.")
+            continue
+        if is_being_recorded(take):
+            print(f"{take}: still being recorded; left alone.")
+            busy += 1
             continue
         try:
             outcome = recover_take(take)
@@ -51,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
             continue
         print(outcome.line())
         repaired += 1
-    if not repaired and not failed:
+    if not repaired and not failed and not busy:
         print(f"No interrupted take in {', '.join(str(p) for p in paths)}.")
     return 2 if failed else 0

@@ -37,6 +37,10 @@ def _primary_face(result: FrameResult) -> Face | None:
     return face
 
 
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
+
+
 class SummaryBuilder:
     """Accumulates a take's summary frame by frame.
 
@@ -92,8 +96,8 @@ class SummaryBuilder:
     ) -> None:
         """Count one frame from its plain facts: its time, the ids of its faces (-1 for
         an untracked face) and the main face's shown probabilities (``None``: no main
-        face read). Used to rebuild a summary from a ``timeline.csv``. Non-finite
-        probabilities count as not read."""
+        face read). Used to rebuild a summary from a ``timeline.csv``. Values that are
+        not probabilities (non-finite, outside 0..1) count as not read."""
         self._frames += 1
         t = int(time_ms)
         if self._first_ms is None:
@@ -107,7 +111,7 @@ class SummaryBuilder:
                     self._face_ids.add(int(face_id))
         if primary_probs is not None:
             probs = np.asarray(primary_probs, dtype=np.float64)
-            if probs.shape == (N_EMOTIONS,) and np.all(np.isfinite(probs)):
+            if probs.shape == (N_EMOTIONS,) and np.all((probs >= 0.0) & (probs <= 1.0)):
                 self._primary_frames += 1
                 self._top_counts[int(np.argmax(probs))] += 1
                 self._prob_sums += probs
@@ -130,7 +134,8 @@ class SummaryBuilder:
         number is finite, so the result is always valid JSON."""
         frames = self._frames
         if frames and self._first_ms is not None:
-            period_s = 1.0 / self.fps if self.fps > 0 else 0.0
+            with np.errstate(over="ignore", divide="ignore"):
+                period_s = float(np.float64(1.0) / self.fps) if self.fps > 0 else 0.0
             duration_s = (self._last_ms - self._first_ms) / 1000.0 + period_s
         else:
             duration_s = 0.0
@@ -145,14 +150,14 @@ class SummaryBuilder:
         summary = {
             "source": self.source_name,
             "frames": frames,
-            "duration_s": round(duration_s, 3),
+            "duration_s": _finite(round(duration_s, 3)),
             "fps": round(self.fps, 3) if math.isfinite(self.fps) else 0.0,
             "faces_seen": faces_seen,
             "frames_with_face": self._frames_with_face,
             "frames_with_primary": n,
             "processing": {
                 "seconds": round(seconds, 3),
-                "fps": round(frames / seconds, 2) if seconds > 0 else 0.0,
+                "fps": _finite(round(frames / seconds, 2)) if seconds > 0 else 0.0,
             },
             "detector": self.detector,
             "model": self.model,

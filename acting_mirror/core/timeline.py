@@ -134,6 +134,11 @@ def read_timeline(path: Path | str) -> TimelineTable:
 
 def _table_from_rows(rows: Iterable[list[str]], path: Path) -> TimelineTable:
     rows = list(rows)
+    for n, row in enumerate(rows, start=2):
+        if len(row) < len(_FIXED_COLUMNS):
+            raise SourceError(
+                f"{path} has a malformed row (line {n} has {len(row)} of at least {len(_FIXED_COLUMNS)} columns)."
+            )
     try:
         ints = np.array([[int(v) for v in r[:8]] for r in rows], dtype=np.int64).reshape(-1, 8)
         probs = np.array(

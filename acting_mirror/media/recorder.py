@@ -49,7 +49,7 @@ from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, timeline_rows
 from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import OutputError
-from acting_mirror.media.recovery import RESERVE_FILE, recover_take
+from acting_mirror.media.recovery import RESERVE_FILE, lock_marker, recover_take
 from acting_mirror.media.takes import MIN_FREE_BYTES, check_free_space, free_bytes
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,44 @@ def _to_bgr_uint8(image: np.ndarray) -> np.ndarray:
     if image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     return image
+
+
+class _CriticalSection:
+    """Where a stop signal must wait: writing one frame (video, timeline, marker and
+    summary must all get it or none) and closing a take. A signal handler running in
+    the main thread while :attr:`busy` calls :meth:`defer` with what to raise; the
+    exception is raised as the outermost section ends (see commands/process.py)."""
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._pending: BaseException | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._depth > 0
+
+    def defer(self, exc: BaseException) -> None:
+        if self._pending is None:
+            self._pending = exc
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self._depth -= 1
+        if self._depth == 0 and self._pending is not None:
+            pending, self._pending = self._pending, None
+            if exc_info[0] is None:
+                raise pending
+
+
+CRITICAL = _CriticalSection()
+"""The recorder's critical section; only the main thread's sections count (signal
+handlers run there)."""
 
 
 class TakeRecorder:
@@ -159,7 +197,7 @@ class TakeRecorder:
         meta = {
             "format": 1,
             "source": source_name or (summary.source_name if summary is not None else None),
-            "fps": self.fps,
+            "fps": summary.fps if summary is not None and summary.fps > 0 else self.fps,
             "detector": summary.detector if summary is not None else None,
             "model": summary.model if summary is not None else None,
             "write_video": bool(write_video),
@@ -167,6 +205,7 @@ class TakeRecorder:
         }
         try:
             self._marker = self.marker_path.open("x", encoding="utf-8", newline="\n")
+            lock_marker(self._marker)  # `recover` leaves a take alone while this is held
             self._marker.write(json.dumps(meta) + "\n")
             self._marker.flush()
             self._csv_file = self.timeline_path.open("x", newline="", encoding="utf-8")
@@ -200,8 +239,13 @@ class TakeRecorder:
         """Record one analysed frame; ``annotated`` (or the raw frame) goes to the video.
 
         Blocks while the encoder is behind by ``queue_size`` frames. The array is
-        copied, so the caller may reuse it at once.
+        copied, so the caller may reuse it at once. A stop signal arriving meanwhile
+        (see :data:`CRITICAL`) takes effect once the frame is wholly recorded.
         """
+        with CRITICAL:
+            self._write(result, annotated)
+
+    def _write(self, result: FrameResult, annotated: np.ndarray | None) -> None:
         if self._closed:
             if self._failure is not None:
                 raise self._failure
@@ -414,6 +458,16 @@ class TakeRecorder:
         complete: bool = True,
         end_reason: str | None = None,
     ) -> dict | None:
+        with CRITICAL:
+            return self._close(processing_seconds, complete=complete, end_reason=end_reason)
+
+    def _close(
+        self,
+        processing_seconds: float | None,
+        *,
+        complete: bool,
+        end_reason: str | None,
+    ) -> dict | None:
         """Finish the take: drain and close the video, flush the timeline, save the
         summary, and only then remove the in-progress marker. Returns the summary dict
         (``None`` without a summary builder). ``processing_seconds`` defaults to the time
@@ -487,11 +541,29 @@ class TakeRecorder:
         if exc_type is None:
             self.close()
             return
+        if self._frames_recorded == 0 and self._failure is None:
+            self.discard()  # nothing was recorded: leave the folder as it was found
+            return
         reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "stopped by an error"
         try:  # keep what was recorded, but let the original exception through
             self.close(complete=False, end_reason=reason)
         except OutputError as error:
             log.info("Closing the take after an error also failed: %s", error)
+
+
+    def discard(self) -> None:
+        """Stop and remove every file this recorder made (for a take with nothing worth
+        keeping: a run that failed before its first frame). The folder itself stays:
+        an ``--out`` folder that was empty is empty again."""
+        if not self._closed:
+            self._closed = True
+            self._shut_down_files()
+        for name in (VIDEO_FILE, TIMELINE_FILE, SUMMARY_FILE, MARKER_FILE, RESERVE_FILE, f".{SUMMARY_FILE}.tmp"):
+            try:
+                (self.folder / name).unlink(missing_ok=True)
+            except OSError:
+                pass
+        self.summary_dict = None
 
 
 def _file_size_limit() -> int | None:

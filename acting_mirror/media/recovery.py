@@ -39,6 +39,11 @@ from acting_mirror.media import quiet_cv  # noqa: F401  (before cv2)
 
 import cv2
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; a live take is then told apart by nothing
+    fcntl = None  # type: ignore[assignment]
+
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.takefiles import IN_PROGRESS, OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, read_timeline
@@ -78,6 +83,41 @@ def needs_recovery(folder: Path | str) -> bool:
     if (folder / IN_PROGRESS).is_file():
         return True
     return (folder / TIMELINE_CSV).is_file() and not (folder / SUMMARY_JSON).exists()
+
+
+def lock_marker(fh) -> None:
+    """Hold an exclusive advisory lock on an open marker while the take is recorded
+    (released by the kernel when the recorder dies, however it dies)."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # a filesystem without locks: recording goes on regardless
+
+
+def is_being_recorded(folder: Path | str) -> bool:
+    """True while a live recorder (in any process) holds the take's marker."""
+    if fcntl is None:
+        return False
+    try:
+        fh = (Path(folder) / IN_PROGRESS).open("rb")
+    except OSError:
+        return False
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def interrupted_takes(root: Path | str) -> list[Path]:
+    """The takes in ``root`` (or ``root`` itself) that need :func:`recover_take` and are
+    not being recorded right now: what the app repairs at launch."""
+    return [t for t in find_takes(root) if needs_recovery(t) and not is_being_recorded(t)]
 
 
 def find_takes(path: Path | str) -> list[Path]:
@@ -141,8 +181,9 @@ def video_frame_count(path: Path) -> int:
         cap.release()
 
 
-def _repair_video(path: Path, *, cut_to: int | None = None) -> int:
-    """Make the video at ``path`` seekable; returns the frames it holds."""
+def repair_video(path: Path, *, cut_to: int | None = None) -> int:
+    """Make the video at ``path`` seekable; returns the frames it holds, checked against
+    what OpenCV then declares. Raises OutputError (one sentence) when it cannot."""
     try:
         try:
             result = repair_avi(path, keep_frames=cut_to)
@@ -151,6 +192,8 @@ def _repair_video(path: Path, *, cut_to: int | None = None) -> int:
             result = repair_avi(path, keep_frames=cut_to, no_growth=True)
     except AviLayoutError:
         return _reencode(path, cut_to)
+    except OSError as exc:
+        raise OutputError(f"Cannot repair {path}: {exc.strerror or exc}.") from exc
     declared = video_frame_count(path)
     if declared != result.frames:
         raise OutputError(
@@ -188,7 +231,7 @@ def _reencode(path: Path, cut_to: int | None) -> int:
             writer.release()
     if n == 0:
         tmp.unlink(missing_ok=True)
-        return 0
+        raise OutputError(f"Cannot repair {path}: no frame can be read from it.")
     if video_frame_count(tmp) != n:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"Cannot repair {path}: the rebuilt video is incomplete (is the disk full?).")
@@ -327,6 +370,8 @@ def recover_take(
     if not force and not needs_recovery(folder):
         summary = _read_summary(folder)
         return Recovered(folder, int(summary.get("frames", 0) or 0), None, 0, 0, repaired=False)
+    if not force and is_being_recorded(folder):
+        raise OutputError(f"The take in {folder} is still being recorded; it was left alone.")
     (folder / RESERVE_FILE).unlink(missing_ok=True)  # give the repair its space back
     (folder / f".{SUMMARY_JSON}.tmp").unlink(missing_ok=True)
     (folder / f"{SUMMARY_JSON}.tmp").unlink(missing_ok=True)  # older versions' litter
@@ -338,7 +383,7 @@ def recover_take(
             timeline.write_text(",".join(TIMELINE_COLUMNS) + "\n", encoding="utf-8")
         video_frames: int | None = None
         if video.is_file() and video.stat().st_size > 0:
-            video_frames = _repair_video(video)
+            video_frames = repair_video(video)
         elif video.is_file():
             video.unlink()  # zero bytes: not a video, nothing to keep
         if video_frames is not None:

@@ -175,9 +175,9 @@ def test_a_take_killed_before_its_first_video_frame_is_still_consistent(tmp_path
     from acting_mirror.media.recovery import recover_take
 
     rec = TakeRecorder(tmp_path / "t", 30, summary=None)
-    rec._csv_file.flush()
-    rec._marker.flush()
-    outcome = recover_take(tmp_path / "t")  # as after a kill: the recorder never closed
+    rec._csv_file.close()
+    rec._marker.close()  # as the kernel does when the recorder dies: the lock is gone
+    outcome = recover_take(tmp_path / "t")  # the recorder never closed
     assert outcome.frames == 0
     summary = json.loads((tmp_path / "t" / "summary.json").read_text())
     assert summary["frames"] == 0 and summary["interrupted"] is True
@@ -226,3 +226,46 @@ def measure(tries: int) -> None:
 
 if __name__ == "__main__":
     measure(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+
+
+def test_recover_leaves_a_take_that_is_still_being_recorded_alone(tmp_path, astronaut_bgr):
+    """Another process (here: this one) is recording: its lock on the marker keeps
+    `recover` away; once the recorder is gone (here: closed) the take is complete."""
+    from acting_mirror.core.types import Frame, FrameResult
+    from acting_mirror.media.recorder import TakeRecorder
+    from acting_mirror.media.recovery import interrupted_takes
+
+    take = tmp_path / "takes" / "live"
+    rec = TakeRecorder(take, 30, summary=None, flush_every=1)
+    rec.write(FrameResult(Frame(astronaut_bgr, 0, 0), ()))
+    assert interrupted_takes(tmp_path / "takes") == []
+    run = recover(tmp_path / "takes", home=tmp_path)
+    assert run.returncode == 0 and run.stderr == ""
+    assert run.stdout == f"{take}: still being recorded; left alone.\n"
+    assert (take / IN_PROGRESS).exists()
+    from acting_mirror.errors import OutputError
+    from acting_mirror.media.recovery import recover_take
+
+    with pytest.raises(OutputError, match="still being recorded"):
+        recover_take(take)
+    rec.close()
+    assert not (take / IN_PROGRESS).exists()
+
+
+def test_a_stop_signal_waits_until_the_frame_being_recorded_is_whole():
+    """Found by the SIGTERM test (1 run in 3): a signal landing between the video and
+    the timeline of one frame left the video a frame longer than the summary."""
+    from acting_mirror.commands.process import Terminated, _finish_on_signals
+    from acting_mirror.media.recorder import CRITICAL
+
+    steps = []
+    with pytest.raises(Terminated) as err:
+        with _finish_on_signals():
+            with CRITICAL:
+                steps.append("video")
+                os.kill(os.getpid(), signal.SIGTERM)
+                steps.append("timeline")  # still runs: the signal is deferred
+            steps.append("next frame")  # never: the deferred stop is raised first
+    assert steps == ["video", "timeline"]
+    assert err.value.signum == signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handlers put back

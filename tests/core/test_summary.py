@@ -82,3 +82,23 @@ def test_palette_hex_and_bgr_agree_and_are_distinct():
     assert len(set(EMOTION_COLORS_BGR.values())) == len(EMOTIONS)
     b, g, r = EMOTION_COLORS_BGR["angry"]
     assert r > 200 and g < 80 and b < 80  # angry is red
+
+
+def test_a_summary_says_whether_the_take_is_complete():
+    b = SummaryBuilder("x", 30, "haar", "m")
+    done = b.build(1.0)
+    assert done["complete"] is True and "end_reason" not in done and "interrupted" not in done
+    cut = b.build(1.0, complete=False, end_reason="truncated")
+    assert cut["complete"] is False and cut["end_reason"] == "truncated"
+    repaired = b.build(1.0, complete=False, interrupted=True)
+    assert repaired["end_reason"] == "interrupted" and repaired["interrupted"] is True
+    assert list(repaired)[: len(SUMMARY_KEYS)] == list(SUMMARY_KEYS)
+
+
+def test_a_non_finite_rate_or_time_never_makes_invalid_json():
+    import json
+
+    b = SummaryBuilder("x", float("nan"), "haar", "m")
+    b.count_frame(0, [0], np.full(7, np.nan))
+    text = json.dumps(b.build(float("inf")), allow_nan=False)
+    assert json.loads(text)["frames_with_primary"] == 0

@@ -276,3 +276,15 @@ def test_a_leftover_in_progress_marker_is_never_overwritten(tmp_path):
     (tmp_path / ".in-progress").write_text("{}\n")
     with pytest.raises(OutputError, match="already holds .in-progress"):
         TakeRecorder(tmp_path, 30, summary=None)
+
+
+def test_a_run_that_fails_before_its_first_frame_leaves_the_folder_as_it_found_it(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()  # a pre-existing empty --out
+    with pytest.raises(RuntimeError):
+        with TakeRecorder(out, 30, summary=builder()):
+            raise RuntimeError("the model failed to load")
+    assert list(out.iterdir()) == []
+    # and a retry into it is accepted
+    with TakeRecorder(out, 30, summary=None):
+        pass
