@@ -242,9 +242,11 @@ def process_to_take(
         raise (OutputError if take is not None and take.error else SourceError)(
             (take.error if take is not None and take.error else None)
             or watch.failure or f"{input_spec} gave no frames to analyse.")
+    if take.error is not None:  # the disk filled or vanished: the error says what was kept
+        raise OutputError(take.error)
     summary = take.summary or {}
-    # the input broke, ended early, or the disk filled: the take keeps what was read
-    ended_early = take.error or watch.failure or (
+    # the input broke or ended early: the take keeps what was read
+    ended_early = watch.failure or (
         None if summary.get("complete", True) else str(summary.get("end_reason") or "ended early"))
     return TakeOutcome(take.folder, take.frames, time.perf_counter() - started,
                        summary, watch.stages, ended_early)
