@@ -383,6 +383,10 @@ class MainWindow(QMainWindow):
             height = min(height, int(available.height() * 0.92))
         self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
 
+    def send(self, command) -> None:
+        """Send ``command`` to the session (on the worker's thread)."""
+        self.worker.send(command)
+
     # the window's state lives in its controller; these read it
     source_info = property(lambda self: self.controller.source)
     playing = property(lambda self: self.controller.playing)
