@@ -132,13 +132,4 @@ def script_of_report(report: TakeReport) -> Script:
     return Script(cues, timed=True, source=report.script)
 
 
-def script_of_report(report: TakeReport) -> Script:
-    """The timed script a report was scored against (its lines carry the times)."""
-    cues = tuple(
-        Cue(i, line.start_ms, line.end_ms, tuple(line.targets), line.text)
-        for i, line in enumerate(report.lines)
-    )
-    return Script(cues, timed=True, source=report.script)
-
-
 __all__ = ["TakeData", "load_take", "script_of_report", "VideoProbe", "DEFAULT_FPS"]

@@ -41,7 +41,8 @@ from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.report_view import ReportDialog
 from acting_mirror.gui.review import ReviewWindow
-from acting_mirror.gui.script_panel import ScriptPanel, ScriptRegions
+from acting_mirror.gui.script_panel import ScriptPanel
+from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.takes_library import TakesLibrary
 from acting_mirror.gui.video_analysis import VIDEO_FILTER, AnalyseJob, VideoAnalysis
 from acting_mirror.gui.widgets import MessageBanner, VideoView

@@ -45,7 +45,7 @@ from acting_mirror.errors import ActingMirrorError, ScriptError
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
-from acting_mirror.gui.script_panel import ScriptRegions
+from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.widgets import VideoView
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,6 @@ reading from sad into neutral (live, in the script panel)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from acting_mirror.core.calibration import ProfileStore
 from acting_mirror.core.follower import ScriptFollower

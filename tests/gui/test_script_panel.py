@@ -14,7 +14,8 @@ from acting_mirror.core.script import parse_script
 from acting_mirror.core.types import EMOTIONS, Box, Face
 from acting_mirror.gui.countdown import ACTION_TEXT, Countdown, CountdownOverlay
 from acting_mirror.core.spans import spans_of
-from acting_mirror.gui.script_panel import ScriptPanel, ScriptRegions
+from acting_mirror.gui.script_panel import ScriptPanel
+from acting_mirror.gui.script_regions import ScriptRegions
 
 TIMED = """\
 0:00-0:02 happy    We made it!
