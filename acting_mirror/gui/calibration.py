@@ -80,62 +80,8 @@ class CalibrationDialog(QDialog):
         self._go("intro")
 
     def _build(self, actor: str) -> None:
-        # intro
-        intro = QLabel(INSTRUCTIONS)
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-        self.actor_edit = QComboBox()
-        self.actor_edit.setEditable(True)
-        self.actor_edit.addItems(self.store.list())
-        self.actor_edit.setCurrentText(actor)
-        self.actor_edit.lineEdit().setPlaceholderText("Your name (the profile is stored under it)")
-        self.actor_edit.currentTextChanged.connect(lambda _t: self._refresh_buttons())
-        name_row = QHBoxLayout()
-        name_row.addWidget(QLabel("Actor"))
-        name_row.addWidget(self.actor_edit, 1)
-        self.start_button = QPushButton("Start")
-        self.start_button.setObjectName("primary")
-        self.start_button.clicked.connect(self.start)
-        intro_page = QWidget()
-        ip = QVBoxLayout(intro_page)
-        ip.addWidget(intro)
-        ip.addLayout(name_row)
-        ip.addStretch(1)
-
-        # countdown and recording
-        self.big_label = QLabel()
-        font = QFont()
-        font.setPointSizeF(font.pointSizeF() * 5)
-        font.setBold(True)
-        self.big_label.setFont(font)
-        self.big_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.record_label = QLabel()
-        self.record_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.record_label.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.face_label = QLabel()
-        self.face_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.face_label.setStyleSheet("color:#9aa3ad")
-        live_page = QWidget()
-        lp = QVBoxLayout(live_page)
-        lp.addStretch(1)
-        lp.addWidget(self.big_label)
-        lp.addWidget(self.record_label)
-        lp.addWidget(self.progress)
-        lp.addWidget(self.face_label)
-        lp.addStretch(1)
-
-        # result
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        result_page = QWidget()
-        rp = QVBoxLayout(result_page)
-        rp.addWidget(self.result_label)
-        rp.addStretch(1)
-
+        intro_page, live_page, result_page = (self._build_intro(actor), self._build_live(),
+                                              self._build_result())
         self.pages = QStackedWidget()
         for page in (intro_page, live_page, result_page):
             self.pages.addWidget(page)
@@ -157,6 +103,65 @@ class CalibrationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
+
+    def _build_intro(self, actor: str) -> QWidget:
+        """The instructions and the actor's name."""
+        intro = QLabel(INSTRUCTIONS)
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.actor_edit = QComboBox()
+        self.actor_edit.setEditable(True)
+        self.actor_edit.addItems(self.store.list())
+        self.actor_edit.setCurrentText(actor)
+        self.actor_edit.lineEdit().setPlaceholderText("Your name (the profile is stored under it)")
+        self.actor_edit.currentTextChanged.connect(lambda _t: self._refresh_buttons())
+        name_row = QHBoxLayout()
+        name_row.addWidget(QLabel("Actor"))
+        name_row.addWidget(self.actor_edit, 1)
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(name_row)
+        layout.addStretch(1)
+        return page
+
+    def _build_live(self) -> QWidget:
+        """The 3-2-1, then the recording's progress and how often a face was found."""
+        self.big_label = QLabel()
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 5)
+        font.setBold(True)
+        self.big_label.setFont(font)
+        self.big_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.record_label = QLabel()
+        self.record_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.record_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.face_label = QLabel()
+        self.face_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.face_label.setStyleSheet("color:#9aa3ad")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        for widget in (self.big_label, self.record_label, self.progress, self.face_label):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return page
+
+    def _build_result(self) -> QWidget:
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        return page
 
     # ---------------------------------------------------------------- flow
 

@@ -105,6 +105,27 @@ class TakesLibrary(QWidget):
         head.addWidget(self.folder_label, 1)
         head.addWidget(refresh)
 
+        self._build_tree()
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color:#9aa3ad")
+
+        buttons = self._build_buttons()
+
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
+        review = QShortcut(QKeySequence(Qt.Key.Key_Return), self.tree)
+        review.setContext(Qt.ShortcutContext.WidgetShortcut)
+        review.activated.connect(self.open_selected)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def _build_tree(self) -> None:
+        """Scripts at the top level, their takes (newest first) under them."""
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
@@ -117,10 +138,7 @@ class TakesLibrary(QWidget):
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
 
-        self.empty_label = QLabel()
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color:#9aa3ad")
-
+    def _build_buttons(self) -> QHBoxLayout:
         self.open_button = QPushButton("Review")
         self.open_button.setToolTip("Watch the take with its curves, script and report (Enter)")
         self.open_button.clicked.connect(self.open_selected)
@@ -137,18 +155,7 @@ class TakesLibrary(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.analyse_button)
-
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
-        review = QShortcut(QKeySequence(Qt.Key.Key_Return), self.tree)
-        review.setContext(Qt.ShortcutContext.WidgetShortcut)
-        review.activated.connect(self.open_selected)
-        layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(buttons)
-        self.refresh()
+        return buttons
 
     # ---------------------------------------------------------------- content
 
