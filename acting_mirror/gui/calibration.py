@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from acting_mirror.core.calibration import NeutralCalibration, ProfileStore, profile_name
-from acting_mirror.core.neutral_recording import RECORD_MS, WARMUP_MS, NeutralRecorder, neutral_share
+from acting_mirror.controllers.calibration import CalibrationController, Step
+from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
+from acting_mirror.core.neutral_recording import RECORD_MS, WARMUP_MS
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import OutputError
@@ -70,14 +71,13 @@ class CalibrationDialog(QDialog):
         self.setWindowTitle("Calibrate your neutral face")
         self.setModal(False)
         self.resize(560, 420)
-        self.recorder = NeutralRecorder(duration_ms, warmup_ms)
+        self.controller = CalibrationController(store, duration_ms=duration_ms, warmup_ms=warmup_ms)
+        self.recorder = self.controller.recorder
         self.countdown = Countdown(countdown_s, countdown_interval_ms, self)
         self.countdown.tick.connect(lambda n: self.big_label.setText(str(n)))
         self.countdown.started.connect(self._begin_recording)
-        self.result: NeutralCalibration | None = None
-        self.phase = "intro"
         self._build(actor)
-        self._go("intro")
+        self._show_step()
 
     def _build(self, actor: str) -> None:
         intro_page, live_page, result_page = (self._build_intro(actor), self._build_live(),
@@ -169,84 +169,76 @@ class CalibrationDialog(QDialog):
     def actor(self) -> str:
         return self.actor_edit.currentText().strip()
 
-    def _go(self, phase: str) -> None:
-        self.phase = phase
-        page = {"intro": self._intro_page, "countdown": self._live_page,
-                "recording": self._live_page, "result": self._result_page}[phase]
+    # the steps and the result live in the controller; these read it
+    phase = property(lambda self: self.controller.step)
+    result = property(lambda self: self.controller.result)
+
+    def _show_step(self) -> None:
+        step = self.phase
+        page = {Step.INTRO: self._intro_page, Step.COUNTDOWN: self._live_page,
+                Step.RECORDING: self._live_page, Step.RESULT: self._result_page}[step]
         self.pages.setCurrentWidget(page)
-        if phase == "countdown":
+        if step is Step.COUNTDOWN:
             self.record_label.setText("Get ready: relax your face and look at the camera.")
             self.progress.setValue(0)
             self.face_label.clear()
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:
-        valid_name = True
-        try:
-            profile_name(self.actor)
-        except ValueError:
-            valid_name = False
-        self.start_button.setVisible(self.phase == "intro")
-        self.start_button.setEnabled(valid_name)
-        self.again_button.setVisible(self.phase == "result")
-        self.save_button.setVisible(self.phase == "result")
-        self.save_button.setEnabled(self.result is not None and valid_name)
+        c, actor = self.controller, self.actor
+        self.start_button.setVisible(self.phase is Step.INTRO)
+        self.start_button.setEnabled(c.valid_name(actor))
+        self.again_button.setVisible(self.phase is Step.RESULT)
+        self.save_button.setVisible(self.phase is Step.RESULT)
+        self.save_button.setEnabled(c.can_save(actor))
 
     def start(self) -> None:
         """Count 3-2-1, then record."""
-        self.result = None
-        self.recorder.reset()
-        self._go("countdown")
+        self.controller.start()
+        self._show_step()
         self.countdown.start()
 
     def _begin_recording(self) -> None:
-        self.recorder.reset()
+        self.controller.begin_recording()
         self.big_label.setText("●")
         self.big_label.setStyleSheet("color:#e53935")
         self.record_label.setText(
             f"Recording… keep a relaxed, neutral face for {self.recorder.duration_ms // 1000} s.")
-        self._go("recording")
+        self._show_step()
 
     def feed(self, time_ms: int, probs: np.ndarray | None) -> None:
         """One analysed frame's primary-face probabilities (``None``: no face)."""
-        if self.phase != "recording":
+        if self.phase is not Step.RECORDING:
             return
-        self.recorder.add(time_ms, probs)
+        finished = self.controller.feed(time_ms, probs, self.actor)
         self.progress.setValue(int(round(self.recorder.progress * 1000)))
         if self.recorder.frames:
             self.face_label.setText(f"Face found in {round(100 * self.recorder.face_share)}% of frames")
-        if self.recorder.done:
-            self._finish()
+        if finished:
+            self._show_outcome()
 
-    def _finish(self) -> None:
+    def _show_outcome(self) -> None:
         self.big_label.setStyleSheet("")
-        try:
-            self.result = self.recorder.calibration(self.actor)
-        except ValueError as exc:
-            self.result = None
-            self.result_label.setText(f"<p><b>That did not work.</b></p><p>{exc}</p>")
+        outcome = self.controller.outcome
+        if outcome.calibration is None:
+            self.result_label.setText(f"<p><b>That did not work.</b></p><p>{outcome.problem}</p>")
         else:
-            rows = self.recorder.rows()
-            before = neutral_share(rows)
-            after = neutral_share(rows, self.result)
             self.result_label.setText(
-                f"<p><b>Done: {self.result.n_frames} frames of your relaxed face.</b></p>"
-                f"<p>The model read it as: {baseline_html(self.result)}.</p>"
-                f"<p>Without calibration {round(100 * before)}% of these frames read as "
-                f"neutral; with it, {round(100 * after)}%.</p>"
+                f"<p><b>Done: {outcome.calibration.n_frames} frames of your relaxed face.</b></p>"
+                f"<p>The model read it as: {baseline_html(outcome.calibration)}.</p>"
+                f"<p>Without calibration {round(100 * outcome.neutral_before)}% of these frames "
+                f"read as neutral; with it, {round(100 * outcome.neutral_after)}%.</p>"
                 "<p style='color:#9aa3ad'>With calibration on, an emotion your relaxed face "
                 "already leans towards has to be shown a little more strongly to count. "
                 "Recalibrate when the light or the camera changes.</p>")
-        self._go("result")
+        self._show_step()
 
     def save(self) -> Path | None:
         """Store the result as the actor's profile (replacing an older one)."""
         if self.result is None:
             return None
-        actor = self.actor
         try:
-            calibration = NeutralCalibration(self.result.baseline, self.result.n_frames, actor)
-            path = self.store.save(calibration, actor)
+            path = self.controller.save(self.actor)
         except (OutputError, ValueError) as exc:
             self.result_label.setText(self.result_label.text() + f"<p style='color:#ff8a80'>{exc}</p>")
             return None
