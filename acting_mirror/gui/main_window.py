@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         # what to do with a take in progress when the window is closed (asks by default)
         self.confirm_quit: Callable[[], QuitChoice] = confirm_quit or self._ask_quit_choice
         self._quit_choice: QuitChoice | None = None  # decided without asking (a signal)
+        self.quit_question = None  # the open "A take is being recorded" question, if any
         self._closed = False
 
         self.setWindowTitle(APP_TITLE)
@@ -526,6 +527,8 @@ class MainWindow(QMainWindow):
         self.controller.on_take_finished(take)
         if self._closed:
             return  # quitting: the take is kept, nothing more to show
+        if self.quit_question is not None:  # asked about a take that has now ended
+            self.quit_question.reject()  # the question no longer applies: stay
         self.rehearsal.on_recording_stopped(take)
         self._recording_since = None
         self.elapsed_timer.stop()
@@ -597,7 +600,8 @@ class MainWindow(QMainWindow):
             self.close()
 
     def _ask_quit_choice(self) -> QuitChoice:
-        return ask_quit_choice(self, APP_TITLE, QUIT_QUESTION)
+        return ask_quit_choice(self, APP_TITLE, QUIT_QUESTION,
+                               opened=lambda box: setattr(self, "quit_question", box))
 
     def shutdown(self, choice: QuitChoice = QuitChoice.SAVE) -> None:
         """Stop the timers and the worker (which keeps any take, marked incomplete, or

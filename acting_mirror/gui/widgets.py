@@ -293,8 +293,12 @@ class EmptyState(QWidget):
             self.urlRequested.emit(text)
 
 
-def ask_quit_choice(parent: QWidget, title: str, question: tuple[str, str]) -> QuitChoice:
-    """Ask what to do with the take being recorded: Stop and save / Discard / Cancel."""
+def ask_quit_choice(parent: QWidget, title: str, question: tuple[str, str], *,
+                    opened: Callable[[QMessageBox | None], None] = lambda _box: None) -> QuitChoice:
+    """Ask what to do with the take being recorded: Stop and save / Discard / Cancel.
+    ``opened(box)`` is told of the open question (and ``opened(None)`` once it is
+    answered), so that the window can take it away when the take ends meanwhile (a
+    question taken away answers Cancel)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question[0],
                       QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(question[1])
@@ -303,7 +307,11 @@ def ask_quit_choice(parent: QWidget, title: str, question: tuple[str, str]) -> Q
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(save)
     box.setEscapeButton(cancel)
-    box.exec()
+    opened(box)
+    try:
+        box.exec()
+    finally:
+        opened(None)
     clicked = box.clickedButton()
     if clicked is save:
         return QuitChoice.SAVE
