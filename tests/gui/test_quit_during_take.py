@@ -122,9 +122,13 @@ def test_a_take_that_ends_while_the_quit_question_is_open_takes_the_question_awa
                 forced.append(box.text())
                 box.reject()
 
-    QTimer.singleShot(TIMEOUT_MS // 2, force_answer)
+    guard = QTimer(window)
+    guard.setSingleShot(True)
+    guard.timeout.connect(force_answer)
+    guard.start(TIMEOUT_MS // 2)
     QTimer.singleShot(0, lambda: seen.append(window.close()))  # asks, modally
     qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT_MS)  # the question was answered
+    guard.stop()
     assert forced == []  # the window took the question away itself
     assert seen == [False]  # not closed: the take ended, nothing was chosen
     assert window.isVisible() and window.quit_question is None
