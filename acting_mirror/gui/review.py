@@ -1,8 +1,9 @@
 """ReviewWindow: watch a take again with its emotion curves and its script, in sync.
 
 The take's ``output.avi`` plays on a QTimer in the GUI thread, one decoded frame per tick
-(OpenCV; seeking with ``CAP_PROP_POS_FRAMES``, reading on when the next frame is the one
-wanted). The curves come from ``timeline.csv``; a vertical cursor marks the frame shown;
+(``media.take_video.FrameReader``: seeking with ``CAP_PROP_POS_FRAMES``, reading on when
+the next frame is the one wanted). Which frame is current, the scoring and the
+calibration are ``controllers.review.ReviewController``'s; this window shows them. The curves come from ``timeline.csv``; a vertical cursor marks the frame shown;
 the script's lines are shaded in their targets' colours. Seek with the slider, a click on
 the curves or by dragging the cursor; step frame by frame with the buttons or the ``,``
 and ``.`` keys; Space plays and pauses. The report (``report.json``) is shown beside it,
