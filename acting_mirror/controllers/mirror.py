@@ -15,6 +15,104 @@ from typing import Callable
 
 from acting_mirror.session import commands as cmd
 from acting_mirror.session.events import SourceInfo, TakeInfo
+from acting_mirror.session.session import DEMO_SPEC
+
+APP_TITLE = "Acting Mirror"
+MODEL_ACCURACY = "about 66% on the FER2013 test set"
+
+
+def describe_spec(spec: str) -> str:
+    """How a source reads in menus and messages."""
+    if spec == DEMO_SPEC:
+        return "Demo clip"
+    if spec.lower().startswith("camera:"):
+        return f"Camera {spec.split(':', 1)[1]}"
+    if "://" in spec:
+        return spec
+    return Path(spec).name or spec
+
+
+NO_CAMERA = (
+    "No camera found",
+    "Acting Mirror reads the emotions your face shows, live. Connect a webcam "
+    "and pick it above, or try it now with the demo clip, a video of your own "
+    "or a YouTube link.",
+)
+
+
+def first_source(asked: str | None, cameras: list[str]) -> tuple[str, bool] | None:
+    """What to open at start, with whether it loops: the source asked for (the demo
+    loops), else the first camera; ``None``: nothing (show the no-camera state)."""
+    if asked:
+        return asked, asked == DEMO_SPEC
+    return (cameras[0], False) if cameras else None
+
+
+def mm_ss(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def looks_like_url(text: str) -> bool:
+    return "://" in text or text.startswith(("www.", "youtube.com", "youtu.be", "m.youtube.com"))
+
+
+def url_to_open(text: str, exists: Callable[[str], bool]) -> str | None:
+    """What to open for ``text`` typed as a link: the link (``https://`` added when
+    missing) or an existing path as it is; ``None`` when it is neither."""
+    text = text.strip()
+    if not looks_like_url(text) and not exists(text):
+        return None
+    if "://" not in text and looks_like_url(text):
+        return "https://" + text
+    return text
+
+
+def source_title(info: SourceInfo) -> tuple[str, str]:
+    """The window title's name for ``info`` and the line under the video."""
+    shown = describe_spec(info.spec) if info.spec == DEMO_SPEC else info.name
+    kind = "camera" if info.camera else ("live stream" if info.live else f"{info.fps:.0f} fps")
+    return shown, f"{shown}  ·  {info.width}×{info.height}  ·  {kind}"
+
+
+@dataclass(frozen=True)
+class TakeMessage:
+    """What the window says when a take was saved (or not): ``level`` for the banner
+    ("" for the status bar only), ``text``, and whether to offer "Open folder"."""
+
+    level: str
+    text: str
+    status: str
+    open_folder: bool
+
+
+def take_message(take: TakeInfo) -> TakeMessage:
+    if take.error:
+        return TakeMessage(
+            "error",
+            f"Recording stopped: {take.error} The {take.frames} frames recorded so far "
+            f"are kept in {take.folder}.",
+            f"Recording stopped: {take.error}", True)
+    if take.frames == 0:
+        return TakeMessage("", "", "Nothing was recorded (no frames came in).", False)
+    text = f"Take saved: {take.frames} frames ({mm_ss(take.seconds)}) in {take.folder}"
+    return TakeMessage("info", text, text, True)
+
+
+def about_html(version: str, model_file: str) -> str:
+    return (
+        f"<h3>Acting Mirror {version}</h3>"
+        "<p>A rehearsal mirror for actors: it finds your face and reads which of seven "
+        "emotions it shows (angry, disgust, fear, happy, sad, surprise, neutral).</p>"
+        f"<p><b>Model:</b> mini-Xception ({model_file}), {MODEL_ACCURACY}. "
+        "Faces are found with OpenCV's Haar cascade or MTCNN.</p>"
+        "<p><b>Limits:</b> it reads faces, not feelings, and is often wrong (about one "
+        "frame in three on its test set), more so with poor light, turned heads, glasses "
+        "or faces unlike its training photos. Use it as a rehearsal aid, never as a "
+        "judge of your acting.</p>"
+        "<p><b>Privacy:</b> everything runs on this computer. Your face never leaves "
+        "the machine; takes are saved only where you choose.</p>"
+    )
 
 
 class QuitChoice(enum.Enum):
@@ -53,6 +151,7 @@ class MirrorController:
         self.ended = False
         self.recording_folder: Path | None = None
         self.last_take: TakeInfo | None = None
+        self.pending_open: cmd.OpenSource | None = None  # asked for before the models loaded
 
     # ------------------------------------------------------------------ state
 
@@ -75,10 +174,44 @@ class MirrorController:
                         else "Mirroring applies to cameras; videos play as they were filmed"),
         )
 
+    # ------------------------------------------------------------------ user actions
+
+    def open_source(self, spec: str, loop: bool = False) -> bool:
+        """Open ``spec`` now (True), or once the models are loaded (False)."""
+        command = cmd.OpenSource(spec, loop)
+        if not self.ready:
+            self.pending_open = command
+            return False
+        self.send(command)
+        return True
+
+    def toggle_playing(self) -> bool:
+        if self.source is None or not self.ready:
+            return False
+        self.send(cmd.SetPlaying(not self.playing))
+        return True
+
+    def start_recording(self, takes_root: Path) -> bool:
+        """Start a plain take; False (nothing sent) without a source."""
+        if self.source is None:
+            return False
+        self.send(cmd.StartRecording(Path(takes_root)))
+        return True
+
+    def stop_recording(self) -> bool:
+        if not self.recording:
+            return False
+        self.send(cmd.StopRecording())
+        return True
+
     # ------------------------------------------------------------------ events
 
     def on_ready(self) -> None:
+        """The models are loaded: a source asked for meanwhile opens now."""
         self.ready = True
+        if self.pending_open is not None:
+            command, self.pending_open = self.pending_open, None
+            self.send(command)
 
     def on_fatal(self) -> None:
         self.ready = False  # nothing works any more

@@ -1,16 +1,8 @@
-"""Neutral calibration in the app: the actor relaxes for a few seconds in front of the
-camera, we keep what the model reads on that relaxed face, and store it as the actor's
-profile (``core.calibration``). Scripts, live hints and reports can then correct for it
-(the "Calibrated" switch).
-
-Which readings are collected: the primary face's **smoothed** probabilities, the very
-values the live follower and the take reports correct (``Face.shown_probs``, and the
-emotion columns of ``timeline.csv``). The smoother is an exponential moving average, a
-convex combination of raw readings, so over a few seconds its mean equals the mean of
-the raw readings except for its memory of the moments before recording. Those moments
-(the actor still settling after pressing the button) are exactly what the countdown and
-the skipped first :data:`WARMUP_MS` keep out. Using the same signal that is later
-corrected keeps the baseline and the corrected values consistent.
+"""Neutral calibration in the app: the dialog that walks the actor through it
+(instructions, a 3-2-1, a few seconds of a relaxed face, the result, Save). What is
+recorded and why is :mod:`acting_mirror.core.neutral_recording`; the profile itself is
+``core.calibration``. Scripts, live hints and reports can then correct for it (the
+"Calibrated" switch).
 """
 
 from __future__ import annotations
@@ -32,19 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from acting_mirror.core.calibration import MIN_FRAMES, NeutralCalibration, ProfileStore, calibrate, profile_name
+from acting_mirror.controllers.calibration import CalibrationController, Step
+from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
+from acting_mirror.core.neutral_recording import RECORD_MS, WARMUP_MS
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import OutputError
 from acting_mirror.gui.countdown import Countdown
-
-RECORD_MS = 5000
-"""How long the relaxed face is recorded (take time of the source)."""
-WARMUP_MS = 500
-"""Readings this early in the recording are skipped (the smoother still remembers the
-face from before)."""
-MIN_FACE_SHARE = 0.5
-"""Below this share of frames with a face, the recording is refused: record again."""
 
 INSTRUCTIONS = (
     "<p>Some faces read as sad or angry to the model even when fully relaxed. Calibrating "
@@ -57,69 +43,6 @@ INSTRUCTIONS = (
 )
 
 
-class NeutralRecorder:
-    """Collects the primary face's probabilities over ``duration_ms`` of source time,
-    skipping the first ``warmup_ms``. ``add`` every analysed frame (``None``: no face)."""
-
-    def __init__(self, duration_ms: int = RECORD_MS, warmup_ms: int = WARMUP_MS):
-        self.duration_ms = int(duration_ms)
-        self.warmup_ms = int(warmup_ms)
-        self.reset()
-
-    def reset(self) -> None:
-        self._origin: int | None = None
-        self._rows: list[np.ndarray] = []
-        self._frames = 0
-        self._elapsed = 0
-
-    def add(self, time_ms: int, probs: np.ndarray | None) -> None:
-        if self.done:
-            return
-        if self._origin is None:
-            self._origin = int(time_ms)
-        self._elapsed = int(time_ms) - self._origin
-        if self._elapsed < self.warmup_ms:
-            return
-        if self._elapsed >= self.duration_ms:
-            self._elapsed = self.duration_ms
-            return
-        self._frames += 1
-        if probs is not None and np.all(np.isfinite(probs)):
-            self._rows.append(np.asarray(probs, dtype=np.float64).copy())
-
-    @property
-    def done(self) -> bool:
-        return self._elapsed >= self.duration_ms
-
-    @property
-    def progress(self) -> float:
-        return min(1.0, max(0.0, self._elapsed / self.duration_ms)) if self.duration_ms else 1.0
-
-    @property
-    def face_frames(self) -> int:
-        return len(self._rows)
-
-    @property
-    def frames(self) -> int:
-        return self._frames
-
-    @property
-    def face_share(self) -> float:
-        return self.face_frames / self._frames if self._frames else 0.0
-
-    def rows(self) -> np.ndarray:
-        return np.array(self._rows, dtype=np.float64).reshape(-1, len(EMOTIONS))
-
-    def calibration(self, actor: str) -> NeutralCalibration:
-        """The calibration from what was recorded; ValueError (a sentence for the actor)
-        when the face was missing too often."""
-        if self.face_frames < MIN_FRAMES or self.face_share < MIN_FACE_SHARE:
-            raise ValueError(
-                f"Your face was found in only {self.face_frames} of {self._frames} frames. "
-                "Face the camera in even light, nothing covering your face, and record again.")
-        return calibrate(self.rows(), actor=actor)
-
-
 def baseline_html(calibration: NeutralCalibration, limit: int = 4) -> str:
     """The strongest readings of a relaxed face, coloured: "neutral 41% · sad 38% …"."""
     order = np.argsort(calibration.baseline)[::-1][:limit]
@@ -128,14 +51,6 @@ def baseline_html(calibration: NeutralCalibration, limit: int = 4) -> str:
         f"{round(100 * float(calibration.baseline[i]))}%"
         for i in order if calibration.baseline[i] >= 0.01
     )
-
-
-def neutral_share(rows: np.ndarray, calibration: NeutralCalibration | None = None) -> float:
-    """The share of ``rows`` whose top emotion is neutral (after ``calibration``)."""
-    if len(rows) == 0:
-        return 0.0
-    probs = calibration.apply(rows) if calibration is not None else rows
-    return float(np.mean(np.argmax(probs, axis=1) == EMOTIONS.index("neutral")))
 
 
 class CalibrationDialog(QDialog):
@@ -156,72 +71,17 @@ class CalibrationDialog(QDialog):
         self.setWindowTitle("Calibrate your neutral face")
         self.setModal(False)
         self.resize(560, 420)
-        self.recorder = NeutralRecorder(duration_ms, warmup_ms)
+        self.controller = CalibrationController(store, duration_ms=duration_ms, warmup_ms=warmup_ms)
+        self.recorder = self.controller.recorder
         self.countdown = Countdown(countdown_s, countdown_interval_ms, self)
         self.countdown.tick.connect(lambda n: self.big_label.setText(str(n)))
         self.countdown.started.connect(self._begin_recording)
-        self.result: NeutralCalibration | None = None
-        self.phase = "intro"
         self._build(actor)
-        self._go("intro")
+        self._show_step()
 
     def _build(self, actor: str) -> None:
-        # intro
-        intro = QLabel(INSTRUCTIONS)
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-        self.actor_edit = QComboBox()
-        self.actor_edit.setEditable(True)
-        self.actor_edit.addItems(self.store.list())
-        self.actor_edit.setCurrentText(actor)
-        self.actor_edit.lineEdit().setPlaceholderText("Your name (the profile is stored under it)")
-        self.actor_edit.currentTextChanged.connect(lambda _t: self._refresh_buttons())
-        name_row = QHBoxLayout()
-        name_row.addWidget(QLabel("Actor"))
-        name_row.addWidget(self.actor_edit, 1)
-        self.start_button = QPushButton("Start")
-        self.start_button.setObjectName("primary")
-        self.start_button.clicked.connect(self.start)
-        intro_page = QWidget()
-        ip = QVBoxLayout(intro_page)
-        ip.addWidget(intro)
-        ip.addLayout(name_row)
-        ip.addStretch(1)
-
-        # countdown and recording
-        self.big_label = QLabel()
-        font = QFont()
-        font.setPointSizeF(font.pointSizeF() * 5)
-        font.setBold(True)
-        self.big_label.setFont(font)
-        self.big_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.record_label = QLabel()
-        self.record_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.record_label.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.face_label = QLabel()
-        self.face_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.face_label.setStyleSheet("color:#9aa3ad")
-        live_page = QWidget()
-        lp = QVBoxLayout(live_page)
-        lp.addStretch(1)
-        lp.addWidget(self.big_label)
-        lp.addWidget(self.record_label)
-        lp.addWidget(self.progress)
-        lp.addWidget(self.face_label)
-        lp.addStretch(1)
-
-        # result
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        result_page = QWidget()
-        rp = QVBoxLayout(result_page)
-        rp.addWidget(self.result_label)
-        rp.addStretch(1)
-
+        intro_page, live_page, result_page = (self._build_intro(actor), self._build_live(),
+                                              self._build_result())
         self.pages = QStackedWidget()
         for page in (intro_page, live_page, result_page):
             self.pages.addWidget(page)
@@ -244,90 +104,141 @@ class CalibrationDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
 
+    def _build_intro(self, actor: str) -> QWidget:
+        """The instructions and the actor's name."""
+        intro = QLabel(INSTRUCTIONS)
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.actor_edit = QComboBox()
+        self.actor_edit.setEditable(True)
+        self.actor_edit.addItems(self.store.list())
+        self.actor_edit.setCurrentText(actor)
+        self.actor_edit.lineEdit().setPlaceholderText("Your name (the profile is stored under it)")
+        self.actor_edit.currentTextChanged.connect(lambda _t: self._refresh_buttons())
+        name_row = QHBoxLayout()
+        name_row.addWidget(QLabel("Actor"))
+        name_row.addWidget(self.actor_edit, 1)
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(name_row)
+        layout.addStretch(1)
+        return page
+
+    def _build_live(self) -> QWidget:
+        """The 3-2-1, then the recording's progress and how often a face was found."""
+        self.big_label = QLabel()
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 5)
+        font.setBold(True)
+        self.big_label.setFont(font)
+        self.big_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.record_label = QLabel()
+        self.record_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.record_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.face_label = QLabel()
+        self.face_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.face_label.setStyleSheet("color:#9aa3ad")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        for widget in (self.big_label, self.record_label, self.progress, self.face_label):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        return page
+
+    def _build_result(self) -> QWidget:
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        return page
+
     # ---------------------------------------------------------------- flow
 
     @property
     def actor(self) -> str:
         return self.actor_edit.currentText().strip()
 
-    def _go(self, phase: str) -> None:
-        self.phase = phase
-        page = {"intro": self._intro_page, "countdown": self._live_page,
-                "recording": self._live_page, "result": self._result_page}[phase]
+    # the steps and the result live in the controller; these read it
+    phase = property(lambda self: self.controller.step)
+    result = property(lambda self: self.controller.result)
+
+    def _show_step(self) -> None:
+        step = self.phase
+        page = {Step.INTRO: self._intro_page, Step.COUNTDOWN: self._live_page,
+                Step.RECORDING: self._live_page, Step.RESULT: self._result_page}[step]
         self.pages.setCurrentWidget(page)
-        if phase == "countdown":
+        if step is Step.COUNTDOWN:
             self.record_label.setText("Get ready: relax your face and look at the camera.")
             self.progress.setValue(0)
             self.face_label.clear()
         self._refresh_buttons()
 
     def _refresh_buttons(self) -> None:
-        valid_name = True
-        try:
-            profile_name(self.actor)
-        except ValueError:
-            valid_name = False
-        self.start_button.setVisible(self.phase == "intro")
-        self.start_button.setEnabled(valid_name)
-        self.again_button.setVisible(self.phase == "result")
-        self.save_button.setVisible(self.phase == "result")
-        self.save_button.setEnabled(self.result is not None and valid_name)
+        c, actor = self.controller, self.actor
+        self.start_button.setVisible(self.phase is Step.INTRO)
+        self.start_button.setEnabled(c.valid_name(actor))
+        self.again_button.setVisible(self.phase is Step.RESULT)
+        self.save_button.setVisible(self.phase is Step.RESULT)
+        self.save_button.setEnabled(c.can_save(actor))
 
     def start(self) -> None:
         """Count 3-2-1, then record."""
-        self.result = None
-        self.recorder.reset()
-        self._go("countdown")
+        self.controller.start()
+        self._show_step()
         self.countdown.start()
 
     def _begin_recording(self) -> None:
-        self.recorder.reset()
+        self.controller.begin_recording()
         self.big_label.setText("●")
         self.big_label.setStyleSheet("color:#e53935")
         self.record_label.setText(
             f"Recording… keep a relaxed, neutral face for {self.recorder.duration_ms // 1000} s.")
-        self._go("recording")
+        self._show_step()
 
     def feed(self, time_ms: int, probs: np.ndarray | None) -> None:
         """One analysed frame's primary-face probabilities (``None``: no face)."""
-        if self.phase != "recording":
+        if self.phase is not Step.RECORDING:
             return
-        self.recorder.add(time_ms, probs)
+        finished = self.controller.feed(time_ms, probs, self.actor)
         self.progress.setValue(int(round(self.recorder.progress * 1000)))
         if self.recorder.frames:
             self.face_label.setText(f"Face found in {round(100 * self.recorder.face_share)}% of frames")
-        if self.recorder.done:
-            self._finish()
+        if finished:
+            self._show_outcome()
 
-    def _finish(self) -> None:
+    def _show_outcome(self) -> None:
         self.big_label.setStyleSheet("")
-        try:
-            self.result = self.recorder.calibration(self.actor)
-        except ValueError as exc:
-            self.result = None
-            self.result_label.setText(f"<p><b>That did not work.</b></p><p>{exc}</p>")
+        outcome = self.controller.outcome
+        if outcome.calibration is None:
+            self.result_label.setText(f"<p><b>That did not work.</b></p><p>{outcome.problem}</p>")
         else:
-            rows = self.recorder.rows()
-            before = neutral_share(rows)
-            after = neutral_share(rows, self.result)
             self.result_label.setText(
-                f"<p><b>Done: {self.result.n_frames} frames of your relaxed face.</b></p>"
-                f"<p>The model read it as: {baseline_html(self.result)}.</p>"
-                f"<p>Without calibration {round(100 * before)}% of these frames read as "
-                f"neutral; with it, {round(100 * after)}%.</p>"
+                f"<p><b>Done: {outcome.calibration.n_frames} frames of your relaxed face.</b></p>"
+                f"<p>The model read it as: {baseline_html(outcome.calibration)}.</p>"
+                f"<p>Without calibration {round(100 * outcome.neutral_before)}% of these frames "
+                f"read as neutral; with it, {round(100 * outcome.neutral_after)}%.</p>"
                 "<p style='color:#9aa3ad'>With calibration on, an emotion your relaxed face "
                 "already leans towards has to be shown a little more strongly to count. "
                 "Recalibrate when the light or the camera changes.</p>")
-        self._go("result")
+        self._show_step()
 
     def save(self) -> Path | None:
         """Store the result as the actor's profile (replacing an older one)."""
         if self.result is None:
             return None
-        actor = self.actor
         try:
-            calibration = NeutralCalibration(self.result.baseline, self.result.n_frames, actor)
-            path = self.store.save(calibration, actor)
+            path = self.controller.save(self.actor)
         except (OutputError, ValueError) as exc:
             self.result_label.setText(self.result_label.text() + f"<p style='color:#ff8a80'>{exc}</p>")
             return None
@@ -344,7 +255,4 @@ class CalibrationDialog(QDialog):
         super().done(result)
 
 
-__all__ = [
-    "CalibrationDialog", "NeutralRecorder", "baseline_html", "neutral_share", "RECORD_MS",
-    "WARMUP_MS",
-]
+__all__ = ["CalibrationDialog", "baseline_html"]

@@ -60,6 +60,30 @@ class EmotionPlots(QWidget):
         self.bars_title = QLabel("This moment")
         self.bars_title.setFont(title_font)
 
+        self._build_curves()
+        # the legend sits above the plot, in Qt, so it never hides a curve
+        self.legend = QWidget()
+        legend_layout = QGridLayout(self.legend)
+        legend_layout.setContentsMargins(4, 0, 4, 0)
+        legend_layout.setHorizontalSpacing(14)
+        legend_layout.setVerticalSpacing(0)
+        for i, emotion in enumerate(EMOTIONS):
+            legend_layout.addWidget(QLabel(legend_swatch(emotion)), i // 4, i % 4)
+
+        self._build_bars()
+        self.curve_plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.bar_plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.curves_title)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.curve_plot, 3)
+        layout.addWidget(self.bars_title)
+        layout.addWidget(self.bar_plot, 2)
+
+    def _build_curves(self) -> None:
+        """The main face's curves over the last ``window_s`` seconds ("now" at 0)."""
         self.curve_plot = pg.PlotWidget()
         item = style_plot(self.curve_plot)
         item.setYRange(-0.03, 1.06, padding=0.0)
@@ -74,15 +98,9 @@ class EmotionPlots(QWidget):
             curve = item.plot(pen=pg.mkPen(EMOTION_COLORS_HEX[emotion], width=1))
             curve.setSkipFiniteCheck(False)
             self.curves.append(curve)
-        # the legend sits above the plot, in Qt, so it never hides a curve
-        self.legend = QWidget()
-        legend_layout = QGridLayout(self.legend)
-        legend_layout.setContentsMargins(4, 0, 4, 0)
-        legend_layout.setHorizontalSpacing(14)
-        legend_layout.setVerticalSpacing(0)
-        for i, emotion in enumerate(EMOTIONS):
-            legend_layout.addWidget(QLabel(legend_swatch(emotion)), i // 4, i % 4)
 
+    def _build_bars(self) -> None:
+        """One bar per emotion: the newest frame's reading."""
         self.bar_plot = pg.PlotWidget()
         bars = style_plot(self.bar_plot)
         bars.showGrid(x=False, y=True, alpha=_GRID_ALPHA)
@@ -98,17 +116,6 @@ class EmotionPlots(QWidget):
             pens=[pg.mkPen(None) for _ in EMOTIONS],
         )
         bars.addItem(self.bars)
-
-        self.curve_plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.bar_plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.curves_title)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.curve_plot, 3)
-        layout.addWidget(self.bars_title)
-        layout.addWidget(self.bar_plot, 2)
 
     def _curves_title_text(self) -> str:
         return f"Main face, last {self.window_s} s"

@@ -9,45 +9,45 @@ place the window plugs in.
   neutral face…; the actor profile and the "Calibrated" switch;
 - review windows and the takes library.
 
-The window calls :meth:`show_state` for each displayed frame's cue state,
-:meth:`feed_point` for each analysed frame's primary-face reading, :meth:`redraw` with its
-plot timer, and asks :meth:`handles_record` / :meth:`handles_space` before using Ctrl+R
-and Space itself. The script itself is followed on the analysis thread (see
-``take_scripts.ScriptRun``); this class only sends it commands.
+The state and rules (the phase, the script, what the keys mean, the calibration choice)
+are :class:`~acting_mirror.controllers.rehearsal.RehearsalController`'s; this class shows
+them and forwards. It knows the window only as a :class:`RehearsalHost` (the window
+imports this module, never the other way). The window calls :meth:`show_state` for each
+displayed frame's cue state, :meth:`feed_point` for each analysed frame's primary-face
+reading, :meth:`redraw` with its plot timer, and asks :meth:`handles_record` /
+:meth:`handles_space` before using Ctrl+R and Space itself.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMessageBox, QPushButton, QStatusBar
 
 from acting_mirror.config import AnalysisSettings, assets_dir, user_data_dir
+from acting_mirror.controllers.mirror import MirrorController
+from acting_mirror.controllers.rehearsal import Ending, Key, Phase, RehearsalController
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.follower import CueState
-from acting_mirror.core.script import Script, parse_script
-from acting_mirror.errors import ActingMirrorError, ScriptError, SourceError
+from acting_mirror.core.script import Script
+from acting_mirror.errors import ActingMirrorError
 from acting_mirror.gui.calibration import CalibrationDialog
 from acting_mirror.gui.countdown import Countdown, CountdownOverlay
+from acting_mirror.gui.plots import EmotionPlots
+from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.report_view import ReportDialog
 from acting_mirror.gui.review import ReviewWindow
-from acting_mirror.gui.script_panel import LiveSpans, ScriptPanel, ScriptRegions
-from acting_mirror.gui.takes_library import VIDEO_FILTER, AnalyseJob, TakesLibrary, VideoAnalysis
-from acting_mirror.gui.worker import (
-    AdvanceScript,
-    SetCalibration,
-    SetScript,
-    StartRecording,
-    StopRecording,
-    TakeInfo,
-)
-
-if TYPE_CHECKING:  # pragma: no cover
-    from acting_mirror.gui.main_window import MainWindow
+from acting_mirror.gui.script_panel import ScriptPanel
+from acting_mirror.gui.script_regions import ScriptRegions
+from acting_mirror.gui.takes_library import TakesLibrary
+from acting_mirror.gui.video_analysis import VIDEO_FILTER, AnalyseJob, VideoAnalysis
+from acting_mirror.gui.widgets import MessageBanner, VideoView
+from acting_mirror.session.events import TakeInfo
+from acting_mirror.session.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -55,43 +55,61 @@ SCRIPT_FILTER = "Acting scripts (*.txt *.script);;All files (*)"
 EXAMPLE_SCRIPT = "example_script.txt"
 
 
+class RehearsalHost(Protocol):
+    """What the rehearsal needs of the window it lives in (``MainWindow`` is one)."""
+
+    prefs: Preferences
+    controller: MirrorController
+    services: Services
+    detector: str
+    video: VideoView
+    plots: EmotionPlots
+    banner: MessageBanner
+    script_label: QLabel
+    record_button: QPushButton
+
+    def send(self, command) -> None: ...  # a command to the session
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt name)
+
+    def addDockWidget(self, area, dock) -> None: ...  # noqa: N802 (Qt name)
+
+
 class Rehearsal(QObject):
     """See the module docstring. ``profiles`` stores the actors' calibrations
     (default: under ``config.user_data_dir()``)."""
 
-    def __init__(self, window: "MainWindow", *, profiles: ProfileStore | None = None):
+    def __init__(self, window: RehearsalHost, *, profiles: ProfileStore | None = None):
         super().__init__(window)
         self.window = window
         self.profiles = profiles if profiles is not None else ProfileStore(user_data_dir())
         self._prefs = window.prefs  # the actor and whether to calibrate, with the rest
-        self.script: Script | None = None
-        self.script_path: Path | None = None
-        self.script_text: str | None = None
-        self.phase = "idle"
+        self.controller = RehearsalController(
+            window.send, window.controller, self.profiles,
+            takes_root=lambda: window.prefs.takes_dir, actor=self._prefs.actor,
+            calibrated=self._prefs.calibrated, notify=self._notify)
         self._idle_actions: list[QAction] = []  # like the panel's buttons: not during a take
         self.last_report_dialog: ReportDialog | None = None
         self.reviews: list[ReviewWindow] = []
         self.library: TakesLibrary | None = None
         self.analysis: VideoAnalysis | None = None
         self.calibration_dialog: CalibrationDialog | None = None
+        self._build_panel()
+        self._build_countdown()
+        self.regions = ScriptRegions(window.plots.curve_plot.getPlotItem())
+        self._refresh_actors(self.controller.actor)
+        self.panel.set_calibrated(self._prefs.calibrated)
 
+    def _build_panel(self) -> None:
         self.panel = ScriptPanel()
-        self.dock = QDockWidget("Script", window)
+        self.dock = QDockWidget("Script", self.window)
         self.dock.setObjectName("script-dock")
         self.dock.setWidget(self.panel)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                               | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                               | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-
-        self.countdown = Countdown(parent=self)
-        self.overlay = CountdownOverlay(window.video)
-        self.overlay.attach(self.countdown)
-        self.countdown.started.connect(self._countdown_done)
-        self.live_spans = LiveSpans()
-        self.regions = ScriptRegions(window.plots.curve_plot.getPlotItem())
-
         p = self.panel
         p.startRequested.connect(self.start_take)
         p.cancelRequested.connect(self.cancel_countdown)
@@ -103,8 +121,25 @@ class Rehearsal(QObject):
         p.actorChanged.connect(self._actor_changed)
         p.calibratedToggled.connect(self._calibrated_toggled)
         p.calibrateRequested.connect(self.calibrate)
-        self._refresh_actors(self._prefs.actor)
-        self.panel.set_calibrated(self._prefs.calibrated)
+
+    def _build_countdown(self) -> None:
+        self.countdown = Countdown(parent=self)
+        self.overlay = CountdownOverlay(self.window.video)
+        self.overlay.attach(self.countdown)
+        self.countdown.started.connect(self._countdown_done)
+
+    # the state lives in the controller; these read it
+    script = property(lambda self: self.controller.script)
+    script_path = property(lambda self: self.controller.script_path)
+    script_text = property(lambda self: self.controller.script_text)
+    phase = property(lambda self: self.controller.phase)
+    live_spans = property(lambda self: self.controller.live_spans)
+
+    def _notify(self, level: str, text: str) -> None:
+        if level == "status":
+            self.window.statusBar().showMessage(text, 5000)
+        else:
+            self.window.banner.show_message(level, text)
 
     # ================================================================== menus
 
@@ -149,29 +184,19 @@ class Rehearsal(QObject):
 
     def load_script_file(self, path: Path) -> bool:
         """Load and show the script at ``path``; problems go to the banner."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-            script = parse_script(text, name=path.name)
-        except (OSError, UnicodeDecodeError) as exc:
-            self.window.banner.show_message("error", f"Cannot read the script {path}: {exc}.")
+        if not self.controller.load_script_file(path):
             return False
-        except ScriptError as exc:
-            shown = "; ".join(exc.problems[:3]) + (" …" if len(exc.problems) > 3 else "")
-            self.window.banner.show_message(
-                "error", f"{path.name} is not a valid acting script: {shown}")
-            return False
-        self.set_script(script, path, text)
+        self._show_script()
         return True
 
     def set_script(self, script: Script | None, path: Path | None = None, text: str | None = None) -> None:
-        if self.phase != "idle":
-            return
-        self.script, self.script_path, self.script_text = script, path, text
+        if self.controller.set_script(script, path, text):
+            self._show_script()
+
+    def _show_script(self) -> None:
+        script, path = self.script, self.script_path
         self.panel.set_script(script, path)
-        self.live_spans.reset(script)
         self.regions.clear()
-        self.window.worker.send(SetScript(script, self.calibration(), text=text, actor=self.panel.actor))
         if script is not None:
             self.dock.show()
             self.dock.raise_()
@@ -188,91 +213,68 @@ class Rehearsal(QObject):
     def handles_record(self) -> bool:
         """Ctrl+R / the Record button: with a script loaded they start and stop a
         scripted take (with the countdown)."""
-        if self.script is None:
-            return False
-        if self.phase == "idle":
-            self.start_take()
-        elif self.phase == "countdown":
-            self.cancel_countdown()
-        else:
-            self.stop_take()
-        return True
+        return self._forward(lambda: self.controller.press(Key.RECORD))
 
     def handles_space(self) -> bool:
         """Space moves a teleprompter take on (else it is the window's play key)."""
-        return self.panel.handle_advance_key()
+        return self._forward(lambda: self.controller.press(Key.SPACE))
 
     def start_take(self) -> None:
-        w = self.window
-        if self.script is None or self.phase != "idle":
-            return
-        if w.source_info is None:
-            w.banner.show_message("warning", "Open a camera or a video first, then start the take.")
-            return
-        if w.recording_folder is not None:
-            w.banner.show_message("warning", "A recording is running: stop it first.")
-            return
-        first = self.script.cues[0]
-        self.overlay.set_caption(f"First line — {first.target_label}: {first.text}" if first.text
-                                 else f"First line — {first.target_label}")
-        self._set_phase("countdown")
-        self.countdown.start()
+        self._forward(self.controller.start_take)
 
     def cancel_countdown(self) -> None:
-        if self.phase == "countdown":
-            self.countdown.cancel()
-            self._set_phase("idle")
-
-    def _countdown_done(self) -> None:
-        w = self.window
-        if self.phase != "countdown" or w.source_info is None:
-            self._set_phase("idle")
-            return
-        self._set_phase("starting")
-        self.live_spans.reset(self.script)
-        w.record_button.setEnabled(False)
-        label = Path(self.script.source or "script").stem
-        w.worker.send(StartRecording(w.prefs.takes_dir, label, scripted=True,
-                                     rewind=not w.source_info.live))
+        self._forward(self.controller.cancel_countdown)
 
     def stop_take(self) -> None:
-        if self.phase == "countdown":
-            self.cancel_countdown()
-        elif self.phase in ("take", "starting"):
-            self.window.worker.send(StopRecording())
+        self._forward(self.controller.stop_take)
 
     def advance(self) -> None:
-        if self.phase == "take" and self.script is not None and not self.script.timed:
-            self.window.worker.send(AdvanceScript())
+        self.controller.advance()
 
-    def _set_phase(self, phase: str) -> None:
-        self.phase = phase
-        self.panel.set_phase({"starting": "take"}.get(phase, phase))
+    def _forward(self, do):
+        """Run a controller action, then start or stop the 3-2-1 and show the phase as
+        the phase went into or out of the countdown."""
+        before = self.phase
+        result = do()
+        now = self.phase
+        if now is Phase.COUNTDOWN and before is not Phase.COUNTDOWN:
+            self.overlay.set_caption(self.controller.first_line_caption)
+            self._show_phase()
+            self.countdown.start()
+        elif before is Phase.COUNTDOWN and now is not Phase.COUNTDOWN:
+            self.countdown.cancel()
+            self._show_phase()
+        elif now is not before:
+            self._show_phase()
+        return result
+
+    def _countdown_done(self) -> None:
+        if self.controller.countdown_finished() is not None:
+            self.window.record_button.setEnabled(False)  # until the session answers
+        self._show_phase()
+
+    def _show_phase(self) -> None:
+        self.panel.set_phase(self.phase.shown)
         for action in self._idle_actions:  # the script cannot change under a running take
-            action.setEnabled(phase == "idle")
+            action.setEnabled(self.controller.can_change_script)
 
     # window events
     def on_recording_started(self, folder: str) -> None:
-        if self.phase == "starting":
-            self._set_phase("take")
+        self.controller.on_take_started()
+        self._show_phase()
 
     def on_recording_failed(self, message: str) -> None:
-        if self.phase in ("starting", "take"):
-            self._set_phase("idle")
+        self.controller.on_take_failed()
+        self._show_phase()
 
     def on_recording_stopped(self, take: TakeInfo) -> None:
-        scripted = take.scripted  # the worker's own record of how the take was started
-        if self.phase in ("starting", "take"):
-            self._set_phase("idle")
+        ending = self.controller.on_take_finished(take)
+        self._show_phase()
         if take.frames > 0:
             self._refresh_library()  # an open library lists the new take at once
-        if scripted:
-            self.live_spans.reset(self.script)  # the shaded lines go with the take
-        if not scripted or take.frames == 0:
-            return
-        if take.report is not None:
+        if ending is Ending.REPORT:
             self.show_report(take)
-        elif take.report_error:
+        elif ending is Ending.NOT_SCORED:
             self.window.banner.show_message(
                 "warning", f"The take was saved, but it could not be scored: {take.report_error}")
 
@@ -289,7 +291,7 @@ class Rehearsal(QObject):
     def show_state(self, state: CueState) -> None:
         """One displayed frame's cue state (from the worker)."""
         self.panel.show_state(state)
-        self.live_spans.update(state)
+        self.controller.show_state(state)
 
     def feed_point(self, time_ms: int, probs) -> None:
         """Every analysed frame's primary-face reading (calibration records these)."""
@@ -308,40 +310,28 @@ class Rehearsal(QObject):
 
     def calibration(self) -> NeutralCalibration | None:
         """The calibration in use: the chosen actor's, when the switch is on."""
-        if not self.panel.calibrated:
-            return None
-        try:
-            return self.profiles.load(self.panel.actor)
-        except SourceError as exc:
-            self.window.banner.show_message("warning", str(exc))
-            return None
+        return self.controller.calibration()
 
     def _refresh_actors(self, current: str) -> None:
-        self.panel.set_actors(self.profiles.list(), current)
+        self.panel.set_actors(self.controller.actors(), current)
+        self.controller.actor = self.panel.actor  # "" when ``current`` has no profile
 
     def _actor_changed(self, actor: str) -> None:
         self._prefs.actor = actor
-        self._send_calibration()
+        self.controller.choose_actor(actor)
 
     def _calibrated_toggled(self, on: bool) -> None:
         self._prefs.calibrated = on
-        self._send_calibration()
-
-    def _send_calibration(self) -> None:
-        calibration = self.calibration()
-        self.window.worker.send(SetCalibration(calibration, self.panel.actor if calibration else ""))
-        if calibration is not None:
-            self.window.statusBar().showMessage(
-                f"Readings are corrected with {self.panel.actor}'s neutral calibration.", 5000)
+        self.controller.set_calibrated(on)
 
     def calibrate(self) -> CalibrationDialog:
         if self.calibration_dialog is not None:
             self.calibration_dialog.raise_()
             return self.calibration_dialog
-        if self.window.source_info is None:
+        if self.window.controller.source is None:
             self.window.banner.show_message(
                 "info", "Open your camera first: calibration records your relaxed face.")
-        dialog = CalibrationDialog(self.profiles, actor=self.panel.actor, parent=self.window)
+        dialog = CalibrationDialog(self.profiles, actor=self.controller.actor, parent=self.window)
         dialog.saved.connect(self._calibration_saved)
         dialog.finished.connect(self._calibration_closed)
         dialog.show()
@@ -353,7 +343,7 @@ class Rehearsal(QObject):
         self._prefs.actor = actor
         self.panel.set_calibrated(True)
         self._prefs.calibrated = True
-        self._send_calibration()
+        self.controller.calibration_saved(actor)
 
     def _calibration_closed(self, _result: int) -> None:
         if self.calibration_dialog is not None:
@@ -370,7 +360,7 @@ class Rehearsal(QObject):
 
     def open_review(self, folder: Path) -> ReviewWindow | None:
         try:
-            review = ReviewWindow(folder, profiles=self.profiles, actor=self.panel.actor)
+            review = ReviewWindow(folder, profiles=self.profiles, actor=self.controller.actor)
         except ActingMirrorError as exc:
             self.window.banner.show_message("error", str(exc))
             return None
@@ -411,20 +401,18 @@ class Rehearsal(QObject):
         if self.analysis is not None:
             self.window.banner.show_message("warning", "A video is already being analysed.")
             return None
-        script = None
-        if self.script is not None and self.script.timed:
-            if score is None:
-                answer = QMessageBox.question(
-                    self.window, "Score the video?",
-                    f"Score the video against the script {self.script.source} too? (Its times "
-                    "count from the start of the video.)")
-                score = answer == QMessageBox.StandardButton.Yes
-            script = self.script if score else None
+        if score is None and self.controller.can_score_analysis:
+            answer = QMessageBox.question(
+                self.window, "Score the video?",
+                f"Score the video against the script {self.script.source} too? (Its times "
+                "count from the start of the video.)")
+            score = answer == QMessageBox.StandardButton.Yes
+        script, script_text, calibration = self.controller.analysis_scoring(bool(score))
         job = AnalyseJob(spec, self.window.prefs.takes_dir,
                          AnalysisSettings(detector=self.window.detector),
-                         process=self.window.services.process, script=script, script_text=self.script_text if script else None,
-                         calibration=self.calibration() if script else None,
-                         actor=self.panel.actor)
+                         process=self.window.services.process, script=script,
+                         script_text=script_text, calibration=calibration,
+                         actor=self.controller.actor)
         self.analysis = VideoAnalysis(job, self.window)
         self.analysis.succeeded.connect(self._analysis_succeeded)
         self.analysis.failed.connect(

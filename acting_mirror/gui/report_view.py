@@ -88,26 +88,7 @@ class ReportView(QWidget):
             "QLabel#disclaimer { background:#3a2f12; color:#ffe082; border-left:4px solid #F9A825;"
             " padding:6px 10px; border-radius:3px; }")
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Line"), QHeaderView.ResizeMode.Stretch)
-        self.table.cellDoubleClicked.connect(lambda row, _col: self.lineActivated.emit(row))
-        # wrapped lines and tips need taller rows when the columns narrow
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
-        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        if compact:  # beside a video: the time and reading are in each row's tooltip
-            for name in ("Time", "Read as"):
-                self.table.setColumnHidden(COLUMNS.index(name), True)
-
+        self._build_table(compact)
         self.legend_label = QLabel(
             f"<span style='color:#9aa3ad'>hit: at least {_pct(HIT_ON_TARGET)} of the line's face "
             f"frames read as a target · partial: from {_pct(PARTIAL_ON_TARGET)} · no face: "
@@ -128,6 +109,28 @@ class ReportView(QWidget):
         layout.addWidget(self.disclaimer_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend_label)
+
+    def _build_table(self, compact: bool) -> None:
+        """One row per line; double-click to seek there."""
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Line"), QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.lineActivated.emit(row))
+        # wrapped lines and tips need taller rows when the columns narrow
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        if compact:  # beside a video: the time and reading are in each row's tooltip
+            for name in ("Time", "Read as"):
+                self.table.setColumnHidden(COLUMNS.index(name), True)
 
     def set_report(self, report: TakeReport | None) -> None:
         self.report = report

@@ -3,10 +3,8 @@ emotion, what the face reads as, an on-target meter for the line, one short cue 
 actor, and the next line. Also the take controls (start with a 3-2-1, stop, next line)
 and the actor profile / calibration switch.
 
-:class:`ScriptRegions` shades a script's lines on a pyqtgraph plot (each line in its
-target's colour), for the live curves and the review; :class:`LiveSpans` works out where
-the lines are while a take runs (timed: from the script; teleprompter: from the moments
-the actor moved on).
+The lines shaded on the curves are :mod:`acting_mirror.gui.script_regions`; what the
+take's phase is and what the keys mean is ``controllers.rehearsal``.
 
 The panel shows :class:`~acting_mirror.core.follower.CueState` values; it does not
 follow the script itself (the analysis worker does, frame by frame).
@@ -14,12 +12,10 @@ follow the script itself (the analysis worker does, frame by frame).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -37,15 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.controllers.rehearsal import ADVANCE_KEYS as CONTROLLER_ADVANCE_KEYS, Key, Phase
 from acting_mirror.core.follower import HINT_DONE, HINT_NO_FACE, HINT_ON_TARGET, CueState
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import Cue, Script, format_span, format_time
 
-PHASES = ("idle", "countdown", "take")
-"""``idle``: ready to start a take; ``countdown``: 3-2-1 running; ``take``: recording."""
+PHASES = (Phase.IDLE, Phase.COUNTDOWN, Phase.TAKE)
+"""The phases the panel shows (``controllers.rehearsal.Phase``; a take being opened
+shows as a take)."""
 
-ADVANCE_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_PageDown)
-"""Keys that move a teleprompter take to its next line."""
+ADVANCE_KEYS = tuple(
+    {Key.SPACE: Qt.Key.Key_Space, Key.RIGHT: Qt.Key.Key_Right, Key.PAGE_DOWN: Qt.Key.Key_PageDown}[k]
+    for k in CONTROLLER_ADVANCE_KEYS)
+"""Qt keys that move a teleprompter take to its next line (Space first)."""
 
 ON_TARGET_GREEN = "#66bb6a"
 HINT_AMBER = "#ffca28"
@@ -81,172 +81,6 @@ def describe_script(script: Script) -> str:
     return f"teleprompter · {lines} · you set the pace"
 
 
-# ------------------------------------------------------------------------- spans
-
-
-@dataclass(frozen=True)
-class Span:
-    """A script line's place on a time axis (milliseconds of take time)."""
-
-    start_ms: int
-    end_ms: int
-    targets: tuple[str, ...]
-    index: int
-    text: str = ""
-
-
-def spans_of(script: Script) -> list[Span]:
-    """The spans of a script whose lines have times (none otherwise)."""
-    if not script.has_times:
-        return []
-    return [Span(int(c.start_ms), int(c.end_ms), c.targets, c.index, c.text) for c in script.cues]
-
-
-class LiveSpans:
-    """Where a script's lines lie in take time while the take runs, from the stream of
-    CueStates: a timed script's lines are known up front; a teleprompter line starts
-    when it first shows and grows until the next one replaces it."""
-
-    def __init__(self, script: Script | None = None):
-        self.script = script
-        self.now_ms: int | None = None  # the newest state's take time
-        self._started: list[tuple[Cue, int]] = []
-        self._end: int | None = None
-
-    def reset(self, script: Script | None = None) -> None:
-        if script is not None:
-            self.script = script
-        self.now_ms = None
-        self._started = []
-        self._end = None
-
-    def update(self, state: CueState) -> None:
-        if self.script is None or not state.started or state.elapsed_ms is None:
-            return
-        self.now_ms = int(state.elapsed_ms)
-        if self.script.timed:
-            return
-        if state.cue is not None:
-            if not self._started or self._started[-1][0].index != state.cue.index:
-                self._started.append((state.cue, self.now_ms))
-        elif state.finished and self._end is None:
-            self._end = self.now_ms
-
-    @property
-    def spans(self) -> list[Span]:
-        if self.script is None:
-            return []
-        if self.script.timed:
-            return spans_of(self.script)
-        out = []
-        for i, (cue, start) in enumerate(self._started):
-            if i + 1 < len(self._started):
-                end = self._started[i + 1][1]
-            else:
-                end = self._end if self._end is not None else (self.now_ms or start)
-            out.append(Span(start, max(end, start), cue.targets, cue.index, cue.text))
-        return out
-
-
-class ScriptRegions:
-    """Shaded regions on a plot, one per script line in its (first) target's colour, with
-    the line number and target written at the top. ``set_shift(ms)`` slides them: a line
-    at take time ``t`` is drawn at ``x = (t - shift) / 1000`` seconds (the live curves put
-    "now" at 0; the review uses shift 0). Items are reused, never created per frame."""
-
-    def __init__(self, plot_item: pg.PlotItem, *, label_y: float = 1.0, alpha: int = 46):
-        self.plot_item = plot_item
-        self.label_y = label_y
-        self.alpha = alpha
-        self._spans: list[Span] = []
-        self._regions: list[pg.LinearRegionItem] = []
-        self._labels: list[pg.TextItem] = []
-        self._texts: dict[int, tuple[str, str]] = {}  # line -> (long label, short label)
-        self._shown: dict[int, str] = {}
-        self._shift_ms = 0.0
-        vb = plot_item.getViewBox()  # labels are placed in pixels: redo when the view changes
-        vb.sigResized.connect(self._place)
-        vb.sigXRangeChanged.connect(self._place)
-
-    @property
-    def spans(self) -> list[Span]:
-        return list(self._spans)
-
-    def regions(self) -> list[tuple[float, float]]:
-        """The visible regions' x ranges (seconds), in line order."""
-        return [tuple(r.getRegion()) for r in self._regions[: len(self._spans)]]
-
-    def region_colors(self) -> list[str]:
-        return [r.brush.color().name() for r in self._regions[: len(self._spans)]]
-
-    def clear(self) -> None:
-        self.set_spans([])
-
-    def set_spans(self, spans: Iterable[Span], shift_ms: float | None = None) -> None:
-        """Shade ``spans`` (and move them by ``shift_ms`` when given: one placement for
-        both, as the live plot does at every redraw)."""
-        spans = list(spans)
-        if shift_ms is not None:
-            self._shift_ms = float(shift_ms)
-        same_lines = [(s.index, s.targets) for s in spans] == [(s.index, s.targets) for s in self._spans]
-        self._spans = spans
-        while len(self._regions) < len(spans):
-            region = pg.LinearRegionItem(movable=False)
-            region.setZValue(-20)
-            label = pg.TextItem(anchor=(0, 0))
-            label.setZValue(-19)
-            self.plot_item.addItem(region, ignoreBounds=True)
-            self.plot_item.addItem(label, ignoreBounds=True)
-            self._regions.append(region)
-            self._labels.append(label)
-        for i, (region, label) in enumerate(zip(self._regions, self._labels)):
-            visible = i < len(spans)
-            region.setVisible(visible)
-            label.setVisible(visible)
-            if not visible or same_lines:
-                continue
-            self._shown.pop(i, None)
-            span = spans[i]
-            colour = QColor(emotion_color_hex(span.targets[0] if span.targets else None))
-            fill = QColor(colour)
-            fill.setAlpha(self.alpha)
-            edge = QColor(colour)
-            edge.setAlpha(150)
-            region.setBrush(pg.mkBrush(fill))
-            region.setHoverBrush(pg.mkBrush(fill))
-            for line in region.lines:
-                line.setPen(pg.mkPen(edge, width=1))
-                line.setHoverPen(pg.mkPen(edge, width=1))
-            label.setText(f"{span.index + 1} {'|'.join(span.targets)}", color=colour)
-            self._texts[i] = (f"{span.index + 1} {'|'.join(span.targets)}", f"{span.index + 1}")
-        self._place()
-
-    def set_shift(self, shift_ms: float) -> None:
-        if shift_ms != self._shift_ms:
-            self._shift_ms = float(shift_ms)
-            self._place()
-
-    def _place(self, *_args) -> None:
-        vb = self.plot_item.getViewBox()
-        (left, right), _ = vb.viewRange()
-        px = vb.viewPixelSize()[0] if vb.width() > 0 else 0.0  # seconds per pixel
-        for i, (span, region, label) in enumerate(zip(self._spans, self._regions, self._labels)):
-            x0 = (span.start_ms - self._shift_ms) / 1000.0
-            x1 = (span.end_ms - self._shift_ms) / 1000.0
-            region.setRegion((x0, x1))
-            visible0, visible1 = max(x0, left), min(x1, right)
-            long_text, short_text = self._texts.get(i, ("", ""))
-            # the long label when it fits in the visible part of the line, else the number
-            chars_fit = (visible1 - visible0) / px / 7.0 if px > 0 else len(long_text)
-            text = long_text if chars_fit >= len(long_text) else short_text
-            if self._shown.get(i) != text:
-                self._shown[i] = text
-                label.setText(text)
-            width = label.boundingRect().width() * px if px > 0 else 0.0
-            label.setPos(max(min(visible0, right - width), left), self.label_y)
-            label.setVisible(visible1 > visible0)  # lines still to come have no label yet
-
-
 # ------------------------------------------------------------------------- panel
 
 
@@ -276,7 +110,7 @@ class ScriptPanel(QWidget):
         super().__init__(parent)
         self.script: Script | None = None
         self.script_path: Path | None = None
-        self.phase = "idle"
+        self.phase = Phase.IDLE
         self.state: CueState | None = None
         self.states_shown = 0
         self.setMinimumWidth(320)
@@ -286,7 +120,28 @@ class ScriptPanel(QWidget):
     # ---------------------------------------------------------------- layout
 
     def _build(self) -> None:
-        # --- header: script name and form, open / close
+        script_page = QWidget()
+        page = QVBoxLayout(script_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(8)
+        page.addLayout(self._build_header())
+        page.addWidget(self._build_line_box(), 1)
+        page.addLayout(self._build_controls())
+        empty_page = self._build_empty_page()
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(empty_page)
+        self.pages.addWidget(script_page)
+        self._empty_page, self._script_page = empty_page, script_page
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(self._build_actor_row())
+        self._build_shortcuts()
+
+    def _build_header(self) -> QHBoxLayout:
+        """The script's name and form; open another, put it away."""
         self.name_label = QLabel()
         self.name_label.setFont(_font(1.1, bold=True))
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -309,8 +164,10 @@ class ScriptPanel(QWidget):
         head.addLayout(names, 1)
         head.addWidget(self.open_button)
         head.addWidget(self.close_button)
+        return head
 
-        # --- the line now
+    def _build_line_box(self) -> QFrame:
+        """The line now (large), the next one, the scene, the readings and the cue."""
         self.counter_label = QLabel()
         self.counter_label.setStyleSheet(f"color:{MUTED}; letter-spacing:1px")
         self.counter_label.setFont(_font(0.95, bold=True))
@@ -326,45 +183,9 @@ class ScriptPanel(QWidget):
         self.line_label.setMinimumHeight(60)
         self.line_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.line_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-
-        self.target_caption = QLabel("TARGET")
-        self.detected_caption = QLabel("READS AS")
-        for caption in (self.target_caption, self.detected_caption):
-            caption.setStyleSheet(f"color:{MUTED}; font-size:8pt; letter-spacing:1px")
-        self.target_label = QLabel()
-        self.target_label.setTextFormat(Qt.TextFormat.RichText)
-        self.target_label.setFont(_font(1.15))
-        self.detected_label = QLabel()
-        self.detected_label.setTextFormat(Qt.TextFormat.RichText)
-        self.detected_label.setFont(_font(1.15))
-        emotions = QHBoxLayout()
-        col1, col2 = QVBoxLayout(), QVBoxLayout()
-        col1.setSpacing(2)
-        col2.setSpacing(2)
-        col1.addWidget(self.target_caption)
-        col1.addWidget(self.target_label)
-        col2.addWidget(self.detected_caption)
-        col2.addWidget(self.detected_label)
-        emotions.addLayout(col1, 1)
-        emotions.addLayout(col2, 1)
-
-        self.meter = QProgressBar()
-        self.meter.setRange(0, 100)
-        self.meter.setFormat("on target %p% of this line")
-        self.meter.setToolTip(
-            "The share of this line's frames so far in which your face read as a target "
-            "emotion (the model is often wrong: a rehearsal aid, not a judge)")
-        self.meter.setMinimumHeight(22)
-
-        self.hint_label = QLabel()
-        self.hint_label.setFont(_font(1.45, bold=True))
-        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint_label.setWordWrap(True)
-
         self.next_label = QLabel()
         self.next_label.setWordWrap(True)
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
-
         # the whole scene, the line now highlighted (rebuilt only when the line changes)
         self.scene_label = QLabel()
         self.scene_label.setWordWrap(True)
@@ -387,11 +208,43 @@ class ScriptPanel(QWidget):
         box.addWidget(self.next_label)
         box.addSpacing(10)
         box.addWidget(self.scene_label, 1)
+        self._build_readings(box)
+        return line_box
+
+    def _build_readings(self, box: QVBoxLayout) -> None:
+        """Target and what the face reads as, the on-target meter and the cue."""
+        self.target_caption = QLabel("TARGET")
+        self.detected_caption = QLabel("READS AS")
+        for caption in (self.target_caption, self.detected_caption):
+            caption.setStyleSheet(f"color:{MUTED}; font-size:8pt; letter-spacing:1px")
+        self.target_label = QLabel()
+        self.detected_label = QLabel()
+        emotions = QHBoxLayout()
+        for caption, label in ((self.target_caption, self.target_label),
+                               (self.detected_caption, self.detected_label)):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setFont(_font(1.15))
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(caption)
+            column.addWidget(label)
+            emotions.addLayout(column, 1)
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setFormat("on target %p% of this line")
+        self.meter.setToolTip(
+            "The share of this line's frames so far in which your face read as a target "
+            "emotion (the model is often wrong: a rehearsal aid, not a judge)")
+        self.meter.setMinimumHeight(22)
+        self.hint_label = QLabel()
+        self.hint_label.setFont(_font(1.45, bold=True))
+        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint_label.setWordWrap(True)
         box.addLayout(emotions)
         box.addWidget(self.meter)
         box.addWidget(self.hint_label)
 
-        # --- controls
+    def _build_controls(self) -> QHBoxLayout:
         self.start_button = QPushButton()
         self.start_button.setObjectName("record")
         self.start_button.setMinimumHeight(36)
@@ -403,8 +256,10 @@ class ScriptPanel(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.start_button, 1)
         controls.addWidget(self.next_button, 1)
+        return controls
 
-        # --- actor profile and calibration
+    def _build_actor_row(self) -> QHBoxLayout:
+        """The actor profile and the calibration switch."""
         self.actor_combo = QComboBox()
         self.actor_combo.setToolTip("Whose neutral calibration to use")
         self.actor_combo.setMinimumContentsLength(9)
@@ -419,21 +274,15 @@ class ScriptPanel(QWidget):
         self.calibrate_button.setText("Calibrate…")
         self.calibrate_button.setToolTip("Record a few seconds of your relaxed face")
         self.calibrate_button.clicked.connect(self.calibrateRequested)
-        actor_row = QHBoxLayout()
-        actor_row.addWidget(QLabel("Actor"))
-        actor_row.addWidget(self.actor_combo, 1)
-        actor_row.addWidget(self.calibrate_button)
-        actor_row.addWidget(self.calibrated_check)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Actor"))
+        row.addWidget(self.actor_combo, 1)
+        row.addWidget(self.calibrate_button)
+        row.addWidget(self.calibrated_check)
+        return row
 
-        script_page = QWidget()
-        page = QVBoxLayout(script_page)
-        page.setContentsMargins(0, 0, 0, 0)
-        page.setSpacing(8)
-        page.addLayout(head)
-        page.addWidget(line_box, 1)
-        page.addLayout(controls)
-
-        # --- no script yet
+    def _build_empty_page(self) -> QWidget:
+        """No script yet: what a script is, open one or try the example."""
         empty_page = QWidget()
         empty = QVBoxLayout(empty_page)
         title = QLabel("Rehearse a script")
@@ -461,21 +310,13 @@ class ScriptPanel(QWidget):
         empty.addSpacing(8)
         empty.addLayout(buttons)
         empty.addStretch(2)
+        return empty_page
 
-        self.pages = QStackedWidget()
-        self.pages.addWidget(empty_page)
-        self.pages.addWidget(script_page)
-        self._empty_page, self._script_page = empty_page, script_page
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.pages, 1)
-        layout.addLayout(actor_row)
-
-        # teleprompter keys (Space is the window's play key: the window routes it here
-        # during a teleprompter take, see handle_advance_key)
+    def _build_shortcuts(self) -> None:
+        """Teleprompter keys (Space is the window's play key: the window routes it here
+        during a teleprompter take, see handle_advance_key)."""
         self._shortcuts = []
-        for key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+        for key in ADVANCE_KEYS[1:]:
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(self._advance_key)
@@ -511,6 +352,7 @@ class ScriptPanel(QWidget):
     def set_phase(self, phase: str) -> None:
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r}")
+        phase = Phase(phase)
         self.phase = phase
         has_script = self.script is not None
         if phase == "idle":
@@ -746,6 +588,5 @@ def _escape(text: str) -> str:
 
 
 __all__ = [
-    "ScriptPanel", "ScriptRegions", "LiveSpans", "Span", "spans_of", "describe_script",
-    "target_chips_html", "PHASES", "ADVANCE_KEYS",
+    "ScriptPanel", "describe_script", "target_chips_html", "PHASES", "ADVANCE_KEYS",
 ]

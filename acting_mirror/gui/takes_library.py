@@ -1,23 +1,19 @@
 """The takes library: every take in the takes folder, grouped by the script it was played
 to (same script content, same group, whatever the file was called), with date, length
 and score, so progress over attempts shows; open one for review, show it in the file
-manager, or delete it (to the trash when the system has one).
-
-Also "Analyse a video…": any recorded video (e.g. from a phone) analysed into a new take
-on a worker thread, with a cancellable progress dialog (:class:`VideoAnalysis`).
+manager, or delete it (to the trash when the system has one). What a take folder holds
+and how takes group is :mod:`acting_mirror.core.take_catalog`; "Analyse a video…" is
+:mod:`acting_mirror.gui.video_analysis`.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
-import threading
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
-from PySide6.QtCore import QFile, QObject, QRectF, QSize, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QFile, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QBrush, QColor, QDesktopServices, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut,
 )
@@ -27,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,188 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from acting_mirror.core.files import read_json_object
-from acting_mirror.config import AnalysisSettings
-from acting_mirror.core.calibration import NeutralCalibration
-from acting_mirror.core.takefiles import OUTPUT_AVI, REPORT_JSON, SCRIPT_TXT, SUMMARY_JSON, TIMELINE_CSV
-from acting_mirror.core.script import Script
-from acting_mirror.errors import ActingMirrorError, ScriptError
+from acting_mirror.core.take_catalog import TakeGroup, group_takes, scan_takes
 from acting_mirror.gui.report_view import score_colour
-from acting_mirror.core.take_script import read_take_script, read_take_script_meta
 
 log = logging.getLogger(__name__)
 
-UNSCRIPTED = "Without a script"
-VIDEO_FILTER = (
-    "Videos (*.mp4 *.m4v *.mov *.avi *.mkv *.webm *.wmv *.mpg *.mpeg *.3gp);;All files (*)"
-)
-
 
 # ----------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class TakeEntry:
-    """One take folder as the library lists it."""
-
-    folder: Path
-    created: datetime | None
-    duration_s: float | None
-    frames: int | None
-    source: str | None
-    score: float | None  # from report.json; None when not scored
-    calibrated: bool | None
-    script_name: str | None
-    script_key: str | None
-    has_video: bool
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
-    @property
-    def when(self) -> str:
-        if self.created is None:
-            return "—"
-        return self.created.strftime("%Y-%m-%d %H:%M")
-
-    @property
-    def length(self) -> str:
-        if self.duration_s is None:
-            return "—"
-        s = int(round(self.duration_s))
-        return f"{s // 60:02d}:{s % 60:02d}"
-
-    @property
-    def score_text(self) -> str:
-        return "not scored" if self.score is None else f"{round(100 * self.score)}%"
-
-
-
-
-def read_take_entry(folder: Path | str) -> TakeEntry | None:
-    """The library's view of ``folder``; ``None`` when it is not a take."""
-    folder = Path(folder)
-    if not (folder / TIMELINE_CSV).is_file() and not (folder / SUMMARY_JSON).is_file():
-        return None
-    summary = read_json_object(folder / SUMMARY_JSON)
-    created = None
-    if summary.get("created"):
-        try:
-            created = datetime.fromisoformat(str(summary["created"]))
-        except ValueError:
-            created = None
-    if created is None:
-        try:
-            created = datetime.fromtimestamp(folder.stat().st_mtime).astimezone()
-        except OSError:
-            created = None
-    report = read_json_object(folder / REPORT_JSON)
-    score = report.get("score")
-    try:
-        score = None if score is None else float(score)
-    except (TypeError, ValueError):
-        score = None
-    meta = read_take_script_meta(folder)
-    name, key = meta.get("name"), meta.get("key")
-    if key is None and (folder / SCRIPT_TXT).is_file():
-        try:  # a take scored outside the app: group by the script's content
-            take_script = read_take_script(folder)
-        except ScriptError:
-            take_script = None
-        if take_script is not None:
-            name, key = take_script.name, take_script.key
-    if key is None and report.get("script"):
-        name = str(report["script"])
-        key = f"name:{name}"
-    duration = summary.get("duration_s")
-    frames = summary.get("frames")
-    return TakeEntry(
-        folder=folder,
-        created=created,
-        duration_s=float(duration) if isinstance(duration, (int, float)) else None,
-        frames=int(frames) if isinstance(frames, (int, float)) else None,
-        source=summary.get("source"),
-        score=score,
-        calibrated=report.get("calibrated") if report else None,
-        script_name=str(name) if name else None,
-        script_key=str(key) if key else None,
-        has_video=(folder / OUTPUT_AVI).is_file(),
-    )
-
-
-def scan_takes(root: Path | str) -> list[TakeEntry]:
-    """Every take directly inside ``root``, oldest first."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    entries = []
-    try:
-        children = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    except OSError as exc:
-        log.warning("Cannot list %s: %s", root, exc)
-        return []
-    for child in children:
-        entry = read_take_entry(child)
-        if entry is not None:
-            entries.append(entry)
-    return sorted(entries, key=_order)
-
-
-def _order(entry: TakeEntry):
-    stamp = entry.created.timestamp() if entry.created is not None else 0.0
-    return (stamp, entry.name)
-
-
-@dataclass(frozen=True)
-class TakeGroup:
-    """The takes of one script (``key`` None: takes without a script), oldest first."""
-
-    key: str | None
-    name: str
-    takes: tuple[TakeEntry, ...] = field(default_factory=tuple)
-
-    @property
-    def scores(self) -> list[float]:
-        return [t.score for t in self.takes if t.score is not None]
-
-    @property
-    def best(self) -> float | None:
-        return max(self.scores) if self.scores else None
-
-    @property
-    def latest_score(self) -> float | None:
-        return self.scores[-1] if self.scores else None
-
-    @property
-    def last_created(self) -> float:
-        return max((_order(t)[0] for t in self.takes), default=0.0)
-
-
-def group_takes(entries: Iterable[TakeEntry]) -> list[TakeGroup]:
-    """Takes grouped by script: scripts with the most recent takes first, then the takes
-    without a script. Two different scripts with one file name are told apart."""
-    by_key: dict[str | None, list[TakeEntry]] = {}
-    for entry in sorted(entries, key=_order):
-        by_key.setdefault(entry.script_key, []).append(entry)
-    names: dict[str, int] = {}
-    groups = []
-    for key, takes in by_key.items():
-        if key is None:
-            continue
-        name = takes[-1].script_name or "script"
-        names[name] = names.get(name, 0) + 1
-        groups.append(TakeGroup(key, name, tuple(takes)))
-    groups.sort(key=lambda g: g.last_created, reverse=True)
-    seen: dict[str, int] = {}
-    for i, group in enumerate(groups):
-        if names[group.name] > 1:  # same file name, different content: say which version
-            seen[group.name] = seen.get(group.name, 0) + 1
-            first = group.takes[0].when
-            groups[i] = TakeGroup(group.key, f"{group.name} (version of {first})", group.takes)
-    if None in by_key:
-        groups.append(TakeGroup(None, UNSCRIPTED, tuple(by_key[None])))
-    return groups
 
 
 def sparkline(scores: list[float], size: QSize = QSize(96, 22)) -> QPixmap:
@@ -285,6 +105,27 @@ class TakesLibrary(QWidget):
         head.addWidget(self.folder_label, 1)
         head.addWidget(refresh)
 
+        self._build_tree()
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color:#9aa3ad")
+
+        buttons = self._build_buttons()
+
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
+        review = QShortcut(QKeySequence(Qt.Key.Key_Return), self.tree)
+        review.setContext(Qt.ShortcutContext.WidgetShortcut)
+        review.activated.connect(self.open_selected)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def _build_tree(self) -> None:
+        """Scripts at the top level, their takes (newest first) under them."""
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
@@ -297,10 +138,7 @@ class TakesLibrary(QWidget):
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
 
-        self.empty_label = QLabel()
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color:#9aa3ad")
-
+    def _build_buttons(self) -> QHBoxLayout:
         self.open_button = QPushButton("Review")
         self.open_button.setToolTip("Watch the take with its curves, script and report (Enter)")
         self.open_button.clicked.connect(self.open_selected)
@@ -317,18 +155,7 @@ class TakesLibrary(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.analyse_button)
-
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
-        review = QShortcut(QKeySequence(Qt.Key.Key_Return), self.tree)
-        review.setContext(Qt.ShortcutContext.WidgetShortcut)
-        review.activated.connect(self.open_selected)
-        layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(buttons)
-        self.refresh()
+        return buttons
 
     # ---------------------------------------------------------------- content
 
@@ -443,160 +270,4 @@ class TakesLibrary(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
 
-# ----------------------------------------------------------------------------- analysis
-
-
-class _Cancelled(Exception):
-    """Raised inside the analysis loop when the user cancels."""
-
-
-class AnalyseJob(QObject):
-    """Analyses one video into a new take (on the thread it is moved to). Emits
-    ``progress(done, total)`` (total -1 when unknown), then exactly one of ``finished``
-    (the take folder), ``failed`` (one sentence) or ``cancelled``; then ``done``."""
-
-    progress = Signal(int, int)
-    finished = Signal(object)  # Path
-    failed = Signal(str)
-    cancelled = Signal()
-    done = Signal()
-
-    def __init__(self, spec: str, takes_root: Path, settings: AnalysisSettings = AnalysisSettings(),
-                 *, process: Callable[..., object], script: Script | None = None,
-                 script_text: str | None = None,
-                 calibration: NeutralCalibration | None = None, actor: str = ""):
-        super().__init__()
-        self.process = process  # app.process_to_take, from the window's services
-        self.spec = spec
-        self.takes_root = Path(takes_root)
-        self.settings = settings
-        self.script = script
-        self.script_text = script_text
-        self.calibration = calibration
-        self.actor = actor
-        self.folder: Path | None = None
-        self._cancel = threading.Event()
-        self._last_emit = -1
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, n: int, total: int | None) -> None:
-        if self._cancel.is_set():
-            raise _Cancelled()
-        if total and n < total and n - self._last_emit < max(1, total // 200):
-            return
-        self._last_emit = n
-        self.progress.emit(n, int(total) if total else -1)
-
-    @Slot()
-    def run(self) -> None:
-        from acting_mirror.core.report import report_for_take
-        from acting_mirror.media.takes import new_take_dir
-
-        try:
-            label = Path(self.spec).stem if "://" not in self.spec else "web"
-            self.folder = new_take_dir(self.takes_root, label)
-            self.process(self.spec, out_dir=self.folder, takes_root=self.takes_root,
-                            settings=self.settings, progress=self._progress)
-            if self.script is not None:
-                from acting_mirror.core.take_script import write_take_script
-
-                write_take_script(self.folder, self.script, original_text=self.script_text,
-                                  actor=self.actor, calibrated=self.calibration is not None)
-                if self.script.has_times:
-                    report_for_take(self.folder, self.script, self.calibration)
-        except _Cancelled:
-            self._discard()
-            self.cancelled.emit()
-        except ActingMirrorError as exc:
-            self._discard()
-            self.failed.emit(str(exc))
-        except (OSError, ValueError, RuntimeError) as exc:  # e.g. a decoder giving up
-            log.exception("Analysing %s failed", self.spec)
-            self._discard()
-            self.failed.emit(f"Analysing {self.spec} failed: {exc}")
-        else:
-            self.finished.emit(self.folder)
-        finally:
-            self.done.emit()
-
-    def _discard(self) -> None:
-        if self.folder is not None and self.folder.is_dir():
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class VideoAnalysis(QObject):
-    """Runs an :class:`AnalyseJob` on its own thread with a progress dialog (Cancel
-    stops it and removes the half-made take). ``succeeded(folder)``, ``failed(message)``
-    or ``cancelled``, then ``ended``."""
-
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-    ended = Signal()
-
-    def __init__(self, job: AnalyseJob, parent: QWidget | None = None, *, show_dialog: bool = True):
-        super().__init__(parent)
-        self.job = job
-        self.thread = QThread()
-        self.thread.setObjectName("acting-mirror-analyse-video")
-        job.moveToThread(self.thread)
-        self.thread.started.connect(job.run)
-        job.done.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        job.finished.connect(self.succeeded)
-        job.failed.connect(self.failed)
-        job.cancelled.connect(self.cancelled)
-        self.thread.finished.connect(self._ended)
-        self.dialog: QProgressDialog | None = None
-        if show_dialog:
-            self.dialog = QProgressDialog(f"Analysing {Path(job.spec).name}…", "Cancel", 0, 0, parent)
-            self.dialog.setWindowTitle("Analyse a video")
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setMinimumDuration(0)
-            self.dialog.setAutoClose(False)
-            self.dialog.setAutoReset(False)
-            self.dialog.canceled.connect(self.cancel)
-            job.progress.connect(self._progress)
-
-    @property
-    def running(self) -> bool:
-        return self.thread.isRunning()
-
-    def start(self) -> None:
-        if self.dialog is not None:
-            self.dialog.show()
-        self.thread.start()
-
-    def cancel(self) -> None:
-        self.job.cancel()
-        if self.dialog is not None:
-            self.dialog.setLabelText("Stopping…")
-
-    def wait(self, timeout_ms: int = 30000) -> bool:
-        return self.thread.wait(timeout_ms)
-
-    def _progress(self, n: int, total: int) -> None:
-        if self.dialog is None:
-            return
-        if total > 0:
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(min(n, total))
-            self.dialog.setLabelText(f"Analysing {Path(self.job.spec).name}: frame {n} of {total}")
-        else:
-            self.dialog.setLabelText(f"Analysing {Path(self.job.spec).name}: frame {n}")
-
-    def _ended(self) -> None:
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self.cancel)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
-        self.ended.emit()
-
-
-__all__ = [
-    "TakeEntry", "TakeGroup", "read_take_entry", "scan_takes", "group_takes", "sparkline",
-    "TakesLibrary", "AnalyseJob", "VideoAnalysis", "move_to_trash_or_delete", "UNSCRIPTED",
-    "VIDEO_FILTER",
-]
+__all__ = ["sparkline", "TakesLibrary", "move_to_trash_or_delete"]

@@ -12,12 +12,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+from acting_mirror.controllers.mirror import NO_CAMERA, QuitChoice
 
 RECORD_RED = "#e53935"
 
@@ -236,6 +239,22 @@ class EmptyState(QWidget):
         self.message.setFixedWidth(520)  # a wrapped label needs a width to know its height
         self.message.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
 
+        buttons, url_row = self._build_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(20)
+        layout.addLayout(buttons)
+        layout.addSpacing(10)
+        layout.addLayout(url_row)
+        layout.addStretch(3)
+        self.set_reason(*NO_CAMERA)
+
+    def _build_buttons(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The demo clip and a file; a link."""
         self.demo_button = QPushButton("▶  Play the demo clip")
         self.demo_button.setObjectName("primary")
         self.demo_button.setMinimumHeight(40)
@@ -262,21 +281,7 @@ class EmptyState(QWidget):
         url_row.addWidget(self.url_edit)
         url_row.addWidget(self.url_button)
         url_row.addStretch(1)
-
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
-        layout.addWidget(self.title)
-        layout.addSpacing(8)
-        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(20)
-        layout.addLayout(buttons)
-        layout.addSpacing(10)
-        layout.addLayout(url_row)
-        layout.addStretch(3)
-        self.set_reason("No camera found",
-                        "Acting Mirror reads the emotions your face shows, live. Connect a "
-                        "webcam and pick it above, or try it now with the demo clip, a video "
-                        "of your own or a YouTube link.")
+        return buttons, url_row
 
     def set_reason(self, title: str, message: str) -> None:
         self.title.setText(title)
@@ -286,3 +291,28 @@ class EmptyState(QWidget):
         text = self.url_edit.text().strip()
         if text:
             self.urlRequested.emit(text)
+
+
+def ask_quit_choice(parent: QWidget, title: str, question: tuple[str, str], *,
+                    opened: Callable[[QMessageBox | None], None] = lambda _box: None) -> QuitChoice:
+    """Ask what to do with the take being recorded: Stop and save / Discard / Cancel.
+    ``opened(box)`` is told of the open question (and ``opened(None)`` once it is
+    answered), so that the window can take it away when the take ends meanwhile (a
+    question taken away answers Cancel)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question[0],
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setInformativeText(question[1])
+    save = box.addButton("Stop and save the take", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    opened(box)
+    try:
+        box.exec()
+    finally:
+        opened(None)
+    clicked = box.clickedButton()
+    if clicked is save:
+        return QuitChoice.SAVE
+    return QuitChoice.DISCARD if clicked is discard else QuitChoice.CANCEL

@@ -5,13 +5,12 @@ reading from sad into neutral (live, in the script panel)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from acting_mirror.core.calibration import ProfileStore
 from acting_mirror.core.follower import ScriptFollower
 from acting_mirror.core.script import parse_script
 from acting_mirror.core.types import EMOTIONS, Box, Face
-from acting_mirror.gui.calibration import CalibrationDialog, NeutralRecorder
+from acting_mirror.gui.calibration import CalibrationDialog
 from acting_mirror.gui.script_panel import ScriptPanel
 
 
@@ -36,15 +35,6 @@ def _record(qtbot, dialog, rows_by_time):
     for t, row in rows_by_time:
         dialog.feed(t, row)
     assert dialog.phase == "result"
-
-
-def test_recorder_skips_the_warm_up_and_stops_after_its_duration():
-    recorder = NeutralRecorder(duration_ms=1000, warmup_ms=200)
-    for t in range(5000, 6500, 100):
-        recorder.add(t, RELAXED if t != 5700 else None)
-    assert recorder.done and recorder.progress == 1.0
-    assert recorder.frames == 8  # 5200 .. 5900
-    assert recorder.face_frames == 7 and recorder.face_share == pytest.approx(7 / 8)
 
 
 def test_calibrating_a_biased_relaxed_face_makes_a_neutralish_face_read_neutral(qtbot, tmp_path):

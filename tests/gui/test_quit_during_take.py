@@ -95,3 +95,46 @@ def test_a_signal_quits_without_asking_and_keeps_the_take(make_window, qtbot, tm
     assert asked == []
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["complete"] is False
+
+
+def test_a_take_that_ends_while_the_quit_question_is_open_takes_the_question_away(
+        make_window, qtbot, tmp_path, scene_clip):
+    """The real question (no confirm_quit hook): the script ends while it is open, so
+    there is no take left to ask about; the question goes, the window stays and the
+    take's report shows (found trying the app: the report covered the question)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    script_file = tmp_path / "short.txt"
+    script_file.write_text("0:00-0:01.5 happy  Look at that view!\n", encoding="utf-8")
+    window = make_window(script=script_file, confirm_quit=None)
+    window.prefs.takes_dir = tmp_path / "takes"
+    window.rehearsal.countdown.set_interval(30)
+    window.open_source(str(scene_clip), loop=True)
+    qtbot.waitUntil(lambda: window.video.frames_shown >= 2, timeout=TIMEOUT_MS)
+    qtbot.mouseClick(window.rehearsal.panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.recording_folder is not None, timeout=TIMEOUT_MS)
+    seen, forced = [], []
+
+    def force_answer():  # without the fix the question would stay open for ever
+        for box in [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]:
+            if box.isVisible():
+                forced.append(box.text())
+                box.reject()
+
+    guard = QTimer(window)
+    guard.setSingleShot(True)
+    guard.timeout.connect(force_answer)
+    guard.start(TIMEOUT_MS // 2)
+    QTimer.singleShot(0, lambda: seen.append(window.close()))  # asks, modally
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT_MS)  # the question was answered
+    guard.stop()
+    assert forced == []  # the window took the question away itself
+    assert seen == [False]  # not closed: the take ended, nothing was chosen
+    assert window.isVisible() and window.quit_question is None
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible()]
+    take = window.last_take
+    assert take is not None and take.complete and take.folder.is_dir()
+    assert window.rehearsal.last_report_dialog is not None
+    window.confirm_quit = lambda: QuitChoice.SAVE  # let the fixture close it

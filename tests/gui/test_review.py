@@ -17,7 +17,8 @@ from acting_mirror.core.report import report_for_take
 from acting_mirror.core.script import parse_script
 from acting_mirror.core.timeline import read_timeline
 from acting_mirror.core.types import EMOTIONS
-from acting_mirror.gui.review import ReviewWindow, load_take
+from acting_mirror.controllers.review import open_take
+from acting_mirror.gui.review import ReviewWindow
 from acting_mirror.core.take_script import write_take_script
 
 FPS = 10
@@ -197,7 +198,7 @@ def test_a_take_without_a_report_can_be_scored_from_the_review(review, take_dir,
     assert (folder / "report.json").is_file() and (folder / "report.html").is_file()
     assert (folder / "script.txt").is_file()
     assert len(window.regions.regions()) == 2
-    assert load_take(folder).report.score == pytest.approx(window.report.score, abs=1e-4)
+    assert open_take(folder).report.score == pytest.approx(window.report.score, abs=1e-4)
 
 
 def test_the_calibrated_switch_rescores_the_take_for_comparison(review, scored_take, tmp_path):

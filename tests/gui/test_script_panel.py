@@ -13,7 +13,9 @@ from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import parse_script
 from acting_mirror.core.types import EMOTIONS, Box, Face
 from acting_mirror.gui.countdown import ACTION_TEXT, Countdown, CountdownOverlay
-from acting_mirror.gui.script_panel import LiveSpans, ScriptPanel, ScriptRegions, spans_of
+from acting_mirror.core.spans import spans_of
+from acting_mirror.gui.script_panel import ScriptPanel
+from acting_mirror.gui.script_regions import ScriptRegions
 
 TIMED = """\
 0:00-0:02 happy    We made it!
@@ -226,20 +228,3 @@ def test_script_regions_shade_each_line_in_its_target_colour_and_slide_with_time
     regions.set_spans(spans_of(script)[:1])
     assert regions.regions() == [(-7.0, -5.0)]
     assert len(plot.getPlotItem().items) == items  # hidden and reused, never re-created
-
-
-def test_live_spans_of_a_teleprompter_take_grow_as_the_actor_moves_on():
-    script = parse_script(TELEPROMPTER, name="tele.txt")
-    follower = ScriptFollower(script)
-    spans = LiveSpans(script)
-    follower.start(10_000)
-    for t in (10_000, 10_500, 11_000):
-        spans.update(follower.update(t, face(neutral=0.9)))
-    assert [(s.start_ms, s.end_ms, s.targets) for s in spans.spans] == [(0, 1000, ("neutral",))]
-    follower.advance(11_200)
-    spans.update(follower.update(11_233, face(happy=0.9)))
-    spans.update(follower.update(12_000, face(happy=0.9)))
-    assert [(s.start_ms, s.end_ms) for s in spans.spans] == [(0, 1233), (1233, 2000)]
-    follower.advance(12_500)
-    spans.update(follower.update(12_533, face(happy=0.9)))
-    assert spans.spans[-1].end_ms == 2533  # the scene is complete: the last line ends

@@ -11,14 +11,9 @@ import pytest
 from acting_mirror.app import process_to_take
 from acting_mirror.core.report import report_for_take
 from acting_mirror.core.script import parse_script
-from acting_mirror.gui.takes_library import (
-    UNSCRIPTED,
-    AnalyseJob,
-    TakesLibrary,
-    VideoAnalysis,
-    group_takes,
-    scan_takes,
-)
+from acting_mirror.core.take_catalog import UNSCRIPTED, group_takes, scan_takes
+from acting_mirror.gui.takes_library import TakesLibrary
+from acting_mirror.gui.video_analysis import AnalyseJob, VideoAnalysis
 from acting_mirror.core.take_script import read_take_script, script_key, write_take_script
 
 FPS = 10

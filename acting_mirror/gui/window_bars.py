@@ -1,0 +1,168 @@
+"""The main window's bars, built once and shown by the window: the source bar above the
+video (cameras, a file, a link, the demo, the face detector, the script's name), the
+transport bar under it (play, record, elapsed time, mirror, what is playing) and the
+status bar's figures (capture and analysis rates, latency, faces, detector)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
+
+from acting_mirror.config import DETECTORS
+from acting_mirror.core.rates import DisplayStats
+from acting_mirror.gui.widgets import RECORD_RED
+
+DETECTOR_LABELS = {"haar": "Haar (fast)", "mtcnn": "MTCNN (finds more faces)"}
+
+
+class SourceBar(QHBoxLayout):
+    """Camera ▾ ⟳ · Open file… · [link] · Demo · Faces by ▾ · Script: name."""
+
+    def __init__(self, detector: str):
+        super().__init__()
+        self.setSpacing(6)
+        self.camera_combo = QComboBox()
+        self.camera_combo.setMinimumWidth(180)
+        self.camera_combo.setToolTip("Your cameras")
+        self.refresh_cameras_button = QToolButton()
+        self.refresh_cameras_button.setText("⟳")
+        self.refresh_cameras_button.setToolTip("Look for cameras again")
+        self.open_file_button = QPushButton("Open file…")
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("Paste a YouTube or video link and press Enter")
+        self.url_edit.setClearButtonEnabled(True)
+        self.url_edit.setMinimumWidth(220)
+        self.demo_button = QPushButton("Demo")
+        self.demo_button.setToolTip("Play the bundled demo clip (loops)")
+        self.detector_combo = QComboBox()
+        for name in DETECTORS:
+            self.detector_combo.addItem(DETECTOR_LABELS.get(name, name), name)
+        self.detector_combo.setCurrentIndex(DETECTORS.index(detector))
+        self.detector_combo.setToolTip("How faces are found; switches live")
+        self.script_label = QLabel()  # "Script: name" while one is loaded (see Rehearsal)
+        self.script_label.setVisible(False)
+
+        self.addWidget(QLabel("Camera"))
+        self.addWidget(self.camera_combo)
+        self.addWidget(self.refresh_cameras_button)
+        self.addSpacing(8)
+        self.addWidget(self.open_file_button)
+        self.addWidget(self.url_edit, 1)
+        self.addWidget(self.demo_button)
+        self.addSpacing(12)
+        self.addWidget(QLabel("Faces by"))
+        self.addWidget(self.detector_combo)
+        self.addWidget(self.script_label)
+
+    def set_cameras(self, cameras: list) -> None:
+        """The cameras to offer (each with ``name`` and ``spec``)."""
+        self.camera_combo.clear()
+        if not cameras:
+            self.camera_combo.addItem("No camera found")
+            self.camera_combo.setEnabled(False)
+            return
+        self.camera_combo.setEnabled(True)
+        for camera in cameras:
+            self.camera_combo.addItem(camera.name, camera.spec)
+
+    def select_detector(self, name: str) -> None:
+        index = self.detector_combo.findData(name)
+        if index >= 0 and index != self.detector_combo.currentIndex():
+            self.detector_combo.setCurrentIndex(index)
+
+
+class TransportBar(QHBoxLayout):
+    """▶ Play · ● Record · ● 00:12 n frames · ⇆ Mirror · … what is playing."""
+
+    def __init__(self, mirror: bool):
+        super().__init__()
+        self.play_button = QPushButton("▶  Play")
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setMinimumWidth(110)
+        self.record_button = QPushButton("●  Record")
+        self.record_button.setObjectName("record")
+        self.record_button.setCheckable(True)
+        self.record_button.setToolTip("Start / stop a take (Ctrl+R)")
+        self.record_button.setMinimumWidth(120)
+        self.elapsed_label = QLabel()
+        self.elapsed_label.setVisible(False)
+        self.mirror_button = QToolButton()
+        self.mirror_button.setText("⇆ Mirror")
+        self.mirror_button.setCheckable(True)
+        self.mirror_button.setToolTip("Show the camera as a mirror does (Ctrl+M)")
+        self.mirror_button.setChecked(mirror)
+        self.source_label = QLabel()
+        self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.addWidget(self.play_button)
+        self.addWidget(self.record_button)
+        self.addWidget(self.elapsed_label)
+        self.addSpacing(12)
+        self.addWidget(self.mirror_button)
+        self.addStretch(1)
+        self.addWidget(self.source_label)
+
+    def show_recording(self, on: bool) -> None:
+        """Record becomes Stop (and the elapsed time shows) while a take is recorded."""
+        self.record_button.setChecked(on)
+        self.record_button.setText("■  Stop" if on else "●  Record")
+        self.elapsed_label.setVisible(on)
+        if on:
+            self.record_button.setEnabled(True)
+
+    def show_elapsed(self, text: str, frames: int) -> None:
+        self.elapsed_label.setText(
+            f"<span style='color:{RECORD_RED}'>●</span> <b>{text}</b>"
+            f"  <span style='color:#9aa3ad'>{frames} frames</span>")
+
+
+class StatusFigures:
+    """The status bar's permanent figures, refreshed with :meth:`show`."""
+
+    def __init__(self, status: QStatusBar):
+        self.capture_label = QLabel()
+        self.analysed_label = QLabel()
+        self.latency_label = QLabel()
+        self.faces_label = QLabel()
+        self.detector_label = QLabel()
+        for label in (self.capture_label, self.analysed_label, self.latency_label,
+                      self.faces_label, self.detector_label):
+            label.setMinimumWidth(90)
+            status.addPermanentWidget(label)
+        self.capture_label.setToolTip("Frames per second the source delivers")
+        self.analysed_label.setToolTip("Frames per second analysed (faces and emotions)")
+        self.latency_label.setToolTip("Time from capture to the picture on screen")
+
+    def show(self, stats: DisplayStats, live: bool) -> None:
+        """The figures of ``stats``; dashes while nothing is open."""
+        s = stats
+        self.capture_label.setText(f"Capture {s.capture_fps:.1f} fps" if live else "Capture –")
+        self.analysed_label.setText(f"Analysed {s.analysed_fps:.1f} fps" if live else "Analysed –")
+        latency = s.latency_ms
+        self.latency_label.setText(f"Latency {latency:.0f} ms" if latency is not None and live
+                                   else "Latency –")
+        self.faces_label.setText(f"Faces {s.faces}" if live else "Faces –")
+
+    def show_detector(self, name: str, *, pending: bool) -> None:
+        label = name.upper() if name == "mtcnn" else name.capitalize()
+        self.detector_label.setText(f"Detector: {label}" + ("…" if pending else ""))
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Size ``window`` to ``width`` × ``height``, or 92% of a smaller screen."""
+    available = window.screen().availableGeometry() if window.screen() else None
+    if available is not None and not available.isEmpty():
+        width = min(width, int(available.width() * 0.92))
+        height = min(height, int(available.height() * 0.92))
+    window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+
+
+__all__ = ["SourceBar", "TransportBar", "StatusFigures", "DETECTOR_LABELS", "fit_to_screen"]
