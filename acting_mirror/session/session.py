@@ -17,12 +17,9 @@ give their newest frame) and :data:`OFFLINE` (``process``: flat out, every frame
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Protocol
+from dataclasses import replace
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -38,8 +35,12 @@ from acting_mirror.errors import ActingMirrorError, OutputError, SourceError
 from acting_mirror.media.prefetch import Prefetcher
 from acting_mirror.session import commands as cmd
 from acting_mirror.session import events as ev
+from acting_mirror.session.parts import (  # noqa: F401 - the session's ports, re-exported
+    LIVE, OFFLINE, Annotating, Inbox, PartnerVoice, SessionParts, SessionPolicy,
+)
+from acting_mirror.session.reading import Opening, Reconnect, StampedSource, source_info
 from acting_mirror.session.script_run import ScriptRun
-from acting_mirror.session.take import TakeFolder, TakeInProgress, TakeSinkFactory
+from acting_mirror.session.take import TakeFolder, TakeInProgress
 
 log = logging.getLogger(__name__)
 
@@ -48,182 +49,6 @@ DEMO_SPEC = "demo"
 
 _BEHIND_S = 0.25  # a file more than this late re-anchors its clock instead of rushing
 _PREFETCH_DEPTH = 4
-
-
-@dataclass(frozen=True)
-class SessionPolicy:
-    """How a driver wants frames: ``paced`` plays files at their own rate (the app);
-    ``annotate`` draws the boxes on every frame (the app always, ``process`` only for
-    ``output.avi``); ``script_ends_take``: a take ends when its script's last line is
-    over (the app), or runs to the end of the media (``process``)."""
-
-    paced: bool
-    annotate: bool = True
-    script_ends_take: bool = True
-
-
-LIVE = SessionPolicy(paced=True)
-OFFLINE = SessionPolicy(paced=False, annotate=False, script_ends_take=False)
-
-
-class Annotating:
-    """What draws a result onto its picture (``media.annotate.Annotator``)."""
-
-    def annotate(self, image: np.ndarray, result: FrameResult, *, copy: bool = True) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class SessionParts:
-    """The pluggable parts, wired by the composition root (``app.session_parts``).
-
-    ``open_source(spec, loop)`` returns a FrameSource whose traits (``live``, ``stills``,
-    ``camera``) say how to read it; ``build_analyzer(settings)`` and
-    ``build_detector(settings)`` load the models; ``close_detector`` stops a detector's
-    helper threads; ``annotator()`` makes the box painter; ``take_sink`` records a take;
-    ``resolve_spec`` turns a word like ``"demo"`` into something ``open_source`` reads."""
-
-    open_source: Callable[[str, bool], FrameSource]
-    build_analyzer: Callable[[AnalysisSettings], Analyzer]
-    build_detector: Callable[[AnalysisSettings], FaceDetector]
-    close_detector: Callable[[FaceDetector], None]
-    annotator: Callable[[], Annotating]
-    take_sink: TakeSinkFactory
-    model_name: Callable[[AnalysisSettings], str]
-    resolve_spec: Callable[[str], str] = lambda spec: spec
-    # the scene partner's voice for a script (audio.partner.PartnerVoice); None: silent
-    partner_voice: Callable[[Script], PartnerVoice] | None = None
-
-
-class PartnerVoice(Protocol):
-    """Speaks a script's partner lines without blocking (``audio.partner.PartnerVoice``)."""
-
-    available: bool
-    message: str
-
-    def follow(self, cue) -> bool: ...
-
-    def rewind(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class Inbox:
-    """Commands for a running session, from any thread (a thin thread-safe queue)."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-
-    def put(self, command: cmd.Command) -> None:
-        self._queue.put(command)
-
-    def get(self, timeout: float | None) -> cmd.Command | None:
-        """The next command, waiting up to ``timeout`` seconds (``None`` when none came)."""
-        try:
-            return self._queue.get(timeout=timeout) if timeout is None or timeout > 0 \
-                else self._queue.get_nowait()
-        except queue.Empty:
-            return None
-
-
-class _StampedSource:
-    """Passes a source's frames through, noting when each was decoded, and the decoding
-    rate. Runs on the decoder thread; ``stamps`` is a bounded deque the session reads
-    (deque append and copy are atomic), ``rate`` a RateMeter ticked here."""
-
-    def __init__(self, source: FrameSource, clock: Callable[[], float]):
-        self.source = source
-        self.name = source.name
-        self.fps = source.fps
-        self.frame_count = source.frame_count
-        self.stamps: deque[tuple[int, float]] = deque(maxlen=64)
-        self.rate = RateMeter(clock=clock)
-        self._clock = clock
-
-    def __iter__(self) -> Iterator[Frame]:
-        for frame in self.source:
-            now = self._clock()
-            self.stamps.append((frame.index, now))
-            self.rate.tick(now)
-            yield frame
-
-    def close(self) -> None:
-        self.source.close()
-
-
-class _Opening:
-    """A source being opened on a helper thread (see ``Session._opened_without_blocking``)."""
-
-    def __init__(self, open_source, spec: str, loop: bool):
-        self.done = threading.Event()
-        self._source = None
-        self._error: BaseException | None = None
-        self._abandoned = False
-        self._lock = threading.Lock()
-        threading.Thread(target=self._run, args=(open_source, spec, loop),
-                         name="source-opener", daemon=True).start()
-
-    def _run(self, open_source, spec: str, loop: bool) -> None:
-        try:
-            source = open_source(spec, loop)
-        except BaseException as exc:  # handed to the session, which re-raises it
-            self._error = exc
-            source = None
-        with self._lock:
-            self._source = source
-            abandoned = self._abandoned
-            self.done.set()
-        if abandoned and source is not None:
-            source.close()
-
-    def abandon(self) -> None:
-        with self._lock:
-            self._abandoned = True
-            source = self._source if self.done.is_set() else None
-        if source is not None:
-            source.close()
-
-    def result(self):
-        if self._error is not None:
-            raise self._error
-        return self._source
-
-
-class _Reconnect:
-    """When to try a lost camera again: 1 s, then twice as long each time, up to 10 s."""
-
-    first_delay_s = 1.0
-    max_delay_s = 10.0
-    max_tries = 30  # about five minutes
-
-    def __init__(self, spec: str, loop: bool, now: float):
-        self.spec, self.loop = spec, loop
-        self.tries = 0
-        self.due = now + self.first_delay_s
-
-    def schedule(self, now: float) -> float:
-        delay = min(self.max_delay_s, self.first_delay_s * 2 ** self.tries)
-        self.due = now + delay
-        return delay
-
-
-def source_info(spec: str, source: FrameSource, loop: bool) -> ev.SourceInfo:
-    """What is decided about a source, once, from the traits it declares."""
-    camera = bool(getattr(source, "camera", False))
-    live = bool(getattr(source, "live", False)) and not loop
-    return ev.SourceInfo(
-        spec=spec,
-        name=source.name,
-        fps=float(source.fps),
-        frame_count=source.frame_count,
-        live=live or camera,
-        camera=camera,
-        loop=loop,
-        width=int(getattr(source, "width", 0) or 0),
-        height=int(getattr(source, "height", 0) or 0),
-        stills=bool(getattr(source, "stills", False)),
-    )
 
 
 class Session:
@@ -253,7 +78,7 @@ class Session:
         self.detector_name = settings.detector
         self.source: Prefetcher | None = None
         self._frames: Iterator[Frame] | None = None
-        self._stamped: _StampedSource | None = None
+        self._stamped: StampedSource | None = None
         self._opened: FrameSource | None = None  # the source itself (its end reason)
         self.info: ev.SourceInfo | None = None
         self.generation = 0
@@ -271,7 +96,7 @@ class Session:
         self.stopping = False
         self._inbox: Inbox | None = None
         self._deferred: cmd.Command | None = None  # came in while a source was opening
-        self._reconnect: _Reconnect | None = None  # a lost camera being tried again
+        self._reconnect: Reconnect | None = None  # a lost camera being tried again
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -391,7 +216,7 @@ class Session:
         self._close_source()
         self.info = source_info(command.spec, source, command.loop)
         self._opened = source
-        self._stamped = _StampedSource(source, self._clock)
+        self._stamped = StampedSource(source, self._clock)
         self.source = Prefetcher(self._stamped, latest_only=self.info.live, depth=_PREFETCH_DEPTH)
         self._frames = iter(self.source)
         self.generation += 1
@@ -416,7 +241,7 @@ class Session:
         spec = self.parts.resolve_spec(command.spec)
         if self._inbox is None:
             return self.parts.open_source(spec, command.loop)
-        opening = _Opening(self.parts.open_source, spec, command.loop)
+        opening = Opening(self.parts.open_source, spec, command.loop)
         while not opening.done.wait(0.02):
             pending = self._inbox.get(0)
             if pending is None:
@@ -552,8 +377,8 @@ class Session:
         self.finish_take(complete=not early, reason=message)
         self._emit(ev.SourceEnded(self.info.spec if self.info else "", not early, message))
         if early and self.info is not None and self.info.camera and self._inbox is not None:
-            self._reconnect = _Reconnect(self.info.spec, self.info.loop, self._clock())
-            self._emit(ev.SourceReconnecting(self.info.spec, 0, _Reconnect.first_delay_s))
+            self._reconnect = Reconnect(self.info.spec, self.info.loop, self._clock())
+            self._emit(ev.SourceReconnecting(self.info.spec, 0, Reconnect.first_delay_s))
         if self.playing:
             self.playing = False
             self._emit(ev.PlayingChanged(False))
@@ -574,7 +399,7 @@ class Session:
         if self.open(cmd.OpenSource(attempt.spec, attempt.loop), quiet=True):
             return  # SourceOpened says it is back
         attempt.tries += 1
-        if attempt.tries >= _Reconnect.max_tries:
+        if attempt.tries >= Reconnect.max_tries:
             self._reconnect = None
             self._emit(ev.SourceFailed(attempt.spec, "The camera did not come back; open it "
                                        "again when it is connected."))
