@@ -95,7 +95,7 @@ class Session:
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
         self._inbox: Inbox | None = None
-        self._deferred: cmd.Command | None = None  # came in while a source was opening
+        self._deferred: list[cmd.Command] = []  # came in while a source was opening
         self._reconnect: Reconnect | None = None  # a lost camera being tried again
 
     # ------------------------------------------------------------------ lifecycle
@@ -138,9 +138,8 @@ class Session:
                     self.stopping = True
             return
         while not self.stopping:
-            if self._deferred is not None:  # arrived while a source was opening
-                command, self._deferred = self._deferred, None
-                self.handle(command)
+            if self._deferred:  # arrived while a source was opening
+                self.handle(self._deferred.pop(0))
             elif self.can_read():
                 while (command := inbox.get(0)) is not None:
                     self.handle(command)
@@ -235,9 +234,10 @@ class Session:
 
     def _opened_without_blocking(self, command: cmd.OpenSource) -> FrameSource | None:
         """The opened source. In the app, opening (resolving a web link, a slow camera)
-        runs on a helper thread while commands are still served: a Shutdown or another
-        OpenSource meanwhile gives up on it (``None``; the source is closed when it
-        arrives) and is handled next."""
+        runs on a helper thread while commands keep being taken: a Shutdown or another
+        OpenSource meanwhile gives up on it at once (``None``; the source is closed when
+        it arrives); any other command waits, in order, until the source is open (a
+        Record sent with the Open records the new source)."""
         spec = self.parts.resolve_spec(command.spec)
         if self._inbox is None:
             return self.parts.open_source(spec, command.loop)
@@ -246,11 +246,10 @@ class Session:
             pending = self._inbox.get(0)
             if pending is None:
                 continue
+            self._deferred.append(pending)
             if isinstance(pending, (cmd.Shutdown, cmd.OpenSource)):
-                self._deferred = pending
                 opening.abandon()
                 return None
-            self.handle(pending)
         return opening.result()
 
     def _close_source(self) -> None:

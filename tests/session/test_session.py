@@ -259,7 +259,7 @@ def test_opening_a_slow_source_never_blocks_the_commands(make_parts, events):
     runner.start()
     runner.join(5)
     assert not runner.is_alive()  # the Shutdown did not wait for the opening
-    assert events.of(ev.MirrorChanged)  # other commands were served meanwhile
+    assert events.of(ev.MirrorChanged)  # the commands sent meanwhile were served
     assert not events.of(ev.SourceOpened)
     release.set()
     for _ in range(100):
