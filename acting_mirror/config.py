@@ -71,7 +71,8 @@ def default_takes_dir() -> Path:
     return user_data_dir() / "takes"
 
 
-DETECTORS = ("haar", "mtcnn")
+DETECTORS = ("haar", "mtcnn", "mesh")
+"""The detectors the app offers (``mtcnn-tf`` is for ``process`` only)."""
 
 # The live app reads at most this many faces per frame (the main face and new faces
 # always): 20 faces cost 8-10 ms a frame otherwise. Offline every face is read every frame.

@@ -119,6 +119,14 @@ def run_ours(clip: Path, detector: str, workdir: Path) -> RunResult:
 
 
 def _naive_detector(name: str):
+    if name == "mesh":
+        # the naive way to use the mesh: detect and seed every frame, read every face
+        from acting_mirror.vision.mesh_detector import MeshDetector
+        from acting_mirror.vision.mtcnn import MtcnnDetector
+
+        detector = MeshDetector(keyframe_interval=1, reads_per_frame=0, seed_interval=1,
+                                seed_detector=MtcnnDetector())
+        return detector, "the face mesh detecting and seeding every frame, every face read"
     """Full-frame detection at full resolution on every frame, as a straightforward loop
     does: Haar on the whole frame; for MTCNN the ``mtcnn`` package itself when it is
     installed (TensorFlow), else our LiteRT MTCNN on the whole frame."""

@@ -32,8 +32,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "analysed frames, memory over the run, and the app's startup time with each detector.",
     )
     p.add_argument("--frames", type=int, default=300, help="frames per clip (default 300 = 10 s at 30 fps)")
-    p.add_argument("--detector", choices=("haar", "mtcnn", "both"), default=None,
-                   help="face detector (default: both; with --live: haar)")
+    p.add_argument("--detector", choices=("haar", "mtcnn", "mesh", "both", "all"), default=None,
+                   help="face detector (default: both = haar and mtcnn; all adds mesh; "
+                   "with --live: haar)")
     p.add_argument("--clip", choices=("1face", "20faces", "both"), default="both")
     p.add_argument("--no-naive", action="store_true", help="only our pipeline")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
@@ -84,7 +85,8 @@ def _run_offline(args: argparse.Namespace) -> int:
     if args.frames < 10:
         raise ActingMirrorError("--frames must be at least 10.")
     detector = args.detector or "both"
-    detectors = ("haar", "mtcnn") if detector == "both" else (detector,)
+    detectors = {"both": ("haar", "mtcnn"), "all": ("haar", "mtcnn", "mesh")}.get(
+        detector, (detector,))
     clips = {"1face": ("720p-1face",), "20faces": ("720p-20faces",)}.get(
         args.clip, ("720p-1face", "720p-20faces")
     )
@@ -116,7 +118,8 @@ def _run_live(args: argparse.Namespace) -> int:
         raise ActingMirrorError(f"The live benchmark needs the desktop app ({exc}).") from exc
 
     detector = args.detector or "haar"
-    detectors = ("haar", "mtcnn") if detector == "both" else (detector,)
+    detectors = {"both": ("haar", "mtcnn"), "all": ("haar", "mtcnn", "mesh")}.get(
+        detector, (detector,))
     configs = [LiveBenchConfig(seconds=args.seconds, detector=d, faces=args.faces,
                                warmup_s=args.warmup) for d in detectors]
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731

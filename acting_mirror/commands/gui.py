@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from acting_mirror.config import screen_configured
+from acting_mirror.config import DETECTORS, screen_configured
 from acting_mirror.errors import ActingMirrorError
 
 DEFAULT_STATS_INTERVAL_S = 5.0
@@ -26,7 +26,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    "pictures, an http(s)/YouTube link, or 'demo' for the bundled clip")
     p.add_argument("--script", type=Path, metavar="FILE",
                    help="an acting script to rehearse with (shown in the window)")
-    p.add_argument("--detector", choices=("haar", "mtcnn"),
+    p.add_argument("--detector", choices=DETECTORS,
                    help="face detector to start with (default: the last one used, else haar)")
     p.add_argument("--stats", nargs="?", type=float, const=DEFAULT_STATS_INTERVAL_S,
                    metavar="SECONDS",

@@ -23,6 +23,7 @@ from acting_mirror.controllers.mirror import (
     first_source, mm_ss, source_title, take_message, url_to_open,
 )
 from acting_mirror.core.rates import DisplayStats
+from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.rehearsal import Rehearsal
@@ -106,7 +107,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_geometry()
 
-        settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET)
+        # the face mesh reads the main face's blendshapes and head pose with every detector
+        settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET,
+                                    face_detail=True)
         self.worker = WorkerHandle(AnalysisWorker(settings, parts=services.parts,
                                                   mirror=self.prefs.mirror))
         self._update_controls()  # nothing works before the models load
@@ -158,9 +161,15 @@ class MainWindow(QMainWindow):
         self.plots = EmotionPlots(self.prefs.plot_seconds)
         self.plots.set_bars_visible(self.prefs.show_bars)
         self.plots.setMinimumWidth(300)
+        self.face_detail = FaceDetailView()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.plots, 1)
+        right_layout.addWidget(self.face_detail)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.plots)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -255,6 +264,9 @@ class MainWindow(QMainWindow):
             (worker.sourceOpened, self._on_source_opened),
             (worker.sourceFailed, self._on_source_failed),
             (worker.sourceEnded, self._on_source_ended),
+            (worker.sourceEndedEarly, self._on_source_ended_early),
+            (worker.sourceReconnecting, self._on_source_reconnecting),
+            (worker.partnerVoiceUnavailable, self._on_partner_voice_unavailable),
             (worker.playingChanged, self._on_playing_changed),
             (worker.detectorChanged, self._on_detector_changed),
             (worker.detectorFailed, self._on_detector_failed),
@@ -445,6 +457,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not self.video and self.source_info is not None:
             self.stack.setCurrentWidget(self.video)
         self.video.show_image(packet.image, packet.captured_at)
+        self.face_detail.show_scores(packet.blendshapes)
         if packet.cue is not None:
             self.rehearsal.show_state(packet.cue)
         self.stats.on_frame(packet.capture_fps, packet.analysed_fps, packet.faces, packet.timings_ms)
@@ -488,6 +501,27 @@ class MainWindow(QMainWindow):
         self.controller.on_source_ended()
         self.statusBar().showMessage("The video ended. Press Play to watch it again.")
         self.video.set_note("End of the video: press Play to watch it again")
+
+    def _on_source_ended_early(self, spec: str, message: str) -> None:
+        """A truncated file, a dropped or stalled stream, a lost camera: say how it ended
+        (any take was kept, marked incomplete)."""
+        text = message or "The source ended early."
+        if self.last_take is not None and not self.last_take.complete and self.last_take.frames:
+            text += f" The take keeps the {self.last_take.frames} frames recorded."
+        self.banner.show_message("warning", text, about="source")
+        self.video.set_note(message or "The source ended early")
+
+    def _on_source_reconnecting(self, spec: str, attempt: int, next_in_s: float) -> None:
+        note = f"The camera was lost: trying again in {next_in_s:.0f} s"
+        if attempt:
+            note += f" (tried {attempt} time{'s' if attempt != 1 else ''})"
+        self.video.set_note(note)
+        self.statusBar().showMessage(note)
+
+    def _on_partner_voice_unavailable(self, message: str) -> None:
+        self.banner.show_message(
+            "info", f"{message.rstrip('.')}. The partner's lines are shown instead of spoken.",
+            about="partner")
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.controller.on_playing(playing)

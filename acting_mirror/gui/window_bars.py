@@ -21,7 +21,8 @@ from acting_mirror.config import DETECTORS
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.gui.widgets import RECORD_RED
 
-DETECTOR_LABELS = {"haar": "Haar (fast)", "mtcnn": "MTCNN (finds more faces)"}
+DETECTOR_LABELS = {"haar": "Haar (fast)", "mtcnn": "MTCNN (finds more faces)",
+                   "mesh": "Mesh (detail)"}
 
 
 class SourceBar(QHBoxLayout):

@@ -64,6 +64,7 @@ class DisplayFrame:
     timings_ms: dict[str, float] = field(default_factory=dict)
     recorded_frames: int | None = None  # frames in the current take, None when not recording
     cue: CueState | None = None  # while a script is loaded
+    blendshapes: np.ndarray | None = None  # the main face's, when the face mesh read it
 
 
 def display_image(annotated: np.ndarray) -> QImage:
@@ -86,6 +87,7 @@ class AnalysisWorker(QObject):
     sourceEnded = Signal(str)  # spec
     sourceEndedEarly = Signal(str, str)  # spec, how (after sourceEnded: truncated, dropped…)
     sourceReconnecting = Signal(str, int, float)  # spec, failed tries, seconds to the next
+    partnerVoiceUnavailable = Signal(str)  # why the partner's lines cannot be spoken
     playingChanged = Signal(bool)
     detectorChanged = Signal(str)
     detectorFailed = Signal(str, str)  # name, message
@@ -120,6 +122,7 @@ class AnalysisWorker(QObject):
             ev.SourceEnded: self._source_ended,
             ev.SourceReconnecting: lambda e: self.sourceReconnecting.emit(
                 e.spec, e.attempt, e.next_in_s),
+            ev.PartnerVoiceUnavailable: lambda e: self.partnerVoiceUnavailable.emit(e.message),
             ev.PlayingChanged: lambda e: self.playingChanged.emit(e.playing),
             ev.DetectorChanged: lambda e: self.detectorChanged.emit(e.name),
             ev.DetectorFailed: lambda e: self.detectorFailed.emit(e.name, e.message),
@@ -191,6 +194,7 @@ class AnalysisWorker(QObject):
             timings_ms=event.timings_ms,
             recorded_frames=event.recorded_frames,
             cue=event.cue,
+            blendshapes=primary.blendshapes if primary is not None else None,
         )
         if self.display.put(packet):
             self.frameReady.emit()

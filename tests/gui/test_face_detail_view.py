@@ -1,0 +1,40 @@
+"""The live window reads the main face in muscle terms too: the face detail view, the
+"Mesh (detail)" detector, and a source that ends early says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from acting_mirror.config import DETECTORS
+from acting_mirror.gui.window_bars import DETECTOR_LABELS
+
+TIMEOUT_MS = 30000
+
+
+def test_the_face_detail_view_shows_the_smiling_astronaut(make_window, qtbot, face_clip):
+    window = make_window()
+    window.open_source(str(face_clip), loop=True)
+    qtbot.waitUntil(lambda: bool(window.face_detail.rows), timeout=TIMEOUT_MS)
+    regions = dict(window.face_detail.rows)
+    assert list(regions) == ["brows", "eyes", "cheeks", "nose", "mouth", "jaw"]
+    mouth = dict(regions["mouth"])
+    assert mouth.get("smile", 0) > 0.4  # the astronaut smiles
+
+
+def test_mesh_is_offered_and_reads_every_face(make_window, qtbot, face_clip):
+    assert "mesh" in DETECTORS and DETECTOR_LABELS["mesh"] == "Mesh (detail)"
+    window = make_window(detector="mesh")
+    window.open_source(str(face_clip), loop=True)
+    qtbot.waitUntil(lambda: bool(window.face_detail.rows), timeout=TIMEOUT_MS)
+    assert window.detector_combo.currentData() == "mesh"
+
+
+def test_a_truncated_file_says_it_ended_early(make_window, qtbot, tmp_path, face_clip):
+    data = face_clip.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    window = make_window()
+    window.open_source(str(cut))
+    qtbot.waitUntil(lambda: window.banner.isVisible() and "truncated" in window.banner.text,
+                    timeout=TIMEOUT_MS)
+    assert window.banner.level == "warning"
