@@ -144,7 +144,25 @@ def app_services(
     return Services(
         parts=session_parts(source_opener=source_opener, analyzer_factory=analyzer_factory),
         process=process_to_take,
+        recover=recover_interrupted,
     )
+
+
+def recover_interrupted(root: Path) -> list[str]:
+    """Repair every interrupted take in ``root`` (a kill, a crash, a power cut); one
+    sentence per take, repaired or not."""
+    from acting_mirror.errors import OutputError
+    from acting_mirror.media.recovery import interrupted_takes, recover_take
+
+    notes = []
+    for folder in interrupted_takes(root):
+        try:
+            done = recover_take(folder)
+        except OutputError as exc:
+            notes.append(f"{folder.name} could not be repaired: {exc}")
+            continue
+        notes.append(f"{folder.name} was interrupted; repaired, it keeps {done.frames} frames")
+    return notes
 
 
 @dataclass(frozen=True)

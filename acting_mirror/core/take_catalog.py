@@ -12,7 +12,9 @@ from typing import Iterable
 
 from acting_mirror.core.files import read_json_object
 from acting_mirror.core.take_script import read_take_script, read_take_script_meta
-from acting_mirror.core.takefiles import REPORT_JSON, SCRIPT_TXT, SUMMARY_JSON, TIMELINE_CSV, OUTPUT_AVI
+from acting_mirror.core.takefiles import (
+    IN_PROGRESS, OUTPUT_AVI, REPORT_JSON, SCRIPT_TXT, SUMMARY_JSON, TIMELINE_CSV,
+)
 from acting_mirror.errors import ScriptError
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,9 @@ class TakeEntry:
     script_name: str | None
     script_key: str | None
     has_video: bool
+    # "complete"; "incomplete" (cut short: quit, source ended early, disk full);
+    # "interrupted" (killed, then repaired); "unrepaired" (killed, not repaired yet)
+    state: str = "complete"
 
     @property
     def name(self) -> str:
@@ -51,6 +56,11 @@ class TakeEntry:
             return "—"
         s = int(round(self.duration_s))
         return f"{s // 60:02d}:{s % 60:02d}"
+
+    @property
+    def label(self) -> str:
+        """The name as the library shows it: with the state of a take that is not complete."""
+        return self.name if self.state == "complete" else f"{self.name} ({self.state})"
 
     @property
     def score_text(self) -> str:
@@ -94,6 +104,14 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
         key = f"name:{name}"
     duration = summary.get("duration_s")
     frames = summary.get("frames")
+    if (folder / IN_PROGRESS).is_file() or not summary:
+        state = "unrepaired"
+    elif summary.get("interrupted"):
+        state = "interrupted"
+    elif summary.get("complete") is False:
+        state = "incomplete"
+    else:
+        state = "complete"
     return TakeEntry(
         folder=folder,
         created=created,
@@ -105,6 +123,7 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
         script_name=str(name) if name else None,
         script_key=str(key) if key else None,
         has_video=(folder / OUTPUT_AVI).is_file(),
+        state=state,
     )
 
 

@@ -277,8 +277,9 @@ class MainWindow(QMainWindow):
             signal.connect(slot)
 
     def start(self) -> None:
-        """Open the first source: the one asked for, else the first camera, else show
-        the no-camera state."""
+        """Repair takes an earlier run left interrupted, then open the first source: the
+        one asked for, else the first camera, else show the no-camera state."""
+        self._recover_interrupted_takes()
         first = first_source(self._initial_source, [c.spec for c in self._cameras])
         if first is not None:
             self.open_source(first[0], loop=first[1])
@@ -501,6 +502,18 @@ class MainWindow(QMainWindow):
         self.controller.on_source_ended()
         self.statusBar().showMessage("The video ended. Press Play to watch it again.")
         self.video.set_note("End of the video: press Play to watch it again")
+
+    def _recover_interrupted_takes(self) -> None:
+        notes = self.services.recover(self.prefs.takes_dir)
+        if notes:
+            many = len(notes) > 1
+            self.banner.show_message(
+                "warning",
+                (f"{len(notes)} takes were interrupted last time (the app was killed or the "
+                 "computer stopped) and have been repaired: " if many else
+                 "A take was interrupted last time and has been repaired: ")
+                + "; ".join(notes) + ". They are in the takes library, marked interrupted.",
+                "Takes library", self.rehearsal.show_library, about="recovery")
 
     def _on_source_ended_early(self, spec: str, message: str) -> None:
         """A truncated file, a dropped or stalled stream, a lost camera: say how it ended

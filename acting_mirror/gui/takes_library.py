@@ -184,7 +184,7 @@ class TakesLibrary(QWidget):
             top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             self.tree.addTopLevelItem(top)
             for take in reversed(group.takes):  # newest first
-                child = QTreeWidgetItem([take.name, take.when, take.length, take.score_text, ""])
+                child = QTreeWidgetItem([take.label, take.when, take.length, take.score_text, ""])
                 child.setData(0, ROLE_FOLDER, str(take.folder))
                 child.setToolTip(0, str(take.folder) + (f"\nfrom {take.source}" if take.source else ""))
                 if take.score is not None:
