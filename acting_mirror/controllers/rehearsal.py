@@ -17,6 +17,7 @@ from typing import Callable
 from acting_mirror.controllers.mirror import MirrorController
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.follower import CueState
+from acting_mirror.core.line_learning import paced, passage as line_passage
 from acting_mirror.core.script import Script, parse_script
 from acting_mirror.core.spans import LiveSpans
 from acting_mirror.errors import ScriptError, SourceError
@@ -119,6 +120,13 @@ class RehearsalController:
         self.actor = actor
         self.switch_on = bool(calibrated)  # the "Calibrated" switch as the user left it
         self.live_spans = LiveSpans()
+        # line learning: the script as loaded, and how it is rehearsed (``script`` is
+        # what is played: a passage of it, at a pace)
+        self.loaded: Script | None = None
+        self.loaded_text: str | None = None
+        self.pace = 1.0
+        self.passage: tuple[int, int] | None = None
+        self.loop = False
 
     # ------------------------------------------------------------------ scripts
 
@@ -142,13 +150,44 @@ class RehearsalController:
 
     def set_script(self, script: Script | None, path: Path | None = None,
                    text: str | None = None) -> bool:
-        """Follow ``script`` (``None``: put it away); refused during a take."""
+        """Follow ``script`` (``None``: put it away); refused during a take. A new script
+        is rehearsed whole, at its own pace."""
         if not self.can_change_script:
             return False
+        self.loaded, self.loaded_text = script, text
+        self.pace, self.passage, self.loop = 1.0, None, False
+        self._play(script, path, text)
+        return True
+
+    def set_rehearsal(self, *, pace: float | None = None,
+                      passage: tuple[int, int] | None | bool = False,
+                      loop: bool | None = None) -> bool:
+        """Line learning: rehearse at ``pace`` (timed scripts, 0.75-1.5), only the lines
+        ``passage`` (first, last; 0-based; ``None``: the whole script), with ``loop`` taking
+        them again and again. Refused during a take; a bad choice is one notice."""
+        if self.loaded is None or not self.can_change_script:
+            return False
+        new_pace = self.pace if pace is None else float(pace)
+        new_passage = self.passage if passage is False else passage
+        try:
+            played = self.loaded
+            if new_passage is not None:
+                played = line_passage(played, *new_passage)
+            played = paced(played, new_pace)
+        except ScriptError as exc:
+            self.notify("error", str(exc))
+            return False
+        self.pace, self.passage = new_pace, new_passage
+        self.loop = self.loop if loop is None else bool(loop)
+        same = played is self.loaded
+        self._play(played, self.script_path, self.loaded_text if same else None)
+        return True
+
+    def _play(self, script: Script | None, path: Path | None, text: str | None) -> None:
         self.script, self.script_path, self.script_text = script, path, text
         self.live_spans.reset(script)
-        self.send(cmd.SetScript(script, self.calibration(), text=text, actor=self.actor))
-        return True
+        self.send(cmd.SetScript(script, self.calibration(), text=text, actor=self.actor,
+                                loop=self.loop))
 
     @property
     def first_line_caption(self) -> str:

@@ -71,3 +71,16 @@ def shown_line(text: str, display: LineDisplay) -> str:
     if display is LineDisplay.HIDDEN:
         return ""
     return _WORD.sub(lambda m: m.group(0)[0], text)
+
+
+def parse_passage(text: str, lines: int) -> tuple[int, int] | None:
+    """``"3-5"`` (1-based, inclusive) as ``(2, 4)``; ``"4"`` as one line; ``None`` when it is
+    not a range of lines between 1 and ``lines``."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*(?:[-–]\s*(\d{1,6})\s*)?", text or "")
+    if match is None:
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2)) if match.group(2) else first
+    if not (1 <= first <= last <= lines):
+        return None
+    return first - 1, last - 1

@@ -25,12 +25,15 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMessageBox, QPushButton, QStatusBar
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QInputDialog, QLabel, QMessageBox, QPushButton, QStatusBar,
+)
 
 from acting_mirror.config import AnalysisSettings, assets_dir, user_data_dir
 from acting_mirror.controllers.mirror import MirrorController
 from acting_mirror.controllers.rehearsal import Ending, Key, Phase, RehearsalController
+from acting_mirror.core.line_learning import LineDisplay, parse_passage
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.follower import CueState
 from acting_mirror.core.script import Script
@@ -170,6 +173,78 @@ class Rehearsal(QObject):
         toggle.setText("&Script panel")
         view_menu.addSeparator()
         view_menu.addAction(toggle)
+        self._install_line_learning(view_menu)
+
+    def _install_line_learning(self, view_menu) -> None:
+        """View › Your lines (full, first letters, hidden; H reveals) and View › Rehearse
+        (pace of a timed script; loop a passage of lines)."""
+        w = self.window
+        lines = view_menu.addMenu("Your &lines")
+        group = QActionGroup(w)
+        self.line_display_actions = {}
+        for display, text in ((LineDisplay.FULL, "In &full"),
+                              (LineDisplay.INITIALS, "&First letters only"),
+                              (LineDisplay.HIDDEN, "&Hidden (H shows the line)")):
+            action = QAction(text, w, checkable=True, checked=display is LineDisplay.FULL)
+            action.triggered.connect(lambda _=False, d=display: self.panel.set_line_display(d))
+            group.addAction(action)
+            lines.addAction(action)
+            self.line_display_actions[display] = action
+        self.reveal_action = QAction("&Reveal the line", w, shortcut=QKeySequence("H"))
+        self.reveal_action.triggered.connect(self.panel.reveal)
+        lines.addSeparator()
+        lines.addAction(self.reveal_action)
+        w.addAction(self.reveal_action)
+        rehearse = view_menu.addMenu("&Rehearse")
+        pace_group = QActionGroup(w)
+        self.pace_actions = {}
+        for pace in (0.75, 1.0, 1.25, 1.5):
+            action = QAction(f"Pace {pace:g}×" + (" (as written)" if pace == 1.0 else ""), w,
+                             checkable=True, checked=pace == 1.0)
+            action.triggered.connect(lambda _=False, x=pace: self.set_rehearsal(pace=x))
+            pace_group.addAction(action)
+            rehearse.addAction(action)
+            self.pace_actions[pace] = action
+        rehearse.addSeparator()
+        self.loop_action = QAction("&Loop some lines…", w)
+        self.loop_action.triggered.connect(self.choose_passage)
+        self.whole_action = QAction("Rehearse the &whole script", w)
+        self.whole_action.triggered.connect(lambda: self.set_rehearsal(passage=None, loop=False))
+        rehearse.addActions([self.loop_action, self.whole_action])
+        self._idle_actions += [self.loop_action, self.whole_action, *self.pace_actions.values()]
+
+    def set_rehearsal(self, **changes) -> bool:
+        """Pace, passage or loop changed: the panel and the session follow the lines played."""
+        if not self.controller.set_rehearsal(**changes):
+            return False
+        self._show_script()
+        for pace, action in self.pace_actions.items():
+            action.setChecked(pace == self.controller.pace)
+        if self.controller.passage is not None:
+            first, last = self.controller.passage
+            self.window.statusBar().showMessage(
+                f"Rehearsing lines {first + 1}-{last + 1}"
+                + (", take after take" if self.controller.loop else ""), 6000)
+        return True
+
+    def choose_passage(self) -> None:
+        """Ask which lines to loop (e.g. "3-5"); each take of them is a take in the library."""
+        loaded = self.controller.loaded
+        if loaded is None:
+            self.window.banner.show_message("info", "Open a script first, then choose its lines.")
+            return
+        n = len(loaded.cues)
+        text, ok = QInputDialog.getText(
+            self.window, "Loop some lines", f"Lines to rehearse again and again (1-{n}), "
+            "e.g. 3-5:", text=f"1-{min(n, 3)}")
+        if not ok:
+            return
+        passage = parse_passage(text, n)
+        if passage is None:
+            self.window.banner.show_message("error", f"Give the lines as FIRST-LAST between 1 "
+                                            f"and {n}, e.g. 2-4 (you wrote {text!r}).")
+            return
+        self.set_rehearsal(passage=passage, loop=True)
 
     # ================================================================== scripts
 
@@ -272,7 +347,13 @@ class Rehearsal(QObject):
         self._show_phase()
         if take.frames > 0:
             self._refresh_library()  # an open library lists the new take at once
-        if ending is Ending.REPORT:
+        if ending is Ending.REPORT and self.controller.loop and self.controller.passage:
+            # a looped passage goes straight on: the score is said, the report waits in
+            # the library
+            self.window.statusBar().showMessage(
+                f"Take saved, score {round(100 * take.report.score)}%: the next take of the "
+                "lines starts now (Stop take ends the loop).", 8000)
+        elif ending is Ending.REPORT:
             self.show_report(take)
         elif ending is Ending.NOT_SCORED:
             self.window.banner.show_message(

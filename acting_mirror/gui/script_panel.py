@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from acting_mirror.controllers.rehearsal import ADVANCE_KEYS as CONTROLLER_ADVANCE_KEYS, Key, Phase
+from acting_mirror.core.line_learning import LineDisplay, shown_line
 from acting_mirror.core.follower import HINT_DONE, HINT_NO_FACE, HINT_ON_TARGET, CueState
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import Cue, Script, format_span, format_time
@@ -113,6 +114,9 @@ class ScriptPanel(QWidget):
         self.phase = Phase.IDLE
         self.state: CueState | None = None
         self.states_shown = 0
+        self.line_display = LineDisplay.FULL  # how your own lines are shown (line learning)
+        self.revealed = False  # H pressed: the line on screen shown in full
+        self._revealed_cue: int | None = None
         self.setMinimumWidth(320)
         self._build()
         self.set_script(None)
@@ -444,6 +448,9 @@ class ScriptPanel(QWidget):
         self.states_shown += 1
         n = len(self.script.cues)
         cue = state.cue
+        index = cue.index if cue is not None else None
+        if index != self._revealed_cue:  # a reveal lasts for its line only
+            self.revealed, self._revealed_cue = False, index
         if state.finished:
             self.counter_label.setText(f"ALL {n} LINES PLAYED")
             self.line_label.setText("Scene complete.")
@@ -453,9 +460,9 @@ class ScriptPanel(QWidget):
         elif cue is not None:
             span = f"  ·  {format_span(cue)}" if cue.timed and self.script.timed else ""
             self.counter_label.setText(f"LINE {cue.index + 1} OF {n}{span}")
-            self.line_label.setText(cue.text or NO_WORDS)
-            self._set_line_style(muted=False)
-            self.target_label.setText(target_chips_html(cue.targets))
+            self.line_label.setText(self._line_text(cue))
+            self._set_line_style(muted=not cue.scored)
+            self.target_label.setText(self._line_target(cue))
             self.line_progress.setValue(int(round(state.progress * 1000)))
         elif state.next_cue is not None:
             self._show_waiting(state.next_cue, state)
@@ -473,12 +480,48 @@ class ScriptPanel(QWidget):
             self.detected_label.setText(
                 f"<span style='color:{colour}; font-weight:600'>{state.detected}{mark}</span>{share}")
 
-        self.meter.setValue(int(round(100 * state.on_target_meter)) if cue is not None else 0)
-        self.meter.setEnabled(cue is not None)
+        scored = cue is not None and cue.scored  # partner lines, directions: nothing to meet
+        self.meter.setValue(int(round(100 * state.on_target_meter)) if scored else 0)
+        self.meter.setEnabled(scored)
         self._show_hint(state)
         self._show_next(state)
         self._show_scene(None if state.finished else (cue or state.next_cue), started=state.started,
                          finished=state.finished)
+
+    def _line_text(self, cue: Cue) -> str:
+        """The line as shown: a partner's with the speaker's name, a stage direction in
+        brackets, the actor's own in the chosen line-learning mode (full, first letters
+        or hidden until revealed)."""
+        if cue.partner:
+            return f"{cue.speaker}: {cue.text}"
+        if cue.direction:
+            return f"[{cue.text}]"
+        shown = shown_line(cue.text, self.line_display if not self.revealed else LineDisplay.FULL)
+        return shown or (NO_WORDS if not cue.text else "(your line: press H to reveal it)")
+
+    def _line_target(self, cue: Cue) -> str:
+        if cue.partner:
+            return f"<span style='color:{MUTED}'>listen to {cue.speaker}</span>"
+        if cue.direction:
+            return f"<span style='color:{MUTED}'>stage direction</span>"
+        if not cue.targets:
+            return f"<span style='color:{MUTED}'>no target: not scored</span>"
+        return target_chips_html(cue.targets)
+
+    def set_line_display(self, display: LineDisplay) -> None:
+        """Show your own lines in full, as first letters, or hidden (H reveals the one on
+        screen)."""
+        self.line_display = display
+        self.revealed = False
+        if self.state is not None:
+            self.show_state(self.state)
+
+    def reveal(self) -> None:
+        """Show the current line in full until the next one."""
+        self.revealed = True
+        self._revealed_cue = self.state.cue.index if self.state and self.state.cue else None
+        if self.state is not None:
+            self.show_state(self.state)
 
     def _show_waiting(self, cue: Cue, state: CueState | None = None) -> None:
         """Before the first line (or between timed lines): the line coming up, dimmed."""

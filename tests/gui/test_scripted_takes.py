@@ -146,3 +146,46 @@ def test_a_teleprompter_take_moves_on_with_space_and_stores_its_times(
     assert rehearsal.phase == "countdown"
     rehearsal.cancel_countdown()
     assert rehearsal.phase == "idle" and not rehearsal.overlay.isVisible()
+
+
+PARTNER_SCENE = """\
+0:00-0:01.5  @THEO: You came back.
+0:01.5-0:03  happy    I never left.
+0:03-0:04  [She turns to the window]
+"""
+
+
+def test_partner_lines_directions_and_line_learning_in_the_panel(window_with_script, qtbot):
+    from acting_mirror.core.line_learning import LineDisplay
+
+    window = window_with_script(PARTNER_SCENE)
+    rehearsal, panel = window.rehearsal, window.rehearsal.panel
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.cue is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: panel.line_label.text() == "THEO: You came back.", timeout=TIMEOUT_MS)
+    assert "listen to THEO" in panel.target_label.text() and not panel.meter.isEnabled()
+    qtbot.waitUntil(lambda: panel.state.cue is not None and panel.state.cue.index == 1,
+                    timeout=TIMEOUT_MS)
+    panel.set_line_display(LineDisplay.INITIALS)
+    assert panel.line_label.text() == "I n l."
+    panel.set_line_display(LineDisplay.HIDDEN)
+    assert "press H" in panel.line_label.text()
+    panel.reveal()
+    assert panel.line_label.text() == "I never left."
+    qtbot.waitUntil(lambda: panel.state.cue is not None and panel.state.cue.index == 2,
+                    timeout=TIMEOUT_MS)
+    assert panel.line_label.text() == "[She turns to the window]"
+
+
+def test_a_looped_passage_at_a_faster_pace_records_take_after_take(window_with_script, qtbot, tmp_path):
+    window = window_with_script(TIMED)
+    rehearsal = window.rehearsal
+    assert rehearsal.set_rehearsal(passage=(0, 0), loop=True, pace=1.5)
+    assert len(rehearsal.script.cues) == 1 and rehearsal.script.cues[0].end_ms == 1333
+    assert rehearsal.pace_actions[1.5].isChecked()
+    qtbot.mouseClick(rehearsal.panel.start_button, Qt.MouseButton.LeftButton)
+    takes = tmp_path / "takes"
+    qtbot.waitUntil(lambda: takes.is_dir() and sum(1 for t in takes.iterdir()
+                                                   if (t / "report.json").exists()) >= 2,
+                    timeout=60000)
+    rehearsal.stop_take()
