@@ -146,3 +146,42 @@ def assess_crop(crop: np.ndarray, face_px: float, *, yaw: float | None = None,
                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Quality:
     """:func:`assess` of :func:`measures_from_crop`."""
     return assess(measures_from_crop(crop, face_px, yaw), thresholds)
+
+
+ADVICE = {
+    "blurred": "the picture is blurred: hold still, or clean or focus the camera",
+    "dark": "it is too dark: put a light in front of you",
+    "bright": "it is too bright: move out of the glare",
+    "small": "your face is small in the picture: come closer",
+    "turned": "you are turned away: face the camera",
+}
+"""What to do about each reason, in the actor's words."""
+
+
+class QualityNotice:
+    """The live warning about the main face's picture, steady enough to read: it appears
+    once a reason has held for ``hold_ms`` and goes once the picture has been fine (or
+    the face gone) for ``hold_ms``; it never flickers frame to frame."""
+
+    def __init__(self, hold_ms: int = 1500):
+        self.hold_ms = int(hold_ms)
+        self.shown: str | None = None  # the warning on screen, None when none
+        self._candidate: str | None = None  # what would replace it, since _since
+        self._since: int | None = None  # None: no change waiting
+
+    def update(self, time_ms: int, label: str | None) -> str | None:
+        """Feed each frame's ``quality`` label (``None``: no face); returns the warning."""
+        reasons = [r for r in (label or "").split("|") if r in ADVICE]
+        wanted = ("Your face may be read poorly: " + "; ".join(ADVICE[r] for r in reasons) + "."
+                  if reasons else None)
+        if wanted == self.shown:
+            self._since = None
+            return self.shown
+        if self._since is None or wanted != self._candidate:
+            self._candidate, self._since = wanted, int(time_ms)
+        elif int(time_ms) - self._since >= self.hold_ms:
+            self.shown, self._since = wanted, None
+        return self.shown
+
+    def reset(self) -> None:
+        self.shown, self._since = None, None

@@ -23,6 +23,7 @@ from acting_mirror.controllers.mirror import (
     first_source, mm_ss, source_title, take_message, url_to_open,
 )
 from acting_mirror.core.rates import DisplayStats
+from acting_mirror.core.quality import QualityNotice
 from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.prefs = prefs if prefs is not None else Preferences()
         self.services = services
+        self.quality_notice = QualityNotice()
         self.controller = MirrorController(lambda command: self.worker.send(command))
         # called with each DisplayFrame the window takes to show (the live bench's hook)
         self.picture_observers: list[Callable[[object], None]] = []
@@ -459,6 +461,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.video)
         self.video.show_image(packet.image, packet.captured_at)
         self.face_detail.show_scores(packet.blendshapes)
+        self._show_quality(packet)
         if packet.cue is not None:
             self.rehearsal.show_state(packet.cue)
         self.stats.on_frame(packet.capture_fps, packet.analysed_fps, packet.faces, packet.timings_ms)
@@ -470,6 +473,7 @@ class MainWindow(QMainWindow):
 
     def _on_source_opened(self, info: SourceInfo) -> None:
         self.controller.on_source_opened(info)
+        self.quality_notice.reset()
         self.stats.clear()
         self.plots.clear()
         self.stack.setCurrentWidget(self.video)
@@ -502,6 +506,14 @@ class MainWindow(QMainWindow):
         self.controller.on_source_ended()
         self.statusBar().showMessage("The video ended. Press Play to watch it again.")
         self.video.set_note("End of the video: press Play to watch it again")
+
+    def _show_quality(self, packet) -> None:
+        """A steady note on the picture when the main face is too poorly lit, blurred,
+        small or turned away to be read reliably (fix the light, not your face)."""
+        before = self.quality_notice.shown
+        shown = self.quality_notice.update(packet.time_ms, packet.quality)
+        if shown != before and self.playing:
+            self.video.set_note(shown)
 
     def _recover_interrupted_takes(self) -> None:
         notes = self.services.recover(self.prefs.takes_dir)

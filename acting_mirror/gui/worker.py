@@ -65,6 +65,7 @@ class DisplayFrame:
     recorded_frames: int | None = None  # frames in the current take, None when not recording
     cue: CueState | None = None  # while a script is loaded
     blendshapes: np.ndarray | None = None  # the main face's, when the face mesh read it
+    quality: str | None = None  # the main face's picture: "ok" or why it reads poorly
 
 
 def display_image(annotated: np.ndarray) -> QImage:
@@ -195,6 +196,7 @@ class AnalysisWorker(QObject):
             recorded_frames=event.recorded_frames,
             cue=event.cue,
             blendshapes=primary.blendshapes if primary is not None else None,
+            quality=primary.quality if primary is not None else None,
         )
         if self.display.put(packet):
             self.frameReady.emit()

@@ -96,3 +96,34 @@ def test_the_default_thresholds_are_the_ones_the_sweep_derives():
     derived = derive_thresholds(quality_sweep(min_confidence=0.6))
     assert derived == {"min_sharpness": T.min_sharpness, "min_brightness": T.min_brightness,
                        "max_brightness": T.max_brightness, "min_face_px": T.min_face_px}
+
+
+def test_the_live_notice_waits_before_it_appears_and_before_it_goes():
+    from acting_mirror.core.quality import QualityNotice
+
+    notice = QualityNotice(hold_ms=1000)
+    assert notice.update(0, "dark") is None
+    assert notice.update(500, "dark") is None  # not held long enough
+    shown = notice.update(1000, "dark")
+    assert shown is not None and "light" in shown
+    assert notice.update(1200, "ok") == shown  # a fine frame does not take it away at once
+    assert notice.update(1700, "dark") == shown
+    notice.update(1800, "ok")
+    assert notice.update(2900, "ok") is None  # fine for a second: gone
+
+
+def test_the_live_notice_never_flickers_on_a_noisy_signal():
+    import numpy as np
+
+    from acting_mirror.core.quality import QualityNotice
+
+    rng = np.random.default_rng(1)
+    notice = QualityNotice(hold_ms=1000)
+    changes, last = [], None
+    for i in range(3000):  # 100 s at 30 fps, the picture flipping between dark and fine
+        t = i * 33
+        shown = notice.update(t, "dark" if rng.random() < 0.5 else "ok")
+        if shown != last:
+            changes.append(t)
+            last = shown
+    assert all(b - a >= 1000 for a, b in zip(changes, changes[1:]))

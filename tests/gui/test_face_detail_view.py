@@ -38,3 +38,13 @@ def test_a_truncated_file_says_it_ended_early(make_window, qtbot, tmp_path, face
     qtbot.waitUntil(lambda: window.banner.isVisible() and "truncated" in window.banner.text,
                     timeout=TIMEOUT_MS)
     assert window.banner.level == "warning"
+
+
+def test_a_dark_picture_gets_a_steady_note_to_fix_the_light(make_window, qtbot, tmp_path,
+                                                            make_clip, astronaut_bgr):
+    dark = (astronaut_bgr * 0.2).astype("uint8")  # still found, but too dark to read well
+    clip = make_clip(tmp_path / "dark.avi", [dark] * 40, 10)
+    window = make_window()
+    window.open_source(str(clip), loop=True)
+    qtbot.waitUntil(lambda: window.video.note is not None and "light" in window.video.note,
+                    timeout=TIMEOUT_MS)
