@@ -28,6 +28,8 @@ What becomes of each element (:func:`to_script_text`):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -507,7 +509,25 @@ def to_script_text(
     return "\n".join(out) + "\n", unlabelled
 
 
+def load_screenplay(path: Path | str, *, cues: dict[str, str | None] | None = None) -> Screenplay:
+    """The Fountain (``.fountain``, or any text) or Final Draft (``.fdx``) screenplay at
+    ``path``; ScriptError with one sentence (and the problems by line) otherwise."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScriptError(f"Cannot read the screenplay {path}: {exc.strerror or exc}.") from exc
+    if path.suffix.lower() == ".fdx":
+        return parse_fdx(data, name=path.name, cues=cues)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScriptError(
+            f"{path} is not a UTF-8 text file ({exc.reason} at byte {exc.start}).") from exc
+    return parse_fountain(text, name=path.name, cues=cues)
+
+
 __all__ = [
-    "EMOTIONS", "Element", "Screenplay", "Unlabelled", "normalize_name", "parse_cue_file",
-    "parse_fountain", "to_script_text",
+    "EMOTIONS", "Element", "Screenplay", "Unlabelled", "load_screenplay", "normalize_name",
+    "parse_cue_file", "parse_fountain", "to_script_text",
 ]

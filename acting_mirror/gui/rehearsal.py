@@ -39,6 +39,9 @@ from acting_mirror.core.follower import CueState
 from acting_mirror.core.script import Script
 from acting_mirror.errors import ActingMirrorError
 from acting_mirror.gui.calibration import CalibrationDialog
+from acting_mirror.gui.import_screenplay import (
+    SCREENPLAY_FILTER, ImportScreenplayDialog, open_screenplay,
+)
 from acting_mirror.gui.countdown import Countdown, CountdownOverlay
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
@@ -159,9 +162,11 @@ class Rehearsal(QObject):
         self.analyse_action.triggered.connect(self.choose_video_to_analyse)
         self.calibrate_action = QAction("&Calibrate neutral face…", w)
         self.calibrate_action.triggered.connect(self.calibrate)
-        actions = [self.open_script_action, self.open_take_action, self.library_action,
-                   self.analyse_action, self.calibrate_action]
-        self._idle_actions = [self.open_script_action, self.calibrate_action]
+        self.import_action = QAction("&Import screenplay…", w)
+        self.import_action.triggered.connect(self.choose_screenplay)
+        actions = [self.open_script_action, self.import_action, self.open_take_action,
+                   self.library_action, self.analyse_action, self.calibrate_action]
+        self._idle_actions = [self.open_script_action, self.import_action, self.calibrate_action]
         if before is not None:
             file_menu.insertSeparator(before)
             for action in actions:
@@ -226,6 +231,29 @@ class Rehearsal(QObject):
                 f"Rehearsing lines {first + 1}-{last + 1}"
                 + (", take after take" if self.controller.loop else ""), 6000)
         return True
+
+    def choose_screenplay(self) -> None:
+        """File › Import screenplay…: pick a Fountain or Final Draft file and a character,
+        check the targets, save the script, and rehearse it."""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import a screenplay",
+                                              str(assets_dir()), SCREENPLAY_FILTER)
+        if path:
+            self.import_screenplay(Path(path))
+
+    def import_screenplay(self, path: Path) -> ImportScreenplayDialog | None:
+        try:
+            play = open_screenplay(path)
+        except ActingMirrorError as exc:
+            self.window.banner.show_message("error", str(exc))
+            return None
+        if not play.characters():
+            self.window.banner.show_message("error", f"{path.name} has no dialogue to rehearse.")
+            return None
+        dialog = ImportScreenplayDialog(play, self.window, save_dir=path.parent)
+        dialog.accepted.connect(lambda: dialog.saved and self.load_script_file(dialog.saved))
+        dialog.open()
+        self.import_dialog = dialog
+        return dialog
 
     def choose_passage(self) -> None:
         """Ask which lines to loop (e.g. "3-5"); each take of them is a take in the library."""
