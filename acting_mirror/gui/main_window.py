@@ -7,6 +7,7 @@ and shows what comes back (see :mod:`acting_mirror.gui.worker`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from acting_mirror.controllers.mirror import (
 )
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.core.quality import QualityNotice
+from acting_mirror.errors import ActingMirrorError
 from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
@@ -47,6 +49,10 @@ MEDIA_FILTER = (
     "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff);;All files (*)"
 )
 SHUTDOWN_TIMEOUT_S = 35.0
+
+
+class SpeechOff(ActingMirrorError):
+    """The actor turned the scene partner's voice off."""
 
 
 class MainWindow(QMainWindow):
@@ -112,7 +118,7 @@ class MainWindow(QMainWindow):
         # the face mesh reads the main face's blendshapes and head pose with every detector
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET,
                                     face_detail=True)
-        self.worker = WorkerHandle(AnalysisWorker(settings, parts=services.parts,
+        self.worker = WorkerHandle(AnalysisWorker(settings, parts=self._session_parts(services),
                                                   mirror=self.prefs.mirror))
         self._update_controls()  # nothing works before the models load
         self._connect_worker(self.worker.worker)
@@ -506,6 +512,20 @@ class MainWindow(QMainWindow):
         self.controller.on_source_ended()
         self.statusBar().showMessage("The video ended. Press Play to watch it again.")
         self.video.set_note("End of the video: press Play to watch it again")
+
+    def _session_parts(self, services: Services):
+        """The session's parts, with the scene partner speaking as the preferences say
+        (read each time a script is loaded, so a change applies to the next script)."""
+        base = services.parts.partner_voice
+        if base is None:
+            return services.parts
+
+        def partner_voice(script):
+            if not self.prefs.partner_speaks:
+                raise SpeechOff("The scene partner's voice is off (View › Scene partner)")
+            return base(script, rate=self.prefs.partner_rate, voice=self.prefs.partner_voice)
+
+        return dataclasses.replace(services.parts, partner_voice=partner_voice)
 
     def _show_quality(self, packet) -> None:
         """A steady note on the picture when the main face is too poorly lit, blurred,

@@ -22,6 +22,8 @@ PLOT_WINDOWS_S: tuple[int, ...] = (10, 20, 30, 60)
 """The plot window lengths offered in the View menu, in seconds."""
 
 MAX_RECENT = 8
+PARTNER_RATES: tuple[int, ...] = (130, 160, 190)
+"""The scene partner's speaking rates offered (words per minute): slow, normal, quick."""
 
 
 def open_settings() -> QSettings:
@@ -90,6 +92,39 @@ class Preferences:
     @mirror.setter
     def mirror(self, on: bool) -> None:
         self._s.setValue("view/mirror", bool(on))
+
+    # ---------------------------------------------------------------- scene partner
+    @property
+    def partner_speaks(self) -> bool:
+        """Speak the partner's lines aloud (else they are only shown)."""
+        return _as_bool(self._s.value("partner/speaks"), True)
+
+    @partner_speaks.setter
+    def partner_speaks(self, on: bool) -> None:
+        self._s.setValue("partner/speaks", bool(on))
+
+    @property
+    def partner_voice(self) -> str | None:
+        """The speech program's voice id (``None``: its default)."""
+        value = self._s.value("partner/voice", "")
+        return str(value) if value else None
+
+    @partner_voice.setter
+    def partner_voice(self, voice: str | None) -> None:
+        self._s.setValue("partner/voice", voice or "")
+
+    @property
+    def partner_rate(self) -> int:
+        """Words per minute."""
+        try:
+            value = int(self._s.value("partner/rate", PARTNER_RATES[1]))
+        except (TypeError, ValueError):
+            return PARTNER_RATES[1]
+        return value if value in PARTNER_RATES else PARTNER_RATES[1]
+
+    @partner_rate.setter
+    def partner_rate(self, rate: int) -> None:
+        self._s.setValue("partner/rate", int(rate))
 
     # ---------------------------------------------------------------- view
     @property

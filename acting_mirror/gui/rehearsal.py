@@ -42,6 +42,7 @@ from acting_mirror.gui.calibration import CalibrationDialog
 from acting_mirror.gui.import_screenplay import (
     SCREENPLAY_FILTER, ImportScreenplayDialog, open_screenplay,
 )
+from acting_mirror.gui.preferences import PARTNER_RATES
 from acting_mirror.gui.countdown import Countdown, CountdownOverlay
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
@@ -217,6 +218,58 @@ class Rehearsal(QObject):
         self.whole_action.triggered.connect(lambda: self.set_rehearsal(passage=None, loop=False))
         rehearse.addActions([self.loop_action, self.whole_action])
         self._idle_actions += [self.loop_action, self.whole_action, *self.pace_actions.values()]
+        self._install_partner_menu(view_menu)
+
+    def _install_partner_menu(self, view_menu) -> None:
+        """View › Scene partner: speak the partner's lines or not, the voice, the rate
+        (they apply to the next script loaded)."""
+        w, prefs = self.window, self._prefs
+        menu = view_menu.addMenu("Scene &partner")
+        self.partner_speaks_action = QAction("&Speak the partner's lines", w, checkable=True,
+                                             checked=prefs.partner_speaks)
+        self.partner_speaks_action.toggled.connect(self._partner_speaks_toggled)
+        menu.addAction(self.partner_speaks_action)
+        self.voice_menu = menu.addMenu("&Voice")
+        self.voice_menu.aboutToShow.connect(self._fill_voice_menu)
+        rates = menu.addMenu("&Rate")
+        group = QActionGroup(w)
+        self.rate_actions = {}
+        for rate, label in zip(PARTNER_RATES, ("&Slow", "&Normal", "&Quick")):
+            action = QAction(f"{label} ({rate} words a minute)", w, checkable=True,
+                             checked=rate == prefs.partner_rate)
+            action.triggered.connect(lambda _=False, r=rate: self._partner_changed(rate=r))
+            group.addAction(action)
+            rates.addAction(action)
+            self.rate_actions[rate] = action
+
+    def _fill_voice_menu(self) -> None:
+        from acting_mirror.audio import speech
+
+        self.voice_menu.clear()
+        group = QActionGroup(self.voice_menu)
+        current = self._prefs.partner_voice
+        choices = [(None, "The speech program's default")]
+        try:
+            choices += [(v.id, f"{v.name} ({v.language})") for v in speech.voices()]
+        except ActingMirrorError as exc:
+            self.voice_menu.addAction(str(exc)).setEnabled(False)
+        for voice, label in choices:
+            action = QAction(label, self.voice_menu, checkable=True, checked=voice == current)
+            action.triggered.connect(lambda _=False, v=voice: self._partner_changed(voice=v))
+            group.addAction(action)
+            self.voice_menu.addAction(action)
+
+    def _partner_speaks_toggled(self, on: bool) -> None:
+        self._prefs.partner_speaks = on
+        self._partner_changed()
+
+    def _partner_changed(self, **changes) -> None:
+        if "rate" in changes:
+            self._prefs.partner_rate = changes["rate"]
+        if "voice" in changes:
+            self._prefs.partner_voice = changes["voice"]
+        if self.controller.loaded is not None and self.controller.can_change_script:
+            self.set_rehearsal()  # the script again, with the partner as now chosen
 
     def set_rehearsal(self, **changes) -> bool:
         """Pace, passage or loop changed: the panel and the session follow the lines played."""

@@ -189,3 +189,54 @@ def test_a_looped_passage_at_a_faster_pace_records_take_after_take(window_with_s
                                                    if (t / "report.json").exists()) >= 2,
                     timeout=60000)
     rehearsal.stop_take()
+
+
+def test_the_partner_speaks_with_the_chosen_voice_and_rate_or_not_at_all(
+        make_window, qtbot, tmp_path, scene_clip):
+    import dataclasses
+
+    from acting_mirror.app import app_services
+
+    made = []
+
+    class Voice:
+        available, message = True, ""
+
+        def __init__(self, script, rate=None, voice=None):
+            self.rate, self.voice, self.said = rate, voice, []
+            made.append(self)
+
+        def follow(self, cue):
+            if cue is not None and cue.partner and cue.index not in self.said:
+                self.said.append(cue.index)
+
+        def rewind(self):
+            self.said = []
+
+        def stop(self):
+            pass
+
+        def close(self):
+            pass
+
+    base = app_services()
+    services = dataclasses.replace(base, parts=dataclasses.replace(base.parts, partner_voice=Voice))
+    script_file = tmp_path / "scene.txt"
+    script_file.write_text(PARTNER_SCENE, encoding="utf-8")
+    window = make_window(script=script_file, services=services)
+    window.prefs.takes_dir = tmp_path / "takes"
+    rehearsal = window.rehearsal
+    rehearsal.countdown.set_interval(30)
+    rehearsal._partner_changed(rate=190, voice="en+f3")
+    qtbot.waitUntil(lambda: made and made[-1].rate == 190, timeout=TIMEOUT_MS)
+    assert made[-1].voice == "en+f3"
+    window.open_source(str(scene_clip))
+    qtbot.waitUntil(lambda: window.video.frames_shown >= 2, timeout=TIMEOUT_MS)
+    qtbot.mouseClick(rehearsal.panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: made[-1].said == [0], timeout=TIMEOUT_MS)  # THEO's line, once
+
+    rehearsal.stop_take()
+    qtbot.waitUntil(lambda: window.recording_folder is None, timeout=TIMEOUT_MS)
+    rehearsal.partner_speaks_action.setChecked(False)
+    qtbot.waitUntil(lambda: window.banner.isVisible() and "voice is off" in window.banner.text,
+                    timeout=TIMEOUT_MS)
