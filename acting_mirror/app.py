@@ -114,6 +114,17 @@ def partner_voice(script, *, rate: int | None = None, voice: str | None = None):
     return PartnerVoice(script, rate=rate, voice=voice)
 
 
+def cue_voice(*, rate: int | None = None, voice: str | None = None):
+    """The voice of the spoken cues: the partner's machinery over the two words."""
+    from acting_mirror.audio.partner import PartnerVoice
+    from acting_mirror.core.script import PARTNER, Cue, Script
+    from acting_mirror.core.spoken_cues import WORDS
+
+    cues = tuple(Cue(i, None, None, (), f"{w.capitalize()}.", kind=PARTNER, speaker="cue")
+                 for i, w in enumerate(WORDS))
+    return PartnerVoice(Script(cues, timed=False, source="spoken cues"), rate=rate, voice=voice)
+
+
 def session_parts(
     *,
     source_opener: Callable[[str, bool], object] | None = None,
@@ -132,6 +143,7 @@ def session_parts(
         model_name=model_name,
         resolve_spec=resolve_spec,
         partner_voice=voice,
+        cue_voice=cue_voice if voice is not None else None,
     )
 
 

@@ -127,6 +127,7 @@ class RehearsalController:
         self.pace = 1.0
         self.passage: tuple[int, int] | None = None
         self.loop = False
+        self.spoken_cues = False  # one word between lines ("good", "again"), off by default
 
     # ------------------------------------------------------------------ scripts
 
@@ -187,7 +188,7 @@ class RehearsalController:
         self.script, self.script_path, self.script_text = script, path, text
         self.live_spans.reset(script)
         self.send(cmd.SetScript(script, self.calibration(), text=text, actor=self.actor,
-                                loop=self.loop))
+                                loop=self.loop, spoken_cues=self.spoken_cues))
 
     @property
     def first_line_caption(self) -> str:

@@ -525,7 +525,11 @@ class MainWindow(QMainWindow):
                 raise SpeechOff("The scene partner's voice is off (View › Scene partner)")
             return base(script, rate=self.prefs.partner_rate, voice=self.prefs.partner_voice)
 
-        return dataclasses.replace(services.parts, partner_voice=partner_voice)
+        cues = services.parts.cue_voice
+        cue_voice = None if cues is None else (
+            lambda: cues(rate=self.prefs.partner_rate, voice=self.prefs.partner_voice))
+        return dataclasses.replace(services.parts, partner_voice=partner_voice,
+                                   cue_voice=cue_voice)
 
     def _show_quality(self, packet) -> None:
         """A steady note on the picture when the main face is too poorly lit, blurred,

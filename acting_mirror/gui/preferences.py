@@ -104,6 +104,15 @@ class Preferences:
         self._s.setValue("partner/speaks", bool(on))
 
     @property
+    def spoken_cues(self) -> bool:
+        """One short spoken word between lines ("good", "again"); off by default."""
+        return _as_bool(self._s.value("partner/spoken_cues"), False)
+
+    @spoken_cues.setter
+    def spoken_cues(self, on: bool) -> None:
+        self._s.setValue("partner/spoken_cues", bool(on))
+
+    @property
     def partner_voice(self) -> str | None:
         """The speech program's voice id (``None``: its default)."""
         value = self._s.value("partner/voice", "")

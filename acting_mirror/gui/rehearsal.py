@@ -229,6 +229,11 @@ class Rehearsal(QObject):
                                              checked=prefs.partner_speaks)
         self.partner_speaks_action.toggled.connect(self._partner_speaks_toggled)
         menu.addAction(self.partner_speaks_action)
+        self.spoken_cues_action = QAction("Spoken &cues between lines (\"good\", \"again\")", w,
+                                          checkable=True, checked=prefs.spoken_cues)
+        self.spoken_cues_action.toggled.connect(self._spoken_cues_toggled)
+        self.controller.spoken_cues = prefs.spoken_cues
+        menu.addAction(self.spoken_cues_action)
         self.voice_menu = menu.addMenu("&Voice")
         self.voice_menu.aboutToShow.connect(self._fill_voice_menu)
         rates = menu.addMenu("&Rate")
@@ -258,6 +263,11 @@ class Rehearsal(QObject):
             action.triggered.connect(lambda _=False, v=voice: self._partner_changed(voice=v))
             group.addAction(action)
             self.voice_menu.addAction(action)
+
+    def _spoken_cues_toggled(self, on: bool) -> None:
+        self._prefs.spoken_cues = on
+        self.controller.spoken_cues = on
+        self._partner_changed()
 
     def _partner_speaks_toggled(self, on: bool) -> None:
         self._prefs.partner_speaks = on

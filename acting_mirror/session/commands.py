@@ -55,7 +55,8 @@ class SetScript:
     Line learning: ``passage`` (first, last line, 0-based) rehearses only those lines,
     ``loop`` starts the next take of them as soon as one ends, ``pace`` plays a timed
     script faster or slower (0.75-1.5; takes are scored against the scaled times);
-    ``partner_voice`` speaks the partner lines aloud."""
+    ``partner_voice`` speaks the partner lines aloud; ``spoken_cues`` says one short word
+    between lines ("good", "again"), never over the partner."""
 
     script: Script | None
     calibration: NeutralCalibration | None = None
@@ -65,6 +66,7 @@ class SetScript:
     loop: bool = False
     pace: float = 1.0
     partner_voice: bool = True
+    spoken_cues: bool = False
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ class SessionParts:
     resolve_spec: Callable[[str], str] = lambda spec: spec
     # the scene partner's voice for a script (audio.partner.PartnerVoice); None: silent
     partner_voice: Callable[[Script], PartnerVoice] | None = None
+    # the voice of the spoken cues ("good", "again"): a PartnerVoice over a two-line script
+    cue_voice: Callable[[], PartnerVoice] | None = None
 
 
 class PartnerVoice(Protocol):
@@ -67,6 +69,9 @@ class PartnerVoice(Protocol):
 
     available: bool
     message: str
+    speaking: bool
+
+    def say(self, index: int) -> bool: ...
 
     def follow(self, cue) -> bool: ...
 

@@ -28,6 +28,7 @@ from acting_mirror.core.analysis import Analyzer
 from acting_mirror.core.ports import FaceDetector, FrameSource
 from acting_mirror.core.line_learning import paced, passage
 from acting_mirror.core.rates import RateMeter
+from acting_mirror.core.spoken_cues import WORDS as CUE_WORDS, CueWords
 from acting_mirror.core.script import Script
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.types import Frame, FrameResult
@@ -91,6 +92,8 @@ class Session:
         self.script: ScriptRun | None = None
         self.partner: PartnerVoice | None = None  # speaks the script's partner lines
         self._loop_take: cmd.StartRecording | None = None  # the take a looped passage repeats
+        self._cue_voice: PartnerVoice | None = None  # says the spoken cues, when asked
+        self._cue_words = CueWords()
         self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
@@ -439,6 +442,8 @@ class Session:
                 cue = self.script.update(frame.time_ms, result.primary, recorded=recorded)
                 if recorded and self.partner is not None:
                     self.partner.follow(cue.cue)  # says a partner line once, never waits
+                if recorded and self._cue_voice is not None:
+                    self._say_cue(cue)
             if self.take is not None:
                 self._record(result, annotated)
                 timings["record"] = (self._clock() - t1) * 1e3
@@ -550,6 +555,9 @@ class Session:
         self._close_partner()
         self._loop_take = None
         self._looping = command.loop
+        self._cue_words.reset()
+        if command.spoken_cues and command.script is not None:
+            self._open_cue_voice()
         if command.script is None:
             self.script = None
         else:
@@ -580,6 +588,29 @@ class Session:
         partner, self.partner = self.partner, None
         if partner is not None:
             partner.close()
+        voice, self._cue_voice = self._cue_voice, None
+        if voice is not None:
+            voice.close()
+
+    def _open_cue_voice(self) -> None:
+        if self.parts.cue_voice is None:
+            return
+        try:
+            voice = self.parts.cue_voice()
+        except ActingMirrorError:
+            return  # the partner's own message says it; cues are a nicety
+        if voice.available:
+            self._cue_voice = voice
+        else:
+            voice.close()
+
+    def _say_cue(self, state) -> None:
+        """One short word between lines, never over the partner (nor just as it speaks)."""
+        word = self._cue_words.update(state)
+        partner_busy = self.partner is not None and (
+            self.partner.speaking or (state.cue is not None and state.cue.partner))
+        if word is not None and not partner_busy:
+            self._cue_voice.say(CUE_WORDS.index(word))
 
     def _script_done(self) -> None:
         """The last line is over: the take ends by itself; a looped passage starts again."""

@@ -319,6 +319,8 @@ SCENE = parse_script(
 class FakeVoice:
     """Records what the partner would say; ``available`` as asked."""
 
+    speaking = False
+
     def __init__(self, script, available=True):
         self.available, self.message = available, "" if available else "espeak-ng is missing"
         self.said, self.stops, self.closed = [], 0, False
@@ -402,3 +404,23 @@ def test_a_looped_passage_is_taken_again_and_again(make_parts, events, tmp_path)
     report = json.loads((finished[0].folder / "report.json").read_text())
     assert len(report["lines"]) == 2 and "lines 1-2" in report["script"]
     session.close()
+
+
+def test_spoken_cues_say_one_word_between_lines_never_over_the_partner(make_parts, events, tmp_path):
+    voices = []
+    parts = _scene_parts(make_parts, voices)
+    cue_voice = FakeVoice(None)
+    cue_voice.speaking = False
+    said_words = []
+    cue_voice.say = lambda i: said_words.append(i) or True
+    parts = type(parts)(**{**parts.__dict__, "cue_voice": lambda: cue_voice})
+    script = parse_script("0:00-0:00.5  happy  I got it!\n0:00.5-0:01  @THEO: Great.\n"
+                          "0:01-0:01.5  happy  Yes!\n0:01.5-0:02  sad  Oh.\n", name="s.txt")
+    session = Session(parts, events.append, policy=OFFLINE, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.handle(cmd.SetScript(script, spoken_cues=True))
+    session.handle(cmd.StartRecording(tmp_path, scripted=True))
+    run_to_end(session)
+    # "I got it!" ends as THEO starts: nothing over the partner; "Yes!" went well: "good"
+    assert said_words == [0]
