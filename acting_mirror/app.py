@@ -236,6 +236,7 @@ def process_to_take(
     progress: ProgressCallback | None = None,
     on_result: Callable[[FrameResult], None] | None = None,
     max_frames: int | None = None,
+    draw_mesh: bool = False,
 ) -> TakeOutcome:
     """Analyse every frame of ``input_spec`` into a take folder: the app's session with
     the offline policy (no pacing, no dropping, no drawing unless a video is written).
@@ -255,6 +256,8 @@ def process_to_take(
             raise SourceError(watch.failure or f"Cannot open {input_spec}.")
         if not session.start():
             raise ActingMirrorError(watch.failure or "The emotion model could not be loaded.")
+        if draw_mesh:
+            session.handle(cmd.SetMeshDrawn(True))
         if not session.start_take(cmd.StartRecording(takes_root, folder=out_dir,
                                                      write_video=write_video)):
             raise OutputError(watch.failure or "The take could not be started.")

@@ -35,6 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--detail", action="store_true",
                    help="also run the face mesh on the main face: its 52 blendshapes and "
                    "head pose go into timeline.csv (always on with --detector mesh)")
+    p.add_argument("--draw-mesh", action="store_true",
+                   help="dot the face mesh's points in output.avi (with --detail or --detector mesh)")
     p.add_argument("--script", type=Path, metavar="FILE",
                    help="an acting script: also write report.json and report.html")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames (cameras, streams)")
@@ -76,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
                 write_video=not args.no_video,
                 progress=bar.update,
                 max_frames=args.max_frames,
+                draw_mesh=args.draw_mesh,
             )
         finally:
             bar.close()

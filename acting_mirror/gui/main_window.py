@@ -34,7 +34,8 @@ from acting_mirror.gui.widgets import EmptyState, MessageBanner, VideoView, ask_
 from acting_mirror.gui.window_bars import DETECTOR_LABELS, SourceBar, StatusFigures, TransportBar, fit_to_screen
 from acting_mirror.gui.window_menus import WindowMenus
 from acting_mirror.gui.worker import (
-    DEMO_SPEC, AnalysisWorker, SetDetector, SetMirror, SourceInfo, TakeInfo, WorkerHandle,
+    DEMO_SPEC, AnalysisWorker, SetDetector, SetMeshDrawn, SetMirror, SourceInfo, TakeInfo,
+    WorkerHandle,
 )
 from acting_mirror.session.services import Services
 
@@ -392,6 +393,11 @@ class MainWindow(QMainWindow):
         self.prefs.show_bars = on
         self.plots.set_bars_visible(on)
 
+    def set_mesh_drawn(self, on: bool) -> None:
+        """Dot the face mesh's points on the picture (and in takes recorded from now on)."""
+        self.prefs.draw_mesh = on
+        self.send(SetMeshDrawn(on))
+
     def toggle_playing(self) -> None:
         self.controller.toggle_playing()
 
@@ -447,6 +453,8 @@ class MainWindow(QMainWindow):
     # ================================================================== worker events
 
     def _on_ready(self, detector: str) -> None:
+        if self.prefs.draw_mesh:
+            self.send(SetMeshDrawn(True))
         self.controller.on_ready()
         self._update_controls()
         self._show_detector(detector, pending=False)

@@ -137,6 +137,15 @@ class Preferences:
 
     # ---------------------------------------------------------------- view
     @property
+    def draw_mesh(self) -> bool:
+        """Dot the face mesh on the picture (off by default)."""
+        return _as_bool(self._s.value("view/draw_mesh"), False)
+
+    @draw_mesh.setter
+    def draw_mesh(self, on: bool) -> None:
+        self._s.setValue("view/draw_mesh", bool(on))
+
+    @property
     def plot_seconds(self) -> int:
         try:
             value = int(self._s.value("view/plot_seconds", 20))

@@ -95,6 +95,10 @@ class WindowMenus:
         self.bars_action.setChecked(self.prefs.show_bars)
         self.bars_action.toggled.connect(w.set_bars_visible)
         view_menu.addAction(self.bars_action)
+        self.mesh_action = QAction("Draw the face &mesh", w, checkable=True)
+        self.mesh_action.setChecked(self.prefs.draw_mesh)
+        self.mesh_action.toggled.connect(w.set_mesh_drawn)
+        view_menu.addAction(self.mesh_action)
 
     def rebuild_recent(self) -> None:
         """Open recent: the sources opened last, newest first."""

@@ -52,6 +52,7 @@ class Annotator:
     ``thickness`` is the box line width at 720 px frame height (scaled with the frame,
     never below it). ``font_scale`` ``None`` picks one from the frame height.
     ``show_probs_bar`` adds seven small bars (one per emotion) beside the primary face.
+    ``draw_mesh`` dots the face mesh's 478 points on faces it read (off by default).
     """
 
     def __init__(
@@ -59,12 +60,14 @@ class Annotator:
         thickness: int = 2,
         font_scale: float | None = None,
         show_probs_bar: bool = False,
+        draw_mesh: bool = False,
     ):
         if thickness < 1:
             raise ValueError("thickness must be at least 1")
         self.thickness = int(thickness)
         self.font_scale = font_scale
         self.show_probs_bar = show_probs_bar
+        self.draw_mesh = draw_mesh
         self._star = np.empty((10, 2), dtype=np.int32)  # reused per call
 
     # ------------------------------------------------------------------ sizes
@@ -122,6 +125,8 @@ class Annotator:
         color = EMOTION_COLORS_BGR[emotion] if emotion else UNCLASSIFIED_COLOR_BGR
         b = face.box
         t = box_t * 2 if face.primary else box_t
+        if self.draw_mesh and face.mesh is not None:
+            self._draw_mesh(canvas, face.mesh, color)
         cv2.rectangle(canvas, (b.x, b.y), (b.x2 - 1, b.y2 - 1), color, t, cv2.LINE_8)
         text = self.label_text(face)
         if text is None:
@@ -140,6 +145,20 @@ class Annotator:
         cv2.putText(canvas, text, layout.text_origin, _FONT, scale, fg, text_t, cv2.LINE_AA)
         if self.show_probs_bar and face.primary:
             self._draw_bars(canvas, face, tab)
+
+    @staticmethod
+    def _draw_mesh(canvas: np.ndarray, mesh: np.ndarray, color) -> None:
+        """The 478 points as small dots, clipped to the frame."""
+        height, width = canvas.shape[:2]
+        points = np.rint(np.asarray(mesh)[:, :2]).astype(np.int64)
+        inside = (points[:, 0] >= 0) & (points[:, 0] < width) & (points[:, 1] >= 0) & (points[:, 1] < height)
+        xs, ys = points[inside, 0], points[inside, 1]
+        canvas[ys, xs] = color
+        if height >= 480:  # a 2x2 dot stays visible on larger frames
+            xs2, ys2 = np.minimum(xs + 1, width - 1), np.minimum(ys + 1, height - 1)
+            canvas[ys2, xs] = color
+            canvas[ys, xs2] = color
+            canvas[ys2, xs2] = color
 
     def _draw_bars(self, canvas: np.ndarray, face: Face, tab: Box) -> None:
         probs = face.shown_probs

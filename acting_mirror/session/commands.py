@@ -33,6 +33,13 @@ class SetMirror:
 
 
 @dataclass(frozen=True)
+class SetMeshDrawn:
+    """Dot the face mesh on the picture (and in ``output.avi``) or not."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class StartRecording:
     """Start a take: a new folder under ``takes_root`` (named after ``label``), or exactly
     ``folder`` (which must not exist or be empty). ``scripted``: follow the loaded script
@@ -100,6 +107,6 @@ class Shutdown:
 
 
 Command = (
-    OpenSource | SetPlaying | SetDetector | SetMirror | StartRecording | SetScript
+    OpenSource | SetPlaying | SetDetector | SetMirror | SetMeshDrawn | StartRecording | SetScript
     | SetCalibration | AdvanceScript | StopRecording | Shutdown
 )

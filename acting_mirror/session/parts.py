@@ -35,7 +35,10 @@ OFFLINE = SessionPolicy(paced=False, annotate=False, script_ends_take=False)
 
 
 class Annotating:
-    """What draws a result onto its picture (``media.annotate.Annotator``)."""
+    """What draws a result onto its picture (``media.annotate.Annotator``); ``draw_mesh``
+    dots the face mesh's points."""
+
+    draw_mesh: bool
 
     def annotate(self, image: np.ndarray, result: FrameResult, *, copy: bool = True) -> np.ndarray: ...
 

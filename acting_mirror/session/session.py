@@ -181,6 +181,9 @@ class Session:
             self.mirror = bool(command.on)
             self._emit(ev.MirrorChanged(self.mirror))
             self._refresh_still()
+        elif isinstance(command, cmd.SetMeshDrawn):
+            self._annotator.draw_mesh = bool(command.on)
+            self._refresh_still()
         elif isinstance(command, cmd.StartRecording):
             self.start_take(command)
         elif isinstance(command, cmd.StopRecording):

@@ -48,3 +48,14 @@ def test_a_dark_picture_gets_a_steady_note_to_fix_the_light(make_window, qtbot, 
     window.open_source(str(clip), loop=True)
     qtbot.waitUntil(lambda: window.video.note is not None and "light" in window.video.note,
                     timeout=TIMEOUT_MS)
+
+
+def test_drawing_the_face_mesh_is_a_view_setting_kept_off_by_default(make_window, qtbot, face_clip):
+    window = make_window(detector="mesh")
+    assert not window.prefs.draw_mesh and not window.menus.mesh_action.isChecked()
+    window.open_source(str(face_clip), loop=True)
+    qtbot.waitUntil(lambda: bool(window.face_detail.rows), timeout=TIMEOUT_MS)
+    window.menus.mesh_action.setChecked(True)
+    assert window.prefs.draw_mesh
+    shown = window.video.frames_shown
+    qtbot.waitUntil(lambda: window.video.frames_shown > shown + 3, timeout=TIMEOUT_MS)

@@ -142,3 +142,24 @@ def test_probability_bars_show_every_emotion():
     out = Annotator(show_probs_bar=True).annotate(canvas, result_with(canvas, face))
     for emotion in EMOTIONS:
         assert colour_mask(out[:, 250:], EMOTION_COLORS_BGR[emotion]).any(), emotion
+
+
+def test_the_face_mesh_is_dotted_only_when_asked():
+    import numpy as np
+
+    from acting_mirror.core.types import Box, EMOTIONS, Face, Frame, FrameResult
+    from acting_mirror.media.annotate import Annotator
+
+    image = np.zeros((600, 800, 3), np.uint8)
+    mesh = np.zeros((478, 3), np.float32)
+    mesh[:, 0] = np.linspace(300, 500, 478)
+    mesh[:, 1] = 300
+    mesh[0] = (-50, -50, 0)  # a point off the frame is skipped, never a crash
+    probs = np.full(7, 0.05, np.float32)
+    probs[EMOTIONS.index("happy")] = 0.7
+    face = Face(Box(250, 200, 300, 300), raw_probs=probs, probs=probs, face_id=0, primary=True,
+                mesh=mesh)
+    result = FrameResult(Frame(image, 0, 0), (face,))
+    plain = Annotator().annotate(image, result)
+    dotted = Annotator(draw_mesh=True).annotate(image, result)
+    assert plain[300, 400].sum() == 0 and dotted[300, 400].sum() > 0

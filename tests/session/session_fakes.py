@@ -51,5 +51,7 @@ class ReadsAs:
 
 
 class CopyAnnotator:
+    draw_mesh = False
+
     def annotate(self, image, result, *, copy=True):
         return image.copy() if copy else image
