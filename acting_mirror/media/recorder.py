@@ -9,9 +9,11 @@ Crash safety: while a take is written its folder holds the marker ``.in-progress
 :mod:`acting_mirror.media.recovery`), removed only by a clean close, after
 ``summary.json`` is in place. ``timeline.csv`` and the marker are flushed at least once
 per second of frames and once per second of wall time, and fsynced every few seconds,
-so a kill loses at most about a second of timeline; the video (FFmpeg writes each frame
-straight through) keeps everything but the frame being written and is made seekable
-by ``acting-mirror recover``.
+so a kill loses at most about a second of timeline. The video is made seekable by
+``acting-mirror recover``; a kill loses its frames still in the encoder's queue
+(``queue_size``, the one being encoded included), those wholly in FFmpeg's output
+buffer (:data:`WRITER_BUFFER_BYTES`, written out only when full) and the one it was
+writing out: :func:`video_lag_bound` frames behind the last flushed marker line.
 
 Disk: free space is checked before the first frame (:func:`~acting_mirror.media.takes.
 check_free_space`) and at every flush; a full disk, a file size limit (EFBIG) or a
@@ -65,6 +67,19 @@ RUNNING_FREE_BYTES = 8 * 1024 * 1024
 """Below this much free space a running take stops (room left for its repair)."""
 _RESERVE_BYTES = 1024 * 1024  # set aside for the index and summary of a full disk
 _FSYNC_EVERY_S = 5.0
+
+WRITER_BUFFER_BYTES = 256 * 1024
+"""FFmpeg's output buffer behind ``cv2.VideoWriter``: the file grows in steps of this
+size, so this much encoded video lives only in the process until the next step (a kill
+loses it). Measured, and checked by tests/media/test_writer_buffer.py."""
+
+
+def video_lag_bound(queue_size: int, min_frame_bytes: int) -> int:
+    """The most frames the video on disk can be behind the frames handed to ``write``:
+    the encoder's pool of ``queue_size`` buffers (the frame being encoded among them),
+    the frames wholly inside FFmpeg's output buffer, and the one cut across its edge.
+    ``min_frame_bytes``: the smallest encoded frame (small frames: many fit)."""
+    return int(queue_size) + WRITER_BUFFER_BYTES // max(1, int(min_frame_bytes)) + 1
 
 _FOURCC = cv2.VideoWriter_fourcc(*"MJPG")
 _WRITER_APIS = (cv2.CAP_FFMPEG, cv2.CAP_OPENCV_MJPEG)
