@@ -9,9 +9,11 @@ Crash safety: while a take is written its folder holds the marker ``.in-progress
 :mod:`acting_mirror.media.recovery`), removed only by a clean close, after
 ``summary.json`` is in place. ``timeline.csv`` and the marker are flushed at least once
 per second of frames and once per second of wall time, and fsynced every few seconds,
-so a kill loses at most about a second of timeline; the video (FFmpeg writes each frame
-straight through) keeps everything but the frame being written and is made seekable
-by ``acting-mirror recover``.
+so a kill loses at most about a second of timeline. The video is made seekable by
+``acting-mirror recover``; a kill loses its frames still in the encoder's queue
+(``queue_size``, the one being encoded included), those wholly in FFmpeg's output
+buffer (:data:`WRITER_BUFFER_BYTES`, written out only when full) and the one it was
+writing out: :func:`video_lag_bound` frames behind the last flushed marker line.
 
 Disk: free space is checked before the first frame (:func:`~acting_mirror.media.takes.
 check_free_space`) and at every flush; a full disk, a file size limit (EFBIG) or a
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import io
 import json
 import logging
 import math
@@ -65,11 +68,88 @@ RUNNING_FREE_BYTES = 8 * 1024 * 1024
 _RESERVE_BYTES = 1024 * 1024  # set aside for the index and summary of a full disk
 _FSYNC_EVERY_S = 5.0
 
+WRITER_BUFFER_BYTES = 256 * 1024
+"""FFmpeg's output buffer behind ``cv2.VideoWriter``: the file grows in steps of this
+size, so this much encoded video lives only in the process until the next step (a kill
+loses it). Measured, and checked by tests/media/test_writer_buffer.py."""
+
+
+def video_lag_bound(queue_size: int, min_frame_bytes: int) -> int:
+    """The most frames the video on disk can be behind the frames handed to ``write``:
+    the encoder's pool of ``queue_size`` buffers (the frame being encoded among them),
+    the frames wholly inside FFmpeg's output buffer, and the one cut across its edge.
+    ``min_frame_bytes``: the smallest encoded frame (small frames: many fit)."""
+    return int(queue_size) + WRITER_BUFFER_BYTES // max(1, int(min_frame_bytes)) + 1
+
 _FOURCC = cv2.VideoWriter_fourcc(*"MJPG")
 _WRITER_APIS = (cv2.CAP_FFMPEG, cv2.CAP_OPENCV_MJPEG)
 _GROWTH_CHECK_EVERY = 64  # frames between looks at the file size
 _GROWTH_WINDOW = 256  # even tiny MJPEG frames (>= ~600 B) outgrow write buffers by then
 _WAIT_S = 0.5  # how often a blocked write() looks whether the encoder died
+
+
+class _FrameLog:
+    """An append-only file that knows how many whole frames of it are on disk.
+
+    Each frame's bytes are appended to a memory buffer and the frame's end offset is
+    remembered; :meth:`flush` hands the buffer to the OS with ``os.write``. The file is
+    therefore always a prefix of what was appended, even after ENOSPC or EFBIG cut a
+    write short (the unwritten bytes stay in the buffer, a later flush goes on from
+    there: no hole, unlike Python's buffered text files, which may drop a buffer
+    whose write failed), and :attr:`durable_frames` is exact: the frames whose last
+    byte the OS accepted. A full disk is then cut to a frame count every file holds.
+    """
+
+    _AUTO_FLUSH = 1 << 20  # bytes held before a flush is due whatever the clock says
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fh = path.open("xb", buffering=0)
+        self._pending = bytearray()
+        self._appended = 0  # bytes appended so far
+        self._on_disk = 0  # bytes the OS accepted
+        self._ends: deque[int] = deque()  # end offsets of frames not wholly on disk yet
+        self.durable_frames = 0
+        self.closed = False
+
+    def fileno(self) -> int:
+        return self._fh.fileno()
+
+    def append(self, data: bytes, *, frame: bool = True) -> None:
+        """Append ``data``; ``frame`` False for a header (not counted as a frame)."""
+        self._pending += data
+        self._appended += len(data)
+        if frame:
+            self._ends.append(self._appended)
+        else:
+            self._settle()
+
+    @property
+    def pending_bytes(self) -> int:
+        return len(self._pending)
+
+    def flush(self) -> None:
+        """Write everything appended; raises OSError with what did not fit still held."""
+        while self._pending:
+            n = os.write(self._fh.fileno(), self._pending)
+            if n <= 0:  # not seen on Linux; never loop forever
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            del self._pending[:n]
+            self._on_disk += n
+            self._settle()
+
+    def _settle(self) -> None:
+        while self._ends and self._ends[0] <= self._on_disk:
+            self._ends.popleft()
+            self.durable_frames += 1
+
+    def fsync(self) -> None:
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._fh.close()
 
 
 def _to_bgr_uint8(image: np.ndarray) -> np.ndarray:
@@ -204,18 +284,29 @@ class TakeRecorder:
             "started_unix": round(time.time(), 3),
         }
         try:
-            self._marker = self.marker_path.open("x", encoding="utf-8", newline="\n")
+            self._marker = _FrameLog(self.marker_path)
             lock_marker(self._marker)  # `recover` leaves a take alone while this is held
-            self._marker.write(json.dumps(meta) + "\n")
+            self._marker.append((json.dumps(meta) + "\n").encode("utf-8"), frame=False)
             self._marker.flush()
-            self._csv_file = self.timeline_path.open("x", newline="", encoding="utf-8")
+            self._csv_file = _FrameLog(self.timeline_path)
+            self._csv_text = io.StringIO()
+            self._csv = csv.writer(self._csv_text)
+            self._csv.writerow(TIMELINE_COLUMNS)
+            self._csv_file.append(self._take_csv_text(), frame=False)
+            self._csv_file.flush()
         except OSError as exc:
             self._discard_marker()
+            if getattr(self, "_csv_file", None) is not None:
+                self._csv_file.close()
+                self.timeline_path.unlink(missing_ok=True)
             raise OutputError(f"Cannot write a take in {self.folder}: {exc.strerror or exc}.") from exc
-        self._csv = csv.writer(self._csv_file)
-        self._csv.writerow(TIMELINE_COLUMNS)
-        self._csv_file.flush()
         self._reserve()
+
+    def _take_csv_text(self) -> bytes:
+        text = self._csv_text.getvalue()
+        self._csv_text.seek(0)
+        self._csv_text.truncate()
+        return text.encode("utf-8")
 
     # ------------------------------------------------------------------ properties
 
@@ -255,8 +346,10 @@ class TakeRecorder:
         try:
             if self.write_video:
                 self._enqueue(annotated if annotated is not None else result.frame.image)
+            # one whole frame to each log (kept in memory until the next flush)
             self._csv.writerows(timeline_rows(result))
-            self._marker.write(f"{int(result.frame.index)} {int(result.frame.time_ms)}\n")
+            self._csv_file.append(self._take_csv_text())
+            self._marker.append(f"{int(result.frame.index)} {int(result.frame.time_ms)}\n".encode())
         except OSError as exc:
             self._stop(_disk_error(self.timeline_path, exc))
         except OutputError as exc:
@@ -268,7 +361,11 @@ class TakeRecorder:
         if self._size_limit is not None:
             self._check_size_limit()
         now = time.monotonic()
-        if self._unflushed >= self._flush_every or now - self._last_flush >= self._flush_seconds:
+        if (
+            self._unflushed >= self._flush_every
+            or now - self._last_flush >= self._flush_seconds
+            or self._csv_file.pending_bytes >= _FrameLog._AUTO_FLUSH
+        ):
             self._flush(now)
 
     def _flush(self, now: float) -> None:
@@ -396,28 +493,44 @@ class TakeRecorder:
                 pass
         self.marker_path.unlink(missing_ok=True)
 
-    def _shut_down_files(self) -> list[OutputError]:
-        """Drain the encoder, release the video, close the timeline and marker."""
+    @property
+    def _frames_on_disk(self) -> int:
+        """Frames wholly in both the timeline and the marker as far as the OS knows."""
+        return min(self._csv_file.durable_frames, self._marker.durable_frames)
+
+    def _shut_down_files(self, *, release_reserve: bool = False) -> list[OutputError]:
+        """Drain the encoder, flush and close the timeline and marker, release the video.
+
+        ``release_reserve`` (a take stopped by a write error): the reserve file is
+        removed after the video's queued frames are drained and before the logs are
+        flushed, so what the drain could not write does not take the room the logs and
+        the video's index need."""
         errors: list[OutputError] = []
         if self._thread is not None:
             self._work.put(None)
             self._thread.join()
             self._thread = None
-        if self._writer is not None:
-            self._writer.release()
-        if self._error is not None:
-            errors.append(self._error)
-            self._error = None
-        for fh, path in ((self._csv_file, self.timeline_path), (self._marker, self.marker_path)):
+        if release_reserve:
+            (self.folder / RESERVE_FILE).unlink(missing_ok=True)
+        for fh in (self._csv_file, self._marker):
+            if fh.closed:
+                continue
             try:
                 fh.flush()
-                os.fsync(fh.fileno())
-            except (OSError, ValueError) as exc:
-                errors.append(_disk_error(path, exc) if isinstance(exc, OSError) else OutputError(str(exc)))
+                fh.fsync()
+            except OSError as exc:
+                errors.append(_disk_error(fh.path, exc))
+                if not release_reserve:
+                    continue  # left open: the stop that follows tries again with the reserve freed
             try:
                 fh.close()
             except OSError as exc:
-                errors.append(_disk_error(path, exc))
+                errors.append(_disk_error(fh.path, exc))
+        if self._writer is not None:
+            self._writer.release()
+        if self._error is not None:
+            errors.insert(0, self._error)
+            self._error = None
         return errors
 
     def _stop(self, cause: OutputError) -> None:
@@ -426,13 +539,21 @@ class TakeRecorder:
         if self._closed and self._failure is not None:
             raise self._failure
         self._closed = True
-        self._shut_down_files()
+        self._shut_down_files(release_reserve=True)
         reason = str(cause).rstrip(".")
         if not self.folder.is_dir():
             self._failure = OutputError(f"{reason}; nothing of the take is left.")
             raise self._failure from cause
         try:
-            kept = recover_take(self.folder, end_reason=reason, interrupted=False, force=True)
+            # Keep only the frames every file holds: the timeline's and the marker's
+            # whole frames on disk (known exactly, see _FrameLog), then the video's.
+            kept = recover_take(
+                self.folder,
+                end_reason=reason,
+                interrupted=False,
+                force=True,
+                keep_frames=self._frames_on_disk,
+            )
         except OutputError as exc:
             self._failure = OutputError(
                 f"{reason}; the take in {self.folder} could not be repaired ({exc}); "
@@ -558,6 +679,8 @@ class TakeRecorder:
         if not self._closed:
             self._closed = True
             self._shut_down_files()
+        for fh in (self._csv_file, self._marker):
+            fh.close()
         for name in (VIDEO_FILE, TIMELINE_FILE, SUMMARY_FILE, MARKER_FILE, RESERVE_FILE, f".{SUMMARY_FILE}.tmp"):
             try:
                 (self.folder / name).unlink(missing_ok=True)

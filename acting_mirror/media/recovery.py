@@ -363,9 +363,13 @@ def recover_take(
     end_reason: str = "interrupted",
     interrupted: bool = True,
     force: bool = False,
+    keep_frames: int | None = None,
 ) -> Recovered:
     """Repair the take in ``folder`` (see the module doc). A take that closed cleanly is
-    left alone unless ``force``. Raises OutputError when it cannot be repaired."""
+    left alone unless ``force``. ``keep_frames`` (the recorder stopping itself after a
+    write error) keeps at most that many frames: the count its timeline and marker are
+    known to hold whole, so the video is cut to it too and every file agrees. Raises
+    OutputError when it cannot be repaired."""
     folder = Path(folder)
     if not force and not needs_recovery(folder):
         summary = _read_summary(folder)
@@ -383,7 +387,7 @@ def recover_take(
             timeline.write_text(",".join(TIMELINE_COLUMNS) + "\n", encoding="utf-8")
         video_frames: int | None = None
         if video.is_file() and video.stat().st_size > 0:
-            video_frames = repair_video(video)
+            video_frames = repair_video(video, cut_to=keep_frames)
         elif video.is_file():
             video.unlink()  # zero bytes: not a video, nothing to keep
         if video_frames is not None:
@@ -395,9 +399,14 @@ def recover_take(
                 dropped = _cut_timeline(timeline, None, video_frames)
                 known = []
         else:
-            known = order
-            dropped = _cut_timeline(timeline, {i for i, _t in order} if order else None, None)
-            frames = len(order) if order else len(set(read_timeline(timeline).frame.tolist()))
+            if keep_frames is not None:  # the recorder's own count: exact, even when 0
+                known = order[:keep_frames]
+                dropped = _cut_timeline(timeline, {i for i, _t in known}, None)
+                frames = len(known)
+            else:
+                known = order
+                dropped = _cut_timeline(timeline, {i for i, _t in order} if order else None, None)
+                frames = len(order) if order else len(set(read_timeline(timeline).frame.tolist()))
         summary = rebuild_summary(folder, frames, known, meta, end_reason=end_reason, interrupted=interrupted)
         _write_json(folder / SUMMARY_JSON, summary)
     except OSError as exc:

@@ -114,3 +114,46 @@ def test_a_vanished_take_folder_stops_with_one_sentence(tmp_path):
         for result in results:
             rec.write(result)
     assert str(err.value) == f"The take folder {folder} has vanished; nothing of the take is left."
+
+
+def mixed_results(n: int, size, faces_cycle=(1, 2, 0)):
+    """Noise frames with 0, 1 or 2 faces (0 to 2 timeline rows each), so the disk can
+    fill between two rows of one frame as well as between frames."""
+    rng = np.random.default_rng(1)
+    image = rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    p = np.full(7, 0.05, np.float32)
+    p[EMOTIONS.index("happy")] = 0.7
+    for i in range(n):
+        faces = tuple(
+            Face(Box(10 + 90 * k, 10, 80, 80), raw_probs=p, probs=p, face_id=k, primary=k == 0)
+            for k in range(faces_cycle[i % len(faces_cycle)])
+        )
+        yield FrameResult(Frame(image, i, i * 33), faces)
+
+
+@pytest.mark.parametrize(
+    "megabytes, size",
+    [(3, (64, 48)), (5, (160, 120)), (7, (320, 240)), (8, (320, 240)), (10, (640, 480)), (11, (640, 480)), (13, (640, 480))],
+)
+def test_a_disk_full_at_any_moment_leaves_every_file_agreeing(small_disk, count_frames, monkeypatch, megabytes, size):
+    """Guard off, ENOSPC for real, at moments set by the disk size and by how fast the
+    video grows against the timeline (small frames: the timeline fills it first;
+    large ones: the video does). Whoever hits the wall, every file holds the same
+    frames, and a frame's rows are all there or none is."""
+    monkeypatch.setattr(recorder_module, "RUNNING_FREE_BYTES", 0)
+    monkeypatch.setattr(recorder_module, "check_free_space", lambda *a, **k: None)
+    folder = small_disk(megabytes) / "take"
+    rec = TakeRecorder(folder, 30, summary=SummaryBuilder("noise", 30, "haar", "m"))
+    with pytest.raises(OutputError, match="full") as err:
+        for result in mixed_results(200_000, size):
+            rec.write(result)
+    kept = int(str(err.value).split("keeps its first ")[1].split()[0])
+    assert 0 < kept < rec.frames_recorded
+    assert count_frames(folder / "output.avi") == kept
+    table = read_timeline(folder / "timeline.csv")
+    rows_per_frame = {f: table.frame.tolist().count(f) for f in set(table.frame.tolist())}
+    expected = {i: (1, 2, 0)[i % 3] for i in range(kept) if (1, 2, 0)[i % 3]}
+    assert rows_per_frame == expected
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["frames"] == kept and summary["complete"] is False
+    assert sorted(p.name for p in folder.iterdir()) == ["output.avi", "summary.json", "timeline.csv"]
