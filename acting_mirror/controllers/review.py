@@ -158,6 +158,18 @@ class ReviewController:
             probs = self.calibration.apply(probs)
         return Reading(EMOTIONS[int(np.argmax(probs))], float(np.max(probs)))
 
+    def blendshapes(self, k: int) -> np.ndarray | None:
+        """Frame ``k``'s main-face blendshapes (``None``: the face mesh did not read it)."""
+        table = self.take.table
+        if table.blendshapes is None:
+            return None
+        rows = np.nonzero((table.frame == k) & table.primary)[0]
+        if rows.size == 0:
+            rows = np.nonzero(table.frame == k)[0][:1]
+        if rows.size == 0 or not np.isfinite(table.blendshapes[rows[0]]).all():
+            return None
+        return table.blendshapes[rows[0]]
+
     def curves(self) -> tuple[np.ndarray, np.ndarray]:
         """The main face's curves: seconds and (n, 7) probabilities, calibrated or not."""
         probs = self.take.curve_probs

@@ -43,6 +43,7 @@ from acting_mirror.core.script import Script, load_script
 from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import ActingMirrorError, ScriptError
+from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
@@ -128,6 +129,8 @@ class ReviewWindow(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(self._build_calibration_row())
         right_layout.addWidget(self._build_report_side(), 1)
+        self.face_detail = FaceDetailView()  # the main face's movements at the frame shown
+        right_layout.addWidget(self.face_detail)
         right.setMinimumWidth(420)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -485,6 +488,7 @@ class ReviewWindow(QWidget):
         else:
             parts.append("<span style='color:#9aa3ad'>no face in this frame</span>")
         self.now_label.setText("  ·  ".join(parts))
+        self.face_detail.show_scores(self.controller.blendshapes(k))
 
     # ------------------------------------------------------------------ playing
 

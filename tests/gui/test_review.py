@@ -219,3 +219,25 @@ def test_the_calibrated_switch_rescores_the_take_for_comparison(review, scored_t
     _, y_raw = window.curves[happy].getData()
     assert np.nanmean(y_cal) < np.nanmean(y_raw)
     assert window.report is saved and not window.report_note.isVisible()
+
+
+def test_the_face_detail_follows_the_frame_shown(review, tmp_path_factory, make_clip, _photos, qtbot):
+    from acting_mirror.config import AnalysisSettings
+
+    astronaut, hopper = _square(_photos["astronaut"]), _square(_photos["grace_hopper"])
+    root = tmp_path_factory.mktemp("detail")
+    clip = make_clip(root / "two.avi", [astronaut] * 10 + [hopper] * 10, FPS)
+    outcome = process_to_take(str(clip), out_dir=root / "take", takes_root=root,
+                              settings=AnalysisSettings(face_detail=True))
+    window = review(outcome.folder)
+    window.seek(3)
+    smile_astronaut = dict(dict(window.face_detail.rows)["mouth"]).get("smile", 0)
+    window.seek(17)
+    smile_hopper = dict(dict(window.face_detail.rows)["mouth"]).get("smile", 0)
+    assert smile_astronaut > 0.5 > smile_hopper
+
+
+def test_a_take_without_the_mesh_says_so_in_the_face_detail(review, take_dir):
+    window = review(take_dir)
+    window.seek(3)
+    assert window.face_detail.rows == []
