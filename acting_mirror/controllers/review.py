@@ -22,7 +22,7 @@ from acting_mirror.core.spans import Span, spans_of
 from acting_mirror.core.take_data import TakeData, load_take, script_of_report
 from acting_mirror.core.take_script import read_take_script, write_take_script
 from acting_mirror.core.takefiles import REPORT_HTML, REPORT_JSON
-from acting_mirror.core.types import EMOTIONS
+from acting_mirror.core.types import EMOTIONS, Box
 from acting_mirror.errors import OutputError, ScriptError, SourceError
 from acting_mirror.media.take_video import FrameReader, video_frames
 
@@ -157,6 +157,17 @@ class ReviewController:
         if self.calibration is not None:
             probs = self.calibration.apply(probs)
         return Reading(EMOTIONS[int(np.argmax(probs))], float(np.max(probs)))
+
+    def main_face_box(self, k: int) -> Box | None:
+        """Where frame ``k``'s main face is (``None``: no face in that frame)."""
+        table = self.take.table
+        rows = np.nonzero((table.frame == k) & table.primary)[0]
+        if rows.size == 0:
+            rows = np.nonzero(table.frame == k)[0][:1]
+        if rows.size == 0:
+            return None
+        x, y, w, h = (int(v) for v in table.boxes[rows[0]])
+        return Box(x, y, w, h)
 
     def blendshapes(self, k: int) -> np.ndarray | None:
         """Frame ``k``'s main-face blendshapes (``None``: the face mesh did not read it)."""

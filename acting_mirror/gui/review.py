@@ -43,6 +43,7 @@ from acting_mirror.core.script import Script, load_script
 from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import ActingMirrorError, ScriptError
+from acting_mirror.gui.explain import ExplainJob, ExplanationDialog
 from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
@@ -202,6 +203,10 @@ class ReviewWindow(QWidget):
         self.slider.valueChanged.connect(self._slider_moved)
         self.time_label = QLabel()
         self.time_label.setMinimumWidth(210)
+        self.explain_button = QPushButton("Why this reading?")
+        self.explain_button.setToolTip("Which parts of the main face drove the model's reading "
+                                       "of this frame (Grad-CAM; needs the tools extra)")
+        self.explain_button.clicked.connect(self.explain_frame)
         for widget in (self.back_button, self.play_button, self.forward_button, self.slider):
             widget.setEnabled(self.take.n_frames > 0)
         transport = QHBoxLayout()
@@ -209,6 +214,7 @@ class ReviewWindow(QWidget):
             transport.addWidget(widget)
         transport.addWidget(self.slider, 1)
         transport.addWidget(self.time_label)
+        transport.addWidget(self.explain_button)
         return transport
 
     def _build_calibration_row(self) -> QHBoxLayout:
@@ -434,6 +440,40 @@ class ReviewWindow(QWidget):
             self.slider.blockSignals(False)
         self._show_now(frame.index, frame.time_ms)
         return frame.decoded
+
+    def explain_frame(self) -> ExplainJob | None:
+        """Grad-CAM for the main face of the frame shown, in a dialog (on a thread: the
+        first one loads TensorFlow)."""
+        k = self.slider.value()
+        frame = self.controller.seek(k)
+        box = self.controller.main_face_box(k)
+        if frame is None or frame.image is None or box is None:
+            self.now_label.setText("No face in this frame to explain.")
+            return None
+        self.explain_button.setEnabled(False)
+        self.explain_button.setText("Explaining…")
+        reading = self.controller.reading(k)
+        title = (f"Frame {k + 1}: read as <b>{reading.emotion}</b> {round(100 * reading.share)}%"
+                 if reading.emotion else f"Frame {k + 1}")
+        job = ExplainJob(frame.image, box, self)
+        job.finished.connect(lambda picture: self._explained(picture, title))
+        job.failed.connect(self._explain_failed)
+        job.start()
+        self.explain_job = job
+        return job
+
+    def _explained(self, picture, title: str) -> None:
+        self._explain_done()
+        self.explanation = ExplanationDialog(picture, title, self)
+        self.explanation.show()
+
+    def _explain_failed(self, message: str) -> None:
+        self._explain_done()
+        self.now_label.setText(f"Cannot explain this reading: {message}")
+
+    def _explain_done(self) -> None:
+        self.explain_button.setEnabled(True)
+        self.explain_button.setText("Why this reading?")
 
     def seek_time(self, time_ms: float) -> bool:
         return self.seek(self.frame_at(time_ms))

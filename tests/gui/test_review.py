@@ -241,3 +241,19 @@ def test_a_take_without_the_mesh_says_so_in_the_face_detail(review, take_dir):
     window = review(take_dir)
     window.seek(3)
     assert window.face_detail.rows == []
+
+
+@pytest.mark.tools
+def test_why_this_reading_shows_a_grad_cam_over_the_main_face(review, take_dir, qtbot):
+    window = review(take_dir)
+    window.seek(5)  # the smiling astronaut
+    job = window.explain_frame()
+    assert job is not None and not window.explain_button.isEnabled()
+    qtbot.waitUntil(lambda: getattr(window, "explanation", None) is not None
+                    or "Cannot explain" in window.now_label.text(), timeout=120000)
+    job.thread.join(10)
+    assert window.explanation is not None, window.now_label.text()
+    picture = window.explanation.picture
+    assert picture.ndim == 3 and picture.std() > 5  # a real heat map, not a flat colour
+    assert window.explain_button.isEnabled()
+    window.explanation.close()
