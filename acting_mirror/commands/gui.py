@@ -24,6 +24,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="SRC",
                    help="what to play: camera:N, a video or picture file, a folder of "
                    "pictures, an http(s)/YouTube link, or 'demo' for the bundled clip")
+    p.add_argument("--model", type=Path, metavar="PATH",
+                   help="a compatible emotion .tflite model (e.g. one `model train` or "
+                   "`model export --int8` made); kept for the next starts")
     p.add_argument("--script", type=Path, metavar="FILE",
                    help="an acting script to rehearse with (shown in the window)")
     p.add_argument("--detector", choices=DETECTORS,
@@ -41,6 +44,9 @@ def run(args: argparse.Namespace, *, on_window=None) -> int:
     script = getattr(args, "script", None)
     if script is not None and not Path(script).is_file():
         raise ActingMirrorError(f"Script file not found: {script}.")
+    model = getattr(args, "model", None)
+    if model is not None and not Path(model).is_file():
+        raise ActingMirrorError(f"Model file not found: {model}.")
     if sys.platform.startswith("linux") and not screen_configured():
         raise ActingMirrorError(
             "No screen found (DISPLAY is not set): the desktop app needs a graphical session; "
@@ -74,4 +80,5 @@ def run(args: argparse.Namespace, *, on_window=None) -> int:
         detector=getattr(args, "detector", None),
         stats_interval_s=stats,
         on_window=on_window,
+        model=model,
     )

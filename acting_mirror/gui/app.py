@@ -82,6 +82,7 @@ def run_app(
     stats_interval_s: float | None = None,
     services,
     on_window=None,
+    model: Path | None = None,
 ) -> int:
     """Open the main window and run until it closes; returns the exit status.
     ``on_window(window)`` is called once the window exists (a documented hook)."""
@@ -96,7 +97,7 @@ def run_app(
     from acting_mirror.gui.main_window import MainWindow
 
     window = MainWindow(source=source, script=script, detector=detector,
-                        stats_interval_s=stats_interval_s, services=services)
+                        stats_interval_s=stats_interval_s, services=services, model=model)
     if on_window is not None:
         on_window(window)
     window.show()

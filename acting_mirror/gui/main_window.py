@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         source: str | None = None,
         script: Path | None = None,
         detector: str | None = None,
+        model: Path | None = None,
         services: Services,
         camera_lister: Callable[[], list] | None = None,
         confirm_quit: Callable[[], QuitChoice] | None = None,
@@ -117,8 +118,10 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
         # the face mesh reads the main face's blendshapes and head pose with every detector
+        if model is not None:
+            self.prefs.model_path = Path(model)  # kept: the app starts with it next time too
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET,
-                                    face_detail=True)
+                                    face_detail=True, model_path=self.prefs.model_path)
         self.worker = WorkerHandle(AnalysisWorker(settings, parts=self._session_parts(services),
                                                   mirror=self.prefs.mirror))
         self._update_controls()  # nothing works before the models load

@@ -86,6 +86,18 @@ class Preferences:
         self._s.setValue("analysis/detector", name)
 
     @property
+    def model_path(self) -> Path | None:
+        """The emotion model the app uses (``None``: the bundled mini-Xception); a file
+        that has gone is forgotten."""
+        value = self._s.value("analysis/model", "")
+        path = Path(str(value)) if value else None
+        return path if path is not None and path.is_file() else None
+
+    @model_path.setter
+    def model_path(self, path: Path | None) -> None:
+        self._s.setValue("analysis/model", str(path) if path else "")
+
+    @property
     def mirror(self) -> bool:
         return _as_bool(self._s.value("view/mirror"), True)
 

@@ -8,7 +8,7 @@ from acting_mirror import cli
 def _capture_run_app(monkeypatch) -> list[dict]:
     calls: list[dict] = []
 
-    def fake_run_app(*, services, on_window=None, **kwargs) -> int:
+    def fake_run_app(*, services, on_window=None, model=None, **kwargs) -> int:
         assert services.process is not None and services.parts.open_source is not None
         calls.append(kwargs)
         return 0
@@ -68,3 +68,27 @@ def test_a_script_that_does_not_parse_is_not_shown_as_loaded(make_window, qtbot,
     assert not window.script_label.isVisible()
     # the message outlives the demo clip opening (only source errors go when one opens)
     assert window.banner.isVisible() and "not a valid acting script" in window.banner.text
+
+
+def test_gui_takes_a_model_and_refuses_a_missing_one(monkeypatch, tmp_path, capsys):
+    seen = []
+
+    def fake_run_app(*, services, on_window=None, model=None, **kwargs) -> int:
+        seen.append(model)
+        return 0
+
+    monkeypatch.setattr("acting_mirror.gui.app.run_app", fake_run_app)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    model = tmp_path / "mine.tflite"
+    model.write_bytes(b"x")
+    assert cli.main(["gui", "--model", str(model)]) == 0 and seen == [model]
+    assert cli.main(["gui", "--model", str(tmp_path / "gone.tflite")]) == 2
+    assert "Model file not found" in capsys.readouterr().err
+
+
+def test_an_exported_model_plugs_into_the_window_and_is_kept(make_window):
+    from pathlib import Path
+
+    tiny = Path(__file__).resolve().parents[1] / "vision" / "data" / "tiny_48x48x1_int8.tflite"
+    window = make_window(model=tiny)
+    assert window.is_ready and window.prefs.model_path == tiny
