@@ -64,3 +64,33 @@ def test_a_killed_take_is_repaired_at_launch_and_listed_as_interrupted(
     review = window.rehearsal.open_review(take)
     assert review is not None
     qtbot.waitUntil(lambda: review.isVisible(), timeout=10000)
+
+
+def test_the_app_killed_mid_take_finds_it_repaired_at_the_next_launch(make_window, tmp_path):
+    from test_signals_end_the_app import CHILD
+
+    home = tmp_path / "home"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ACTING_MIRROR_HOME=str(home),
+               ACTING_MIRROR_SETTINGS=str(tmp_path / "settings.ini"), PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    try:
+        folder = None
+        for line in child.stdout:
+            if line.startswith("RECORDING "):
+                folder = Path(line.split(" ", 1)[1].strip())
+                break
+        assert folder is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(read_marker(folder)[1]) < 15:
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)  # a crash, a power cut
+    finally:
+        child.wait()
+    assert (folder / IN_PROGRESS).exists()
+    window = make_window()
+    window.prefs.takes_dir = folder.parent
+    window.start()
+    assert "repaired" in window.banner.text and folder.name in window.banner.text
+    (entry,) = scan_takes(folder.parent)
+    assert entry.state == "interrupted" and entry.frames >= 15
