@@ -137,7 +137,11 @@ def parse_csv(text: str, *, base: Path, name: str = "the CSV") -> list[BatchItem
 
 
 def _relative_to(base: Path, value: str) -> Path:
-    p = Path(value).expanduser()
+    p = Path(value)
+    try:
+        p = p.expanduser()
+    except RuntimeError:  # "~name" for no such user: a relative name like any other
+        pass
     return p if p.is_absolute() else base / p
 
 
