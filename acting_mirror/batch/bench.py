@@ -150,5 +150,9 @@ def format_batch_table(rows: list[BatchBenchRow]) -> str:
 def machine_line() -> str:
     import platform
 
+    try:
+        load = " · load %.1f %.1f %.1f" % os.getloadavg()  # other jobs share the cores
+    except (AttributeError, OSError):
+        load = ""
     return (f"{platform.processor() or platform.machine()} · {os.cpu_count()} cores "
-            f"({default_workers()} usable)")
+            f"({default_workers()} usable){load}")

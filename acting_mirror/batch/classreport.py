@@ -225,6 +225,8 @@ document.querySelectorAll('table.sortable').forEach(function(t){
    c=y.cells[i].dataset.sort||y.cells[i].textContent,na=parseFloat(a),nc=parseFloat(c);
    var r=(!isNaN(na)&&!isNaN(nc))?na-nc:a.localeCompare(c);return asc?r:-r;});
   rows.forEach(function(r){b.appendChild(r)});});});});
+var m=location.hash.match(/^#sort=(\\w+):(\\d+)(:desc)?$/),t=m&&document.getElementById(m[1]);
+if(t&&t.tHead.rows[0].cells[+m[2]]){var h=t.tHead.rows[0].cells[+m[2]];h.click();if(m[3])h.click();}
 """
 
 _LETTER = {"hit": "✓", "partial": "~", "miss": "✗", "no_face": "?", "not_reached": "·"}
@@ -272,7 +274,9 @@ def render_html(rows: list[TakeRow], *, title: str) -> str:
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         f"<title>Class report — {_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Class report</h1><p class=\"muted\">{_e(title)} · {_e(head)}. Click a column "
-        "heading to sort; a take's name opens its own report.</p>",
+        "heading to sort (or open the page with <code>#sort=takes:4:desc</code>: table "
+        "<code>takes</code>, <code>actors</code> or <code>lines</code>, column from 0); a "
+        "take's name opens its own report.</p>",
         "<p class=\"disclaimer\">Emotion recognition is uncertain: these are what a camera-"
         "based reader saw, a rehearsal aid, never a grade of anyone's acting.</p>",
         "<h2>Takes</h2>", _takes_table(rows),
@@ -288,7 +292,7 @@ def render_html(rows: list[TakeRow], *, title: str) -> str:
 def _takes_table(rows: list[TakeRow]) -> str:
     out = ['<table class="sortable" id="takes"><thead><tr><th>Take</th><th>Actor</th>'
            '<th>Script</th><th>Date</th><th>Score</th><th>Lines</th><th>Main emotions</th>'
-           '<th>Frames</th><th>Processing s</th><th>Status</th></tr></thead><tbody>']
+           '<th>Frames</th><th>Time&nbsp;s</th><th>Status</th></tr></thead><tbody>']
     for r in rows:
         name = (f'<a href="{_e(r.name)}/{REPORT_HTML}">{_e(r.name)}</a>' if r.has_report
                 else _e(r.name))

@@ -99,12 +99,15 @@ def run_take(task: dict) -> dict:
     Never raises: a failure is a result with ``status`` ``"failed"`` and a one-line
     ``message``, so one bad input never stops the batch."""
     from acting_mirror.app import process_to_take
+    from acting_mirror.batch.takes import set_aside, take_state
     from acting_mirror.errors import ActingMirrorError
 
     started = time.perf_counter()
     result = {"name": task["name"], "input": task["input"], "host": _host(), "pid": os.getpid()}
     try:
         folder = Path(task["folder"])
+        if take_state(folder) == "interrupted":  # a worker running it died: start again
+            result["note"] = f"the interrupted take was set aside in {set_aside(folder, folder.parent)}"
         settings = batch_settings(task.get("detector", "haar"), task.get("model"))
         outcome = process_to_take(
             task["input"], out_dir=folder, takes_root=folder.parent, settings=settings,

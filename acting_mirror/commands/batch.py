@@ -63,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
             _check_script(Path(script))
         except ActingMirrorError as exc:
             bad_scripts[script] = str(exc)
-    args.out.mkdir(parents=True, exist_ok=True)
     planned = plan(items, args.out)
     runnable = [t for t in planned if t.item.script not in bad_scripts]
     where = args.scheduler or "a local cluster"

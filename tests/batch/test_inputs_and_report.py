@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -151,3 +153,28 @@ def test_the_class_report_sorts_out_actors_and_hard_lines(tmp_path):
     html_path, csv_path = write_class_report(tmp_path)
     assert html_path.read_text() == render_html(rows, title=tmp_path.name)
     assert csv_path.read_text() == render_csv(rows)
+
+
+def test_bench_batch_refuses_what_it_cannot_time(capsys):
+    from acting_mirror.cli import main
+
+    pytest.importorskip("distributed")
+    for args, message in ((["--batch", "--live"], "two different benchmarks"),
+                          (["--batch", "0"], "at least 1 take"),
+                          (["--batch", "2", "--detector", "both"], "one detector")):
+        assert main(["bench", *args]) == 2
+        assert message in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium (apt-get install chromium)")
+def test_the_class_report_sorts_in_a_real_browser(tmp_path):
+    entries = dict(_fake_take(tmp_path, f"t{i}", actor="A", date=f"2026-09-0{i}", score=s,
+                              verdicts=["hit"], on=[s]) for i, s in enumerate((0.5, 0.9, 0.1), 1))
+    (tmp_path / MANIFEST).write_text(json.dumps({"takes": entries}))
+    page, _ = write_class_report(tmp_path)
+    dom = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+         f"{page.resolve().as_uri()}#sort=takes:4:desc"],
+        capture_output=True, text=True, timeout=120).stdout
+    takes = dom[dom.index('id="takes"'):dom.index('id="actors"')]
+    assert re.findall(r'href="(t\d)/report.html"', takes) == ["t2", "t1", "t3"]
