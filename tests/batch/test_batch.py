@@ -109,6 +109,12 @@ def test_a_rerun_skips_complete_takes_and_redoes_an_interrupted_one(
     code, stdout, _ = cli(*args)
     assert code == 0 and "3 already complete" in stdout and "late: " in stdout
     assert len(_class_csv(out)) == 4
+    # each worker process loaded its models once, however many takes it ran
+    from distributed import Client
+
+    with Client(scheduler, set_as_default=False) as client:
+        loads = client.run(lambda: __import__("acting_mirror.batch.worker", fromlist=["x"]).loads)
+    assert sorted(loads.values()) == [1, 1]
 
 
 def test_a_csv_names_each_take_with_its_script_and_actor(cli, built_clips, tmp_path, scheduler):
