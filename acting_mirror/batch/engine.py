@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -59,11 +60,13 @@ class Cluster:
                 self.client = distributed.Client(address, timeout=connect_timeout,
                                                  set_as_default=False)
             else:
-                self.cluster = distributed.LocalCluster(
-                    n_workers=workers or default_workers(), threads_per_worker=1,
-                    processes=True, host="127.0.0.1", dashboard_address=None,
-                    silence_logs=40,
-                )
+                with warnings.catch_warnings():  # another cluster's dashboard port: harmless
+                    warnings.filterwarnings("ignore", message="Port .* is already in use")
+                    self.cluster = distributed.LocalCluster(
+                        n_workers=workers or default_workers(), threads_per_worker=1,
+                        processes=True, host="127.0.0.1", dashboard_address=None,
+                        silence_logs=40,
+                    )
                 self.client = distributed.Client(self.cluster, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             if self.cluster is not None:

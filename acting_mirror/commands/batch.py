@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from acting_mirror.batch.engine import Cluster, import_distributed, run_batch
     from acting_mirror.batch.inputs import collect_inputs, plan
     from acting_mirror.batch.classreport import write_class_report
+    from acting_mirror.commands.process import _finish_on_signals
 
     import_distributed()  # one line on how to install it, before anything else
     if args.workers is not None and args.workers < 1:
@@ -76,13 +77,21 @@ def run(args: argparse.Namespace) -> int:
             failed_early[take.name] = result
             progress.take(take, result, args.out)
     try:
-        with Cluster(workers=None if args.scheduler else args.workers, address=args.scheduler,
-                     detector=args.detector) as cluster:
+        with _finish_on_signals(), Cluster(
+                workers=None if args.scheduler else args.workers, address=args.scheduler,
+                detector=args.detector) as cluster:
             if args.scheduler:
                 cluster.wait_for_workers(args.workers or 1)
             batch = run_batch(runnable, args.out, cluster=cluster, detector=args.detector,
                               model=args.model, write_video=not args.no_video,
                               on_result=lambda t, r: progress.take(t, r, args.out))
+    except KeyboardInterrupt as exc:  # Ctrl+C, SIGTERM, SIGHUP: the cluster is closed
+        progress.close()
+        signum = getattr(exc, "signum", None)
+        print(f"acting-mirror: batch stopped{f' by {exc}' if signum else ''} after "
+              f"{progress.n} of {len(planned)} take(s); run the same command again to "
+              "finish the rest (takes cut short are redone).", file=sys.stderr)
+        return 128 + int(signum) if signum else 130
     finally:
         progress.close()
     batch.planned = planned
@@ -147,6 +156,7 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
 
 
 def _describe(result: dict, folder: Path) -> str:
