@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,24 @@ from acting_mirror.batch.worker import batch_settings
 from acting_mirror.core.takefiles import IN_PROGRESS, REPORT_JSON, SUMMARY_JSON, TIMELINE_CSV
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_dask_thread_left():
+    """Dask's client side starts a helper thread in this process ("Dask-Offload") and
+    keeps it for the process's life; later tests count the threads left running, so it
+    is stopped (and replaced by one that starts only when used) once these tests end."""
+    before = set(threading.enumerate())
+    yield
+    from concurrent.futures import ThreadPoolExecutor
+
+    import distributed.utils
+
+    distributed.utils._offload_executor.shutdown(wait=True)
+    distributed.utils._offload_executor = ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="Dask-Offload")
+    left = [t.name for t in threading.enumerate() if t not in before]
+    assert not left, left
 
 
 def _class_csv(out: Path) -> list[dict]:
