@@ -34,11 +34,13 @@ from acting_mirror.vision.face_detail import assess_main_face
 from acting_mirror.vision.keyframe import KeyframeDetector, KeyframePolicy
 
 
-def build_detector(settings: AnalysisSettings = AnalysisSettings()):
+def build_detector(settings: AnalysisSettings = AnalysisSettings(), make: Callable[[], object] | None = None):
     """The face detector for ``settings``: full detection on keyframes, refined in between
-    (``settings.keyframe_interval`` 1 detects the whole frame every time)."""
-    def make():
-        return create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
+    (``settings.keyframe_interval`` 1 detects the whole frame every time). ``make`` gives
+    the full-frame detectors (default: new ones; ``batch`` hands out loaded ones)."""
+    if make is None:
+        def make():
+            return create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
 
     detector = make()
     if settings.keyframe_interval <= 1 or settings.detector == "mesh":
@@ -59,10 +61,13 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings()):
     )
 
 
-def build_analyzer(settings: AnalysisSettings = AnalysisSettings()) -> Analyzer:
-    """The full analysis stack for ``settings`` (detector, LiteRT classifier, tracker, smoother)."""
-    detector = build_detector(settings)
-    classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin)
+def build_analyzer(settings: AnalysisSettings = AnalysisSettings(), *, classifier=None,
+                   make_detector: Callable[[], object] | None = None) -> Analyzer:
+    """The full analysis stack for ``settings`` (detector, LiteRT classifier, tracker,
+    smoother); ``classifier`` and ``make_detector`` reuse models already loaded."""
+    detector = build_detector(settings, make_detector)
+    if classifier is None:
+        classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin)
     detail = None
     if settings.face_detail and settings.detector != "mesh":
         from acting_mirror.vision.face_detail import MainFaceDetail
@@ -237,6 +242,7 @@ def process_to_take(
     on_result: Callable[[FrameResult], None] | None = None,
     max_frames: int | None = None,
     draw_mesh: bool = False,
+    analyzer_factory: Callable[[AnalysisSettings], Analyzer] | None = None,
 ) -> TakeOutcome:
     """Analyse every frame of ``input_spec`` into a take folder: the app's session with
     the offline policy (no pacing, no dropping, no drawing unless a video is written).
@@ -244,11 +250,13 @@ def process_to_take(
     The source is opened and the model loaded before any folder is created, so input that
     cannot be opened leaves nothing behind. ``out_dir`` is used exactly (it must not exist or
     be empty); without it a new timestamped folder is made under ``takes_root``.
+    ``analyzer_factory`` replaces :func:`build_analyzer` (``batch`` reuses each worker's
+    loaded models across takes).
     """
     from acting_mirror.errors import ActingMirrorError, OutputError
 
     watch = _OfflineRun(progress, on_result)
-    session = Session(session_parts(), watch, settings, policy=OFFLINE, mirror=False)
+    session = Session(session_parts(analyzer_factory=analyzer_factory), watch, settings, policy=OFFLINE, mirror=False)
     started = time.perf_counter()
     try:
         # the source first: bad input fails before the models load or a folder appears

@@ -30,7 +30,7 @@ python3 -m venv "$venv"
 python -m pip install -q --upgrade pip
 
 # The non-headless OpenCV ships its own Qt plugins and breaks PySide6: it must never arrive.
-python -m pip install -q ".[tools,test]"
+python -m pip install -q ".[tools,test,batch]"
 if python -m pip show opencv-python >/dev/null 2>&1 || python -m pip show opencv-contrib-python >/dev/null 2>&1; then
   echo "error: a non-headless opencv build was pulled into the environment" >&2
   python -m pip show opencv-python opencv-contrib-python 2>/dev/null | grep -E "^(Name|Required-by)" >&2

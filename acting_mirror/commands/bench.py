@@ -39,6 +39,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--no-naive", action="store_true", help="only our pipeline")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     p.add_argument("--keep", type=Path, metavar="DIR", help="keep the clips and takes in DIR")
+    p.add_argument("--batch", type=int, nargs="?", const=8, metavar="N",
+                   help="time `batch` on N synthetic takes (default 8; --frames each): 1 worker, "
+                   "a worker per core, and dask scheduler + workers over loopback (needs [batch])")
     live = p.add_argument_group("live (the desktop app on a simulated camera)")
     live.add_argument("--live", action="store_true",
                       help="measure the running app instead of the offline pipeline")
@@ -61,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
     from acting_mirror.errors import ActingMirrorError
 
     live = getattr(args, "live", False)
+    if getattr(args, "batch", None) is not None:
+        if live:
+            raise ActingMirrorError("--batch and --live are two different benchmarks: choose one.")
+        return _run_batch(args)
     other = _OFFLINE_ONLY if live else _LIVE_ONLY
     changed = [name for name, default in other.items() if getattr(args, name, default) != default]
     if changed:
@@ -98,6 +105,27 @@ def _run_offline(args: argparse.Namespace) -> int:
     )
     print(format_table(results))
     _write_json(args.json, [c.to_dict() for c in results])
+    return 0
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from acting_mirror.batch.engine import import_distributed
+    from acting_mirror.errors import ActingMirrorError
+
+    import_distributed()
+    if args.batch < 1 or args.frames < 10:
+        raise ActingMirrorError("--batch needs at least 1 take and --frames at least 10.")
+    from acting_mirror.batch.bench import format_batch_table, machine_line, run_batch_bench
+
+    detector = args.detector or "haar"
+    if detector == "both":
+        raise ActingMirrorError("--batch times one detector: --detector haar or mtcnn.")
+    print(f"acting-mirror bench --batch · {machine_line()} · {args.batch} takes × "
+          f"{args.frames} frames · {detector}", flush=True)
+    rows = run_batch_bench(takes=args.batch, frames=args.frames, detector=detector,
+                           workdir=args.keep, log=lambda s: print(s, file=sys.stderr, flush=True))
+    print(format_batch_table(rows))
+    _write_json(args.json, [r.to_dict() for r in rows])
     return 0
 
 
