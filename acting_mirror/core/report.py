@@ -53,18 +53,21 @@ def report_for_take(
     *,
     complete: bool | None = None,
     unplayed: tuple = (),
+    profile=None,
 ) -> TakeReport:
     """Score the take in ``take_dir`` (its ``timeline.csv``) against ``script`` and write
     ``report.json`` and ``report.html`` there. When the take's ``summary.json`` gives its
     ``duration_s``, lines the take never reached are ``not_reached``. ``complete``
-    (default: what ``summary.json`` says) marks a take that was cut short."""
+    (default: what ``summary.json`` says) marks a take that was cut short. ``profile``
+    (an actor's :class:`acting_mirror.core.profile.ExpressionProfile`) re-reads the
+    emotions with the actor's personal mapping (see ``score_take``)."""
     take_dir = Path(take_dir)
     _refuse_existing(take_dir, overwrite)
     table = read_timeline(take_dir / TIMELINE_CSV)
     if complete is None:
         complete = _summary_says_complete(take_dir)
     report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir),
-                        complete=complete, unplayed=tuple(unplayed))
+                        complete=complete, unplayed=tuple(unplayed), profile=profile)
     write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration)
     return report
 
@@ -166,6 +169,11 @@ th{background:#f5f5f5;font-weight:600}
 .num{text-align:right;white-space:nowrap}
 td.line{min-width:16em}
 .tip{color:#424242;font-size:.92em}
+.acts{margin:.3em 0 0;font-size:.85em;color:#424242;border-collapse:collapse;width:auto}
+.acts td{border:none;padding:.05em .4em .05em 0}
+.bar{display:inline-block;position:relative;width:8em;height:.7em;background:#eeeeee;border-radius:2px}
+.bar i{position:absolute;left:0;top:0;bottom:0;background:#1976D2;border-radius:2px}
+.bar b{position:absolute;top:-.15em;bottom:-.15em;width:2px;background:#212121}
 """
 
 
@@ -199,6 +207,9 @@ def render_html(
         "No neutral calibration was used (calibrating helps when your relaxed face reads as "
         "an emotion)."
     )
+    if report.profile:
+        calib += (f" Emotions were re-read with {report.profile}'s expression profile "
+                  "and face actions measured from their relaxed face.")
     rows = "\n".join(_table_row(line) for line in report.lines)
     legend = "".join(
         f'<span><i class="swatch" style="background:{emotion_color_hex(e)}"></i>{esc(e)}</span>'
@@ -237,10 +248,34 @@ def render_html(
 <p class="muted">A line is a <em>hit</em> when at least {_pct(HIT_ON_TARGET)} of its face
 frames read as a target, <em>partial</em> from {_pct(PARTIAL_ON_TARGET)}, otherwise a
 <em>miss</em>; <em>no face</em> when your face was visible in under
-{_pct(MIN_FACE_FRACTION)} of it. Lines without a face count zero in the score.</p>
+{_pct(MIN_FACE_FRACTION)} of it. Lines without a face count zero in the score.
+Face actions (when the face mesh ran) come from its blendshapes: each bar is the line's
+median, the mark the level the target calls for (Ekman &amp; Friesen's FACS prototypes,
+in <code>face_actions.toml</code>); eye widening and nose wrinkling read low on some faces.</p>
 </body>
 </html>
 """
+
+
+def _actions_html(line: LineScore) -> str:
+    """The line's face actions: a bar of what was seen (the line's median) with a mark
+    at what the target wants."""
+    if not line.face_actions:
+        return ""
+    esc = html.escape
+    rows = []
+    for a in line.face_actions:
+        wanted, seen = float(a["wanted"]), float(a["seen"])
+        what = f"wanted {_pct(wanted)}" if wanted > 0 else "works against the target"
+        late = " (only at the end)" if a.get("late") else ""
+        rows.append(
+            f'<tr><td>{esc(str(a["action"]).replace("_", " "))}</td>'
+            f'<td><span class="bar" title="seen {_pct(seen)}, {what}">'
+            f'<i style="width:{100 * min(seen, 1):.0f}%"></i>'
+            + (f'<b style="left:{100 * min(wanted, 1):.0f}%"></b>' if wanted > 0 else "")
+            + f'</span></td><td>seen {_pct(seen)}, {esc(what)}{late}</td></tr>'
+        )
+    return f'<table class="acts">{"".join(rows)}</table>'
 
 
 def _table_row(line: LineScore) -> str:
@@ -255,6 +290,7 @@ def _table_row(line: LineScore) -> str:
         reached = "—"
     tip = line.tip
     tip_html = f'<div class="tip">Tip: {esc(tip)}</div>' if tip else ""
+    tip_html += _actions_html(line)
     return (
         f"<tr><td>{line.index + 1}</td>"
         f"<td>{format_time(line.start_ms)}–{format_time(line.end_ms)}</td>"
