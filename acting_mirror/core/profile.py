@@ -310,10 +310,10 @@ def routine_segments(table: TimelineTable, script: Script | None = None, *,
     for cue in script.cues:
         emotion = cue.targets[0]
         w0, w1 = int(cue.start_ms) + SETTLE_MS, int(cue.end_ms)
-        if end_ms < int(cue.start_ms):
+        if end_ms < int(cue.end_ms) - SETTLE_MS:
             raise ProfileError(
                 f"{source} does not match the profile routine: it ends at "
-                f"{end_ms / 1000:.1f} s, before the {emotion} line "
+                f"{end_ms / 1000:.1f} s, before the end of its {emotion} line "
                 f"({cue.start_ms / 1000:.0f}-{cue.end_ms / 1000:.0f} s); record the whole "
                 "routine (`acting-mirror profile script`).")
         sel = (times >= w0) & (times < w1)

@@ -1,0 +1,99 @@
+"""The live coaching cue: one instruction in face actions, steady on a noisy face."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from acting_mirror.core.coaching import (
+    CUE_FACE_CAMERA, CUE_ON_TARGET, MIN_INTERVAL_MS, Coach, instruction_for,
+)
+from acting_mirror.core.face_actions import face_actions, load_table
+from acting_mirror.core.follower import ScriptFollower
+from acting_mirror.core.script import parse_script
+from acting_mirror.core.types import Box, Face
+
+from conftest import blend_of, probs_of
+
+ALL_CUES = {CUE_ON_TARGET, CUE_FACE_CAMERA} | {
+    w for words in load_table().words.values() for w in (words.more, words.less)}
+
+
+def acts(emotion, rng=None, noise=0.0):
+    return face_actions(blend_of(emotion, rng, noise))
+
+
+def test_the_cue_names_the_most_useful_action():
+    assert instruction_for(("surprise",), acts("happy"))[0] == "brows up"
+    assert instruction_for(("surprise",), acts("surprise"))[0] == CUE_ON_TARGET
+    assert instruction_for(("happy",), acts("neutral"))[0] == "lip corners up"
+    assert instruction_for(("neutral",), acts("happy"))[0] == "drop the smile"
+    assert instruction_for(("angry",), acts("surprise"))[0] in {
+        "brows down and together", "let the brows down"}
+    # two targets: coach towards the one the face is nearer
+    assert instruction_for(("sad", "happy"), acts("happy"))[0] == CUE_ON_TARGET
+    nan = {a: float("nan") for a in acts("neutral")}
+    assert instruction_for(("happy",), nan)[0] == CUE_FACE_CAMERA
+
+
+def test_the_relaxed_baseline_is_taken_off():
+    # this actor's relaxed eyes squint: without the baseline, neutral says "open the eyes"
+    squinty = acts("neutral")
+    squinty["eye_squint"] = 0.5
+    assert instruction_for(("neutral",), squinty)[0] == "open the eyes"
+    assert instruction_for(("neutral",), squinty, baseline={"eye_squint": 0.5})[0] == CUE_ON_TARGET
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_cue_never_changes_twice_within_a_second_on_a_noisy_face(seed):
+    rng = np.random.default_rng(seed)
+    coach = Coach()
+    changes = []
+    shown = None
+    # 60 s at 30 fps; the face wanders between expressions every 0.1-2 s, with noise;
+    # the targets switch between surprise and happy|surprise within one line
+    t, face = 0, "happy"
+    next_switch = 0
+    while t < 60_000:
+        if t >= next_switch:
+            face = ("happy", "surprise", "neutral", "angry", "fear")[int(rng.integers(5))]
+            next_switch = t + int(rng.integers(100, 2000))
+        targets = ("surprise",) if (t // 7000) % 2 == 0 else ("happy", "surprise")
+        cue = coach.update(t, "line 1", targets, acts(face, rng, 0.12))
+        assert cue in ALL_CUES and " / " not in cue
+        if cue != shown:
+            changes.append(t)
+            shown = cue
+        t += 33
+    assert len(changes) > 5  # it does follow the face
+    gaps = np.diff(changes)
+    assert gaps.min() >= MIN_INTERVAL_MS
+
+
+def test_a_steady_face_gets_a_steady_cue_that_settles_on_target():
+    coach = Coach()
+    rng = np.random.default_rng(1)
+    cues = [coach.update(t, 0, ("surprise",), acts("happy", rng, 0.05)) for t in range(0, 3000, 33)]
+    assert set(cues) == {"brows up"}
+    cues = [coach.update(t, 0, ("surprise",), acts("surprise", rng, 0.05))
+            for t in range(3000, 6000, 33)]
+    assert cues[-1] == CUE_ON_TARGET and len(set(cues)) == 2
+    # a new line starts afresh
+    assert coach.update(6000, 1, ("happy",), acts("neutral")) == "lip corners up"
+
+
+def face_with(emotion=None, blend=True):
+    b = blend_of(emotion) if blend and emotion else None
+    return Face(Box(10, 10, 80, 80), probs=probs_of(emotion or "neutral").astype(np.float32),
+                face_id=1, primary=True, blendshapes=b, pose=(0.0, 0.0, 0.0) if b is not None else None)
+
+
+def test_the_follower_fills_the_coach_field_when_blendshapes_are_there():
+    script = parse_script("0:00-0:03 surprise Wait!\n0:03-0:05 - (no target)\n", name="s")
+    follower = ScriptFollower(script)
+    follower.start(1000)
+    with_mesh = follower.update(1100, face_with("happy"))
+    assert with_mesh.coach == "brows up"
+    assert with_mesh.hint  # the old emotion hint is still there
+    assert follower.update(1200, face_with("happy", blend=False)).coach is None
+    assert follower.update(4500, face_with("happy")).coach is None  # unscored line
