@@ -13,7 +13,7 @@ from acting_mirror.core.follower import ScriptFollower
 from acting_mirror.core.script import parse_script
 from acting_mirror.core.types import Box, Face
 
-from conftest import blend_of, probs_of
+from synthetic_face import blend_of, probs_of
 
 ALL_CUES = {CUE_ON_TARGET, CUE_FACE_CAMERA} | {
     w for words in load_table().words.values() for w in (words.more, words.less)}

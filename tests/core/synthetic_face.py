@@ -1,9 +1,9 @@
-"""Synthetic takes with face actions for the coaching and profile tests."""
+"""A synthetic actor's face (blendshapes and CNN readings) for the coaching and profile
+tests, and the routine take they record (no fixtures here: a plain module)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from acting_mirror.core.blendshapes import BLENDSHAPE_NAMES
 from acting_mirror.core.profile import GAP_MS, LINE_MS, ROUTINE_ORDER
@@ -90,12 +90,20 @@ def routine_table(*, seed=0, noise=0.03, fps=30, shaky=(), alike=(), drop=(), en
     )
 
 
-@pytest.fixture
-def synthetic():
-    """The synthetic actor's helpers: ``blend_of``, ``probs_of``, ``routine_table``."""
-    class S:
-        pass
+def write_timeline(table: TimelineTable, path) -> None:
+    """``table`` as a ``timeline.csv`` (every column, as the app writes it)."""
+    import csv
 
-    s = S()
-    s.blend_of, s.probs_of, s.routine_table = blend_of, probs_of, routine_table
-    return s
+    from acting_mirror.core.timeline import TIMELINE_COLUMNS
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(TIMELINE_COLUMNS)
+        for i in range(len(table)):
+            p = table.probs[i]
+            b = table.blendshapes[i]
+            blend = [""] * 104 if np.isnan(b).any() else [f"{v:.4f}" for v in b] * 2
+            w.writerow([table.frame[i], table.time_ms[i], table.face_id[i], int(table.primary[i]),
+                        *table.boxes[i], *(f"{v:.4f}" for v in p), EMOTIONS[int(np.argmax(p))],
+                        f"{p.max():.4f}", *(f"{v:.4f}" for v in p), "ok", "0.0", "0.0", "0.0",
+                        *blend])
