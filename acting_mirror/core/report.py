@@ -20,6 +20,7 @@ import numpy as np
 
 from acting_mirror.core.files import write_text_atomic
 from acting_mirror.core.calibration import NeutralCalibration
+from acting_mirror.core.face_actions import ACTIONS, action_matrix
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import Script, format_time
 from acting_mirror.core.scoring import (
@@ -68,7 +69,8 @@ def report_for_take(
         complete = _summary_says_complete(take_dir)
     report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir),
                         complete=complete, unplayed=tuple(unplayed), profile=profile)
-    write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration)
+    write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration,
+                 profile=profile)
     return report
 
 
@@ -129,6 +131,7 @@ def write_report(
     *,
     overwrite: bool = False,
     calibration: NeutralCalibration | None = None,
+    profile=None,
 ) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.html`` into ``take_dir``; returns their paths.
 
@@ -142,7 +145,8 @@ def write_report(
     _refuse_existing(take_dir, overwrite)
     keep_earlier_report(take_dir)
     json_text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    html_text = render_html(report, table, title=take_dir.name, calibration=calibration)
+    html_text = render_html(report, table, title=take_dir.name, calibration=calibration,
+                            profile=profile)
     json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML
     write_text_atomic(json_path, json_text)
     write_text_atomic(html_path, html_text)
@@ -187,6 +191,7 @@ def render_html(
     *,
     title: str = "take",
     calibration: NeutralCalibration | None = None,
+    profile=None,
 ) -> str:
     """The report as one self-contained HTML page."""
     esc = html.escape
@@ -233,9 +238,10 @@ def render_html(
 <div class="disclaimer"><strong>Please read:</strong> {esc(report.disclaimer)}</div>
 <h2>Your emotions over the take</h2>
 <div class="plot">
-{render_svg(report, table, calibration=calibration)}
+{render_svg(report, table, calibration=calibration, profile=profile)}
 </div>
 <div class="legend">{legend}</div>
+{_actions_section(report, table, profile)}
 <h2>Line by line</h2>
 <table>
 <thead><tr><th>#</th><th>Time</th><th>Target</th><th>Line</th><th>Verdict</th>
@@ -255,6 +261,20 @@ in <code>face_actions.toml</code>); eye widening and nose wrinkling read low on 
 </body>
 </html>
 """
+
+
+def _actions_section(report: TakeReport, table: TimelineTable, profile) -> str:
+    svg = render_actions_svg(report, table, profile=profile)
+    if not svg:
+        return ""
+    legend = "".join(
+        f'<span><i class="swatch" style="background:{c}"></i>{html.escape(n.replace("_", " "))}</span>'
+        for n, c in zip(plotted_actions(report), ACTION_COLOURS)
+    )
+    return (f'<h2>Face actions over the take</h2>\n<p class="muted">From the face mesh\'s '
+            "blendshapes, 0 = relaxed, 1 = as strong as the face makes it; the line-by-line "
+            f'table below gives each line\'s median.</p>\n<div class="plot">\n{svg}\n</div>\n'
+            f'<div class="legend">{legend}</div>')
 
 
 def _actions_html(line: LineScore) -> str:
@@ -346,16 +366,64 @@ def _curve_points(
 
 
 def render_svg(
-    report: TakeReport, table: TimelineTable, *, calibration: NeutralCalibration | None = None
+    report: TakeReport, table: TimelineTable, *, calibration: NeutralCalibration | None = None,
+    profile=None,
 ) -> str:
     """An inline SVG: the primary face's seven emotion curves over time, with the script's
-    lines shaded and labelled with their targets."""
+    lines shaded and labelled with their targets (read with ``calibration`` and the
+    actor's expression ``profile`` when given, as the scores were)."""
     rows = primary_rows(table)
     order = np.argsort(rows.time_ms, kind="stable")
     times = rows.time_ms[order]
     probs = rows.probs[order].astype(np.float64)
     if calibration is not None and len(probs):
         probs = calibration.apply(probs).astype(np.float64)
+    if profile is not None and rows.blendshapes is not None and len(probs):
+        blend = rows.blendshapes[order]
+        has = np.isfinite(blend).all(axis=1)
+        if has.any():
+            pose = rows.pose[order][has] if rows.pose is not None else None
+            probs[has] = profile.predict(blend[has], rows.probs[order][has], pose)
+    colours = [emotion_color_hex(e) for e in EMOTIONS]
+    return _plot_svg(report, table, times, probs, EMOTIONS, colours,
+                     "Emotion probabilities of the primary face over time",
+                     "No face was found in this take.")
+
+
+ACTION_COLOURS = ("#1565C0", "#C62828", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#5D4037",
+                  "#AD1457")
+
+
+def plotted_actions(report: TakeReport) -> tuple[str, ...]:
+    """The face actions the report's lines name (at most 8, first named first)."""
+    names: dict[str, None] = {}
+    for line in report.lines:
+        for a in line.face_actions or ():
+            names.setdefault(str(a["action"]), None)
+    return tuple(names)[: len(ACTION_COLOURS)]
+
+
+def render_actions_svg(report: TakeReport, table: TimelineTable, *, profile=None) -> str:
+    """An inline SVG of the face actions the lines name, over the take ("" when the take
+    has no blendshapes)."""
+    names = plotted_actions(report)
+    if not names or not table.has_blendshapes:
+        return ""
+    rows = primary_rows(table)
+    order = np.argsort(rows.time_ms, kind="stable")
+    times = rows.time_ms[order]
+    levels = action_matrix(rows.blendshapes[order], rows.pose[order] if rows.pose is not None else None)
+    if profile is not None:
+        base = np.clip(np.array([float(profile.baseline.get(a, 0.0)) for a in ACTIONS]), 0.0, 0.9)
+        levels = np.clip((levels - base) / (1.0 - base), 0.0, 1.0)
+    keep = np.isfinite(levels).all(axis=1)
+    cols = [ACTIONS.index(n) for n in names]
+    return _plot_svg(report, table, times[keep], levels[keep][:, cols],
+                     tuple(n.replace("_", " ") for n in names), ACTION_COLOURS[: len(names)],
+                     "Face actions of the primary face over time", "")
+
+
+def _plot_svg(report, table, times, values, names, colours, aria, empty) -> str:
     end_ms = max(
         [float(times[-1]) if len(times) else 0.0] + [float(line.end_ms) for line in report.lines] + [1000.0]
     )
@@ -369,7 +437,7 @@ def render_svg(
 
     parts = [
         f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img" '
-        f'aria-label="Emotion probabilities of the primary face over time" '
+        f'aria-label="{html.escape(aria)}" '
         f'font-family="sans-serif" font-size="11">',
         f'<rect x="{_ML}" y="{_MT}" width="{pw}" height="{ph}" fill="#ffffff" stroke="#bdbdbd"/>',
     ]
@@ -407,21 +475,21 @@ def render_svg(
         f'<text x="{_ML + pw / 2:.1f}" y="{_H - 4}" text-anchor="middle" fill="#616161">time (mm:ss)</text>'
     )
     if len(times):
-        pts_t, pts_p, breaks = _curve_points(times, probs, estimate_frame_ms(table))
+        pts_t, pts_p, breaks = _curve_points(times, values, estimate_frame_ms(table))
         xs = [f"{x(t):.1f}" for t in pts_t]
-        for k, emotion in enumerate(EMOTIONS):
+        for k, (emotion, colour) in enumerate(zip(names, colours)):
             d = []
             for i, xv in enumerate(xs):
                 cmd = "M" if i == 0 or breaks[i - 1] else "L"
                 d.append(f"{cmd}{xv},{y(float(pts_p[i, k])):.1f}")
             parts.append(
-                f'<path d="{" ".join(d)}" fill="none" stroke="{emotion_color_hex(emotion)}" '
+                f'<path d="{" ".join(d)}" fill="none" stroke="{colour}" '
                 f'stroke-width="1.6" stroke-linejoin="round"><title>{emotion}</title></path>'
             )
     else:
         parts.append(
             f'<text x="{_ML + pw / 2:.1f}" y="{_MT + ph / 2:.1f}" text-anchor="middle" '
-            f'fill="#616161">No face was found in this take.</text>'
+            f'fill="#616161">{html.escape(empty)}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

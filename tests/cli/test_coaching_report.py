@@ -66,6 +66,8 @@ def test_the_html_report_shows_the_face_actions(smiling_take):
     assert "the brows stayed down" in page
     assert 'class="acts"' in page and "brow raise" in page and "jaw drop" in page
     assert "works against the target" in page
+    assert "Face actions over the take" in page
+    assert 'aria-label="Face actions of the primary face over time"' in page
 
 
 def test_without_the_mesh_there_are_no_face_actions_and_the_old_tip(cli, tmp_path, portrait_clip):
