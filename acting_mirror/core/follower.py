@@ -182,7 +182,8 @@ class ScriptFollower:
             probs = np.asarray(primary.shown_probs, dtype=np.float32)
             if self.calibration is not None:
                 probs = self.calibration.apply(probs)
-            if self.profile is not None and primary.blendshapes is not None:
+            if (self.profile is not None and self.profile.usable
+                    and primary.blendshapes is not None):
                 probs = self.profile.predict(np.asarray(primary.blendshapes)[None, :],
                                              probs[None, :])[0].astype(np.float32)
         detected = None if probs is None else EMOTIONS[int(np.argmax(probs))]

@@ -135,6 +135,17 @@ class ExpressionProfile:
     frames: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
+    @property
+    def mean_reliability(self) -> float:
+        return float(np.mean(list(self.reliability.values()))) if self.reliability else 0.0
+
+    @property
+    def usable(self) -> bool:
+        """Whether the personal reading did better than the CNN alone on the routine
+        (cross-validated): only then does scoring use it; the baseline is used always."""
+        cnn = float(np.mean(list(self.cnn_agreement.values()))) if self.cnn_agreement else 0.0
+        return self.mean_reliability > cnn
+
     def features(self, blendshapes: np.ndarray, probs: np.ndarray, pose=None) -> np.ndarray:
         acts = action_matrix(np.atleast_2d(blendshapes), pose)
         return np.concatenate([acts, np.atleast_2d(np.asarray(probs, dtype=np.float64))], axis=1)
@@ -166,6 +177,10 @@ class ExpressionProfile:
             out.append(f"  {e:<9} {r:4.0%}  {verdict:<10} {self.frames.get(e, 0):>4} frames{cnn}")
         for w in self.warnings:
             out.append(f"  warning: {w}")
+        if not self.usable:
+            out.append("  warning: the personal reading does no better than the CNN alone on this "
+                       "routine, so scoring keeps the CNN's reading (the relaxed baseline is still "
+                       "used); record the routine again with clearer expressions")
         return out
 
     def to_dict(self) -> dict:
@@ -387,7 +402,7 @@ def learn_profile(table: TimelineTable, actor: str, *, script: Script | None = N
                 warnings.append(f"the {s.emotion} recording was not distinct from the relaxed "
                                 "face: show it more clearly and record it again")
     for e, r in reliability.items():
-        if r < MIN_RELIABLE:
+        if r < MIN_RELIABLE and not any(f"the {e} recording" in w for w in warnings):
             warnings.append(f"{e} is unreliable for this face ({r:.0%} read right): the app "
                             f"may confuse it with other emotions")
     return ExpressionProfile(actor, baseline, mean, scale, weights, bias, reliability,

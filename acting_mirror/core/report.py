@@ -212,9 +212,13 @@ def render_html(
         "No neutral calibration was used (calibrating helps when your relaxed face reads as "
         "an emotion)."
     )
-    if report.profile:
+    if report.profile and report.profile_mapping:
         calib += (f" Emotions were re-read with {report.profile}'s expression profile "
                   "and face actions measured from their relaxed face.")
+    elif report.profile:
+        calib += (f" Face actions were measured from {report.profile}'s relaxed face; their "
+                  "profile's personal reading did no better than the model on its routine, "
+                  "so the model's reading was kept.")
     rows = "\n".join(_table_row(line) for line in report.lines)
     legend = "".join(
         f'<span><i class="swatch" style="background:{emotion_color_hex(e)}"></i>{esc(e)}</span>'
@@ -378,7 +382,7 @@ def render_svg(
     probs = rows.probs[order].astype(np.float64)
     if calibration is not None and len(probs):
         probs = calibration.apply(probs).astype(np.float64)
-    if profile is not None and rows.blendshapes is not None and len(probs):
+    if profile is not None and profile.usable and rows.blendshapes is not None and len(probs):
         blend = rows.blendshapes[order]
         has = np.isfinite(blend).all(axis=1)
         if has.any():

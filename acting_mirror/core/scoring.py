@@ -139,7 +139,8 @@ class TakeReport:
     lines: tuple[LineScore, ...]
     disclaimer: str = DISCLAIMER
     complete: bool = True  # False: the take was cut short (quit during it)
-    profile: str | None = None  # the actor whose expression profile re-read the emotions
+    profile: str | None = None  # the actor whose expression profile was used
+    profile_mapping: bool = False  # whether its personal reading re-read the emotions
 
     @property
     def reached(self) -> tuple[LineScore, ...]:
@@ -152,7 +153,8 @@ class TakeReport:
             "script": self.script,
             "calibrated": self.calibrated,
             "complete": self.complete,
-            **({} if self.profile is None else {"profile": self.profile}),
+            **({} if self.profile is None else {"profile": self.profile,
+                                                "profile_mapping": self.profile_mapping}),
             "lines": [line.to_dict() for line in self.lines],
             "disclaimer": self.disclaimer,
         }
@@ -164,6 +166,7 @@ class TakeReport:
             lines=tuple(LineScore.from_dict(x) for x in d["lines"]),
             disclaimer=str(d.get("disclaimer", DISCLAIMER)),
             complete=bool(d.get("complete", True)), profile=d.get("profile"),
+            profile_mapping=bool(d.get("profile_mapping", False)),
         )
 
     def counts(self) -> dict[str, int]:
@@ -269,7 +272,8 @@ def score_take(
     assumed to cover the whole script. ``complete=False`` marks a take cut short;
     ``unplayed`` are cues a teleprompter take never showed (``not_reached`` too).
     ``profile`` (an :class:`acting_mirror.core.profile.ExpressionProfile`) re-reads the
-    emotions of frames with blendshapes with the actor's personal mapping, and its
+    emotions of frames with blendshapes with the actor's personal mapping (when it is
+    ``usable``: it beat the CNN on the routine), and its
     relaxed baseline is taken off the face actions; ``table_of_actions`` replaces the
     bundled emotion -> face-action table.
     """
@@ -289,7 +293,7 @@ def score_take(
     pose = rows.pose[order] if rows.pose is not None else None
     if calibration is not None and len(probs):
         probs = calibration.apply(probs).astype(np.float64)
-    if profile is not None and blend is not None and len(probs):
+    if profile is not None and profile.usable and blend is not None and len(probs):
         has = np.isfinite(blend).all(axis=1)
         if has.any():
             probs[has] = profile.predict(blend[has], rows.probs[order][has],
@@ -357,6 +361,7 @@ def score_take(
         score=float(score), script=script.source, calibrated=calibration is not None,
         lines=tuple(lines), complete=complete,
         profile=None if profile is None else (profile.actor or "actor"),
+        profile_mapping=profile is not None and profile.usable,
     )
 
 

@@ -162,3 +162,16 @@ def test_scoring_with_the_profile_hits_the_sad_line_the_cnn_misses(profile):
     # honesty: without the profile, the CNN says neutral while the face actions say sad
     assert plain.lines[0].face_reading == "sad"
     assert "disagree" in plain.lines[0].tip and "neutral" in plain.lines[0].tip
+
+
+def test_a_profile_no_better_than_the_cnn_is_not_used_to_read_emotions():
+    wooden = learn_profile(routine_table(alike=("sad", "surprise", "angry", "fear", "disgust")), "W")
+    assert not wooden.usable
+    assert any("no better than the CNN" in line for line in wooden.summary_lines())
+    script = parse_script("0:00-0:04 sad Oh no.\n", name="s")
+    take = routine_table(order=("sad",), seed=2)
+    plain, mine = score_take(script, take), score_take(script, take, profile=wooden)
+    assert mine.lines[0].on_target == plain.lines[0].on_target
+    assert mine.to_dict()["profile"] == "W" and mine.to_dict()["profile_mapping"] is False
+    good = learn_profile(routine_table(), "Ann")
+    assert good.usable and score_take(script, take, profile=good).profile_mapping
