@@ -217,8 +217,9 @@ class ScriptFollower:
             self._face_frames += 1
             self._hits += detected in cue.targets
         coach = None
-        if primary is not None and primary.blendshapes is not None:
-            actions = face_actions(primary.blendshapes, primary.pose)
+        if primary is not None:  # a frame the mesh missed keeps the line's last cue
+            actions = (None if primary.blendshapes is None
+                       else face_actions(primary.blendshapes, primary.pose))
             coach = self.coach.update(elapsed, cue.index, cue.targets, actions)
         state = self._state(elapsed, cue, next_cue, progress, probs, detected,
                             hint_for(cue.targets, probs))

@@ -92,8 +92,11 @@ def test_the_follower_fills_the_coach_field_when_blendshapes_are_there():
     script = parse_script("0:00-0:03 surprise Wait!\n0:03-0:05 - (no target)\n", name="s")
     follower = ScriptFollower(script)
     follower.start(1000)
+    assert follower.update(1050, face_with("happy", blend=False)).coach is None  # no mesh yet
     with_mesh = follower.update(1100, face_with("happy"))
     assert with_mesh.coach == "brows up"
     assert with_mesh.hint  # the old emotion hint is still there
-    assert follower.update(1200, face_with("happy", blend=False)).coach is None
+    # a frame the mesh missed keeps the cue; a lost face drops it
+    assert follower.update(1200, face_with("happy", blend=False)).coach == "brows up"
+    assert follower.update(1300, None).coach is None
     assert follower.update(4500, face_with("happy")).coach is None  # unscored line
