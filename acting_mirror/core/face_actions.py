@@ -231,11 +231,11 @@ def _default_table() -> ActionTable:
 
 
 def opposed_to(emotion: str, table: ActionTable | None = None) -> tuple[str, ...]:
-    """The actions that work against ``emotion`` when strong: its ``against`` list, and
-    for neutral every action."""
+    """The actions that work against ``emotion`` when strong: its ``against`` list (an
+    emotion with neither actions nor ``against``: every action)."""
     table = table or load_table()
     entry = table.for_emotion(emotion)
-    if not entry.levels:
+    if not entry.levels and not entry.against:
         return ACTIONS
     return tuple(a for a in entry.against if a not in entry.levels)
 
