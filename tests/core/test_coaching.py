@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from acting_mirror.core.blendshapes import BLENDSHAPE_NAMES
 from acting_mirror.core.coaching import (
     CUE_FACE_CAMERA, CUE_ON_TARGET, MIN_INTERVAL_MS, Coach, instruction_for,
 )
@@ -104,3 +106,36 @@ def test_the_follower_fills_the_coach_field_when_blendshapes_are_there():
     assert follower.update(1200, face_with("happy", blend=False)).coach == "brows up"
     assert follower.update(1300, None).coach is None
     assert follower.update(4500, face_with("happy")).coach is None  # unscored line
+
+
+def test_the_report_tip_says_when_an_action_came_only_at_the_end():
+    from acting_mirror.core.face_actions import ACTIONS, action_matrix
+    from acting_mirror.core.scoring import line_face_actions
+
+    rng = np.random.default_rng(3)
+    # a surprise line: brows and eyes up throughout, the jaw drops only in the last quarter
+    frames = [blend_of("surprise", rng, 0.02) for _ in range(40)]
+    jaw = BLENDSHAPE_NAMES.index("jawOpen")
+    for b in frames[:30]:
+        b[jaw] = 0.0
+    levels = action_matrix(np.array(frames))
+    acts_, tip, reading = line_face_actions(levels, ("surprise",), "surprise", load_table())
+    jaw_drop = next(a for a in acts_ if a["action"] == "jaw_drop")
+    assert jaw_drop["wanted"] > jaw_drop["seen"] and jaw_drop.get("late") is True
+    assert "the jaw dropped only at the end" in tip and "brows" not in tip.split("Try")[0]
+    assert len(ACTIONS) == levels.shape[1]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["surprise", "happy", "neutral"]),
+                          st.dictionaries(st.sampled_from(sorted(acts("neutral"))),
+                                          st.floats(allow_nan=True, allow_infinity=True))),
+                max_size=60))
+def test_any_action_stream_gives_one_known_cue(frames):
+    coach = Coach()
+    t = 0
+    for dt, target, values in frames:
+        t += dt
+        full = {**acts("neutral"), **values}
+        cue = coach.update(t, target, (target,), full)
+        assert cue in ALL_CUES
