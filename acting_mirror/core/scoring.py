@@ -409,6 +409,8 @@ def line_face_actions(levels: np.ndarray, targets: tuple[str, ...], dominant: st
         tries = [words[a].more for a in missing + late] + [words[a].less for a in against]
         tip = "; ".join(parts)
         tip = f"For {NOUNS[target]}: {tip}. Try: {', '.join(dict.fromkeys(tries))}."
+    elif not entry.levels:
+        tip = "The face stayed relaxed, as this line wants."
     else:
         tip = f"The face showed {NOUNS[target]}: every action it needs was there."
     if dominant is not None and reading != dominant:

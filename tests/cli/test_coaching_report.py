@@ -79,3 +79,10 @@ def test_without_the_mesh_there_are_no_face_actions_and_the_old_tip(cli, tmp_pat
     line = json.loads((tmp_path / "take" / "report.json").read_text())["lines"][0]
     assert "face_actions" not in line
     assert line["tip"].startswith("It read")
+
+
+def test_a_relaxed_face_on_a_neutral_line_is_told_so(smiling_take):
+    line = json.loads((smiling_take / "take" / "report.json").read_text())["lines"][1]
+    assert line["targets"] == ["neutral"] and line["verdict"] == "hit"
+    assert line["face_reading"] == "neutral"
+    assert line["tip"] == "The face stayed relaxed, as this line wants."
