@@ -39,6 +39,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="dot the face mesh's points in output.avi (with --detail or --detector mesh)")
     p.add_argument("--script", type=Path, metavar="FILE",
                    help="an acting script: also write report.json and report.html")
+    p.add_argument("--actor", metavar="NAME",
+                   help="score with NAME's expression profile (acting-mirror profile learn): "
+                   "emotions re-read with their personal mapping where the face mesh ran "
+                   "(use with --script; --detail to run the mesh)")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames (cameras, streams)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -50,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.model is not None and not args.model.is_file():
         raise ActingMirrorError(f"Model file not found: {args.model}.")
     script = _load_script(args.script) if args.script else None
+    profile = _load_profile(getattr(args, "actor", None), script)
     input_path = Path(args.input)
     if input_path.is_dir() and (input_path / TIMELINE_CSV).is_file():
         if script is None:
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{input_path} is a take folder: give --script FILE to report on it "
                 "against a script (its video is not analysed again)."
             )
-        return _report_existing_take(input_path, script)
+        return _report_existing_take(input_path, script, profile)
 
     if script is not None and not script.has_times:
         raise ActingMirrorError(
@@ -85,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     print(_summary_paragraph(outcome))
     if script is not None:
         _warn_if_longer(script, outcome.summary)
-        report = _write_report(outcome.folder, script)
+        report = _write_report(outcome.folder, script, profile)
         print(f"Score {report.score:.0%} -> {outcome.folder / REPORT_HTML}")
     if not outcome.complete:
         reason = outcome.ended_early.rstrip(".")
@@ -153,16 +158,30 @@ def _load_script(path: Path):
     return load_script(path)
 
 
-def _report_existing_take(take: Path, script) -> int:
-    report = _write_report(take, script)
+def _load_profile(actor: str | None, script):
+    """The actor's expression profile (``None`` without --actor); one line when missing."""
+    if actor is None:
+        return None
+    if script is None:
+        raise ActingMirrorError(
+            "--actor NAME changes how a take is scored against its script: give --script FILE too.")
+    from acting_mirror.config import user_data_dir
+    from acting_mirror.core.profile import ExpressionProfileStore
+
+    return ExpressionProfileStore(user_data_dir()).load(actor)
+
+
+def _report_existing_take(take: Path, script, profile=None) -> int:
+    report = _write_report(take, script, profile)
     print(f"Report for {take}: score {report.score:.0%} -> {take / REPORT_HTML}")
     return 0
 
 
-def _write_report(take: Path, script):
+def _write_report(take: Path, script, profile=None):
     from acting_mirror.core.report import report_for_take
 
-    report = report_for_take(take, script, overwrite=(take / REPORT_JSON).exists())
+    report = report_for_take(take, script, overwrite=(take / REPORT_JSON).exists(),
+                             profile=profile)
     for line in report.lines:
         print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<11} "
               f"on target {line.on_target:.0%}  (read as {line.dominant or '-'})")

@@ -11,11 +11,13 @@ follower records when each line was shown, so the take can be scored afterwards 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from acting_mirror.core.calibration import NeutralCalibration
+from acting_mirror.core.coaching import Coach
+from acting_mirror.core.face_actions import face_actions
 from acting_mirror.core.emotions import ADJECTIVES, NOUNS
 from acting_mirror.core.script import Cue, Script
 from acting_mirror.core.types import EMOTIONS, Face
@@ -57,6 +59,9 @@ class CueState:
     face_frames: int  # this line's frames with a face so far
     hint: str
     probs: np.ndarray | None = field(default=None, compare=False)  # shown (calibrated) probs
+    # the coaching cue in face actions ("brows up", "on target", see core.coaching);
+    # None when the face has no blendshapes or the line is not scored
+    coach: str | None = None
 
     @property
     def time_to_next_ms(self) -> int | None:
@@ -91,11 +96,20 @@ def hint_for(targets: tuple[str, ...], probs: np.ndarray | None) -> str:
 class ScriptFollower:
     """Tracks the actor through a script, one :meth:`update` per analysed frame."""
 
-    def __init__(self, script: Script, calibration: NeutralCalibration | None = None):
+    def __init__(self, script: Script, calibration: NeutralCalibration | None = None,
+                 *, coach: Coach | None = None, profile=None):
+        """``coach`` (default: a :class:`Coach` with the bundled table, and ``profile``'s
+        relaxed baseline when an expression ``profile`` is given) fills ``CueState.coach``
+        on frames whose face has blendshapes. ``profile`` (a
+        :class:`acting_mirror.core.profile.ExpressionProfile`) also re-reads the emotions
+        with the actor's personal mapping on those frames."""
         if not script.cues:
             raise ValueError("cannot follow an empty script")
         self.script = script
         self.calibration = calibration
+        self.profile = profile
+        self.coach = coach if coach is not None else Coach(
+            baseline=None if profile is None else profile.baseline)
         self.timed = script.timed
         self._origin: int | None = None
         self._last_elapsed = 0
@@ -168,6 +182,10 @@ class ScriptFollower:
             probs = np.asarray(primary.shown_probs, dtype=np.float32)
             if self.calibration is not None:
                 probs = self.calibration.apply(probs)
+            if (self.profile is not None and self.profile.usable
+                    and primary.blendshapes is not None):
+                probs = self.profile.predict(np.asarray(primary.blendshapes)[None, :],
+                                             probs[None, :])[0].astype(np.float32)
         detected = None if probs is None else EMOTIONS[int(np.argmax(probs))]
 
         if not self.started:
@@ -198,8 +216,14 @@ class ScriptFollower:
         if probs is not None:
             self._face_frames += 1
             self._hits += detected in cue.targets
-        return self._state(elapsed, cue, next_cue, progress, probs, detected,
-                           hint_for(cue.targets, probs))
+        coach = None
+        if primary is not None:  # a frame the mesh missed keeps the line's last cue
+            actions = (None if primary.blendshapes is None
+                       else face_actions(primary.blendshapes, primary.pose))
+            coach = self.coach.update(elapsed, cue.index, cue.targets, actions)
+        state = self._state(elapsed, cue, next_cue, progress, probs, detected,
+                            hint_for(cue.targets, probs))
+        return state if coach is None else replace(state, coach=coach)
 
     # --- internals ---------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from acting_mirror.core.files import write_text_atomic
 from acting_mirror.core.calibration import NeutralCalibration
+from acting_mirror.core.face_actions import ACTIONS, action_matrix
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import Script, format_time
 from acting_mirror.core.scoring import (
@@ -53,19 +54,23 @@ def report_for_take(
     *,
     complete: bool | None = None,
     unplayed: tuple = (),
+    profile=None,
 ) -> TakeReport:
     """Score the take in ``take_dir`` (its ``timeline.csv``) against ``script`` and write
     ``report.json`` and ``report.html`` there. When the take's ``summary.json`` gives its
     ``duration_s``, lines the take never reached are ``not_reached``. ``complete``
-    (default: what ``summary.json`` says) marks a take that was cut short."""
+    (default: what ``summary.json`` says) marks a take that was cut short. ``profile``
+    (an actor's :class:`acting_mirror.core.profile.ExpressionProfile`) re-reads the
+    emotions with the actor's personal mapping (see ``score_take``)."""
     take_dir = Path(take_dir)
     _refuse_existing(take_dir, overwrite)
     table = read_timeline(take_dir / TIMELINE_CSV)
     if complete is None:
         complete = _summary_says_complete(take_dir)
     report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir),
-                        complete=complete, unplayed=tuple(unplayed))
-    write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration)
+                        complete=complete, unplayed=tuple(unplayed), profile=profile)
+    write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration,
+                 profile=profile)
     return report
 
 
@@ -126,6 +131,7 @@ def write_report(
     *,
     overwrite: bool = False,
     calibration: NeutralCalibration | None = None,
+    profile=None,
 ) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.html`` into ``take_dir``; returns their paths.
 
@@ -139,7 +145,8 @@ def write_report(
     _refuse_existing(take_dir, overwrite)
     keep_earlier_report(take_dir)
     json_text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    html_text = render_html(report, table, title=take_dir.name, calibration=calibration)
+    html_text = render_html(report, table, title=take_dir.name, calibration=calibration,
+                            profile=profile)
     json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML
     write_text_atomic(json_path, json_text)
     write_text_atomic(html_path, html_text)
@@ -166,6 +173,11 @@ th{background:#f5f5f5;font-weight:600}
 .num{text-align:right;white-space:nowrap}
 td.line{min-width:16em}
 .tip{color:#424242;font-size:.92em}
+.acts{margin:.3em 0 0;font-size:.85em;color:#424242;border-collapse:collapse;width:auto}
+.acts td{border:none;padding:.05em .4em .05em 0}
+.bar{display:inline-block;position:relative;width:8em;height:.7em;background:#eeeeee;border-radius:2px}
+.bar i{position:absolute;left:0;top:0;bottom:0;background:#1976D2;border-radius:2px}
+.bar b{position:absolute;top:-.15em;bottom:-.15em;width:2px;background:#212121}
 """
 
 
@@ -179,6 +191,7 @@ def render_html(
     *,
     title: str = "take",
     calibration: NeutralCalibration | None = None,
+    profile=None,
 ) -> str:
     """The report as one self-contained HTML page."""
     esc = html.escape
@@ -199,6 +212,13 @@ def render_html(
         "No neutral calibration was used (calibrating helps when your relaxed face reads as "
         "an emotion)."
     )
+    if report.profile and report.profile_mapping:
+        calib += (f" Emotions were re-read with {report.profile}'s expression profile "
+                  "and face actions measured from their relaxed face.")
+    elif report.profile:
+        calib += (f" Face actions were measured from {report.profile}'s relaxed face; their "
+                  "profile's personal reading did no better than the model on its routine, "
+                  "so the model's reading was kept.")
     rows = "\n".join(_table_row(line) for line in report.lines)
     legend = "".join(
         f'<span><i class="swatch" style="background:{emotion_color_hex(e)}"></i>{esc(e)}</span>'
@@ -222,9 +242,10 @@ def render_html(
 <div class="disclaimer"><strong>Please read:</strong> {esc(report.disclaimer)}</div>
 <h2>Your emotions over the take</h2>
 <div class="plot">
-{render_svg(report, table, calibration=calibration)}
+{render_svg(report, table, calibration=calibration, profile=profile)}
 </div>
 <div class="legend">{legend}</div>
+{_actions_section(report, table, profile)}
 <h2>Line by line</h2>
 <table>
 <thead><tr><th>#</th><th>Time</th><th>Target</th><th>Line</th><th>Verdict</th>
@@ -237,10 +258,48 @@ def render_html(
 <p class="muted">A line is a <em>hit</em> when at least {_pct(HIT_ON_TARGET)} of its face
 frames read as a target, <em>partial</em> from {_pct(PARTIAL_ON_TARGET)}, otherwise a
 <em>miss</em>; <em>no face</em> when your face was visible in under
-{_pct(MIN_FACE_FRACTION)} of it. Lines without a face count zero in the score.</p>
+{_pct(MIN_FACE_FRACTION)} of it. Lines without a face count zero in the score.
+Face actions (when the face mesh ran) come from its blendshapes: each bar is the line's
+median, the mark the level the target calls for (Ekman &amp; Friesen's FACS prototypes,
+in <code>face_actions.toml</code>); eye widening and nose wrinkling read low on some faces.</p>
 </body>
 </html>
 """
+
+
+def _actions_section(report: TakeReport, table: TimelineTable, profile) -> str:
+    svg = render_actions_svg(report, table, profile=profile)
+    if not svg:
+        return ""
+    legend = "".join(
+        f'<span><i class="swatch" style="background:{c}"></i>{html.escape(n.replace("_", " "))}</span>'
+        for n, c in zip(plotted_actions(report), ACTION_COLOURS)
+    )
+    return (f'<h2>Face actions over the take</h2>\n<p class="muted">From the face mesh\'s '
+            "blendshapes, 0 = relaxed, 1 = as strong as the face makes it; the line-by-line "
+            f'table below gives each line\'s median.</p>\n<div class="plot">\n{svg}\n</div>\n'
+            f'<div class="legend">{legend}</div>')
+
+
+def _actions_html(line: LineScore) -> str:
+    """The line's face actions: a bar of what was seen (the line's median) with a mark
+    at what the target wants."""
+    if not line.face_actions:
+        return ""
+    esc = html.escape
+    rows = []
+    for a in line.face_actions:
+        wanted, seen = float(a["wanted"]), float(a["seen"])
+        what = f"wanted {_pct(wanted)}" if wanted > 0 else "works against the target"
+        late = " (only at the end)" if a.get("late") else ""
+        rows.append(
+            f'<tr><td>{esc(str(a["action"]).replace("_", " "))}</td>'
+            f'<td><span class="bar" title="seen {_pct(seen)}, {what}">'
+            f'<i style="width:{100 * min(seen, 1):.0f}%"></i>'
+            + (f'<b style="left:{100 * min(wanted, 1):.0f}%"></b>' if wanted > 0 else "")
+            + f'</span></td><td>seen {_pct(seen)}, {esc(what)}{late}</td></tr>'
+        )
+    return f'<table class="acts">{"".join(rows)}</table>'
 
 
 def _table_row(line: LineScore) -> str:
@@ -255,6 +314,7 @@ def _table_row(line: LineScore) -> str:
         reached = "—"
     tip = line.tip
     tip_html = f'<div class="tip">Tip: {esc(tip)}</div>' if tip else ""
+    tip_html += _actions_html(line)
     return (
         f"<tr><td>{line.index + 1}</td>"
         f"<td>{format_time(line.start_ms)}–{format_time(line.end_ms)}</td>"
@@ -310,16 +370,64 @@ def _curve_points(
 
 
 def render_svg(
-    report: TakeReport, table: TimelineTable, *, calibration: NeutralCalibration | None = None
+    report: TakeReport, table: TimelineTable, *, calibration: NeutralCalibration | None = None,
+    profile=None,
 ) -> str:
     """An inline SVG: the primary face's seven emotion curves over time, with the script's
-    lines shaded and labelled with their targets."""
+    lines shaded and labelled with their targets (read with ``calibration`` and the
+    actor's expression ``profile`` when given, as the scores were)."""
     rows = primary_rows(table)
     order = np.argsort(rows.time_ms, kind="stable")
     times = rows.time_ms[order]
     probs = rows.probs[order].astype(np.float64)
     if calibration is not None and len(probs):
         probs = calibration.apply(probs).astype(np.float64)
+    if profile is not None and profile.usable and rows.blendshapes is not None and len(probs):
+        blend = rows.blendshapes[order]
+        has = np.isfinite(blend).all(axis=1)
+        if has.any():
+            pose = rows.pose[order][has] if rows.pose is not None else None
+            probs[has] = profile.predict(blend[has], rows.probs[order][has], pose)
+    colours = [emotion_color_hex(e) for e in EMOTIONS]
+    return _plot_svg(report, table, times, probs, EMOTIONS, colours,
+                     "Emotion probabilities of the primary face over time",
+                     "No face was found in this take.")
+
+
+ACTION_COLOURS = ("#1565C0", "#C62828", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#5D4037",
+                  "#AD1457")
+
+
+def plotted_actions(report: TakeReport) -> tuple[str, ...]:
+    """The face actions the report's lines name (at most 8, first named first)."""
+    names: dict[str, None] = {}
+    for line in report.lines:
+        for a in line.face_actions or ():
+            names.setdefault(str(a["action"]), None)
+    return tuple(names)[: len(ACTION_COLOURS)]
+
+
+def render_actions_svg(report: TakeReport, table: TimelineTable, *, profile=None) -> str:
+    """An inline SVG of the face actions the lines name, over the take ("" when the take
+    has no blendshapes)."""
+    names = plotted_actions(report)
+    if not names or not table.has_blendshapes:
+        return ""
+    rows = primary_rows(table)
+    order = np.argsort(rows.time_ms, kind="stable")
+    times = rows.time_ms[order]
+    levels = action_matrix(rows.blendshapes[order], rows.pose[order] if rows.pose is not None else None)
+    if profile is not None:
+        base = np.clip(np.array([float(profile.baseline.get(a, 0.0)) for a in ACTIONS]), 0.0, 0.9)
+        levels = np.clip((levels - base) / (1.0 - base), 0.0, 1.0)
+    keep = np.isfinite(levels).all(axis=1)
+    cols = [ACTIONS.index(n) for n in names]
+    return _plot_svg(report, table, times[keep], levels[keep][:, cols],
+                     tuple(n.replace("_", " ") for n in names), ACTION_COLOURS[: len(names)],
+                     "Face actions of the primary face over time", "")
+
+
+def _plot_svg(report, table, times, values, names, colours, aria, empty) -> str:
     end_ms = max(
         [float(times[-1]) if len(times) else 0.0] + [float(line.end_ms) for line in report.lines] + [1000.0]
     )
@@ -333,7 +441,7 @@ def render_svg(
 
     parts = [
         f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img" '
-        f'aria-label="Emotion probabilities of the primary face over time" '
+        f'aria-label="{html.escape(aria)}" '
         f'font-family="sans-serif" font-size="11">',
         f'<rect x="{_ML}" y="{_MT}" width="{pw}" height="{ph}" fill="#ffffff" stroke="#bdbdbd"/>',
     ]
@@ -371,21 +479,21 @@ def render_svg(
         f'<text x="{_ML + pw / 2:.1f}" y="{_H - 4}" text-anchor="middle" fill="#616161">time (mm:ss)</text>'
     )
     if len(times):
-        pts_t, pts_p, breaks = _curve_points(times, probs, estimate_frame_ms(table))
+        pts_t, pts_p, breaks = _curve_points(times, values, estimate_frame_ms(table))
         xs = [f"{x(t):.1f}" for t in pts_t]
-        for k, emotion in enumerate(EMOTIONS):
+        for k, (emotion, colour) in enumerate(zip(names, colours)):
             d = []
             for i, xv in enumerate(xs):
                 cmd = "M" if i == 0 or breaks[i - 1] else "L"
                 d.append(f"{cmd}{xv},{y(float(pts_p[i, k])):.1f}")
             parts.append(
-                f'<path d="{" ".join(d)}" fill="none" stroke="{emotion_color_hex(emotion)}" '
+                f'<path d="{" ".join(d)}" fill="none" stroke="{colour}" '
                 f'stroke-width="1.6" stroke-linejoin="round"><title>{emotion}</title></path>'
             )
     else:
         parts.append(
             f'<text x="{_ML + pw / 2:.1f}" y="{_MT + ph / 2:.1f}" text-anchor="middle" '
-            f'fill="#616161">No face was found in this take.</text>'
+            f'fill="#616161">{html.escape(empty)}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

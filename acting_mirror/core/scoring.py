@@ -30,6 +30,10 @@ import numpy as np
 
 from acting_mirror.core.calibration import NeutralCalibration
 from acting_mirror.core.emotions import ADJECTIVES, NOUNS
+from acting_mirror.core.face_actions import (
+    ACTIONS, MET_FRACTION, STRONG, ActionTable, action_matrix, best_emotion, load_table,
+    opposed_to, relative_to_baseline,
+)
 from acting_mirror.core.script import Script
 from acting_mirror.core.timeline import TimelineTable
 from acting_mirror.core.types import EMOTIONS
@@ -72,8 +76,19 @@ class LineScore:
     time_to_target_ms: int | None
     face_fraction: float
     verdict: str
+    # from the face mesh's blendshapes (None: the line had none): the target's actions
+    # and strong ones against it, each {"action", "wanted", "seen"} (+ "late": reached
+    # only in the line's last third); the tip naming them; the emotion the face actions
+    # show best (to say so when the CNN disagrees)
+    face_actions: tuple[dict, ...] | None = None
+    face_tip: str | None = None
+    face_reading: str | None = None
 
     def to_dict(self) -> dict:
+        extra = {} if self.face_actions is None else {
+            "face_actions": [dict(a) for a in self.face_actions],
+            "face_reading": self.face_reading,
+        }
         return {
             "index": self.index,
             "start_ms": self.start_ms,
@@ -88,6 +103,8 @@ class LineScore:
             "time_to_target_ms": self.time_to_target_ms,
             "face_fraction": round(self.face_fraction, 4),
             "verdict": self.verdict,
+            **extra,
+            "tip": self.tip,
         }
 
     @classmethod
@@ -100,6 +117,10 @@ class LineScore:
             dominant=d.get("dominant"),
             time_to_target_ms=None if d.get("time_to_target_ms") is None else int(d["time_to_target_ms"]),
             face_fraction=float(d["face_fraction"]), verdict=str(d["verdict"]),
+            face_actions=None if d.get("face_actions") is None else tuple(
+                dict(a) for a in d["face_actions"]),
+            face_tip=(str(d["tip"]) if d.get("face_actions") is not None and "tip" in d else None),
+            face_reading=d.get("face_reading"),
         )
 
     @property
@@ -118,6 +139,8 @@ class TakeReport:
     lines: tuple[LineScore, ...]
     disclaimer: str = DISCLAIMER
     complete: bool = True  # False: the take was cut short (quit during it)
+    profile: str | None = None  # the actor whose expression profile was used
+    profile_mapping: bool = False  # whether its personal reading re-read the emotions
 
     @property
     def reached(self) -> tuple[LineScore, ...]:
@@ -130,6 +153,8 @@ class TakeReport:
             "script": self.script,
             "calibrated": self.calibrated,
             "complete": self.complete,
+            **({} if self.profile is None else {"profile": self.profile,
+                                                "profile_mapping": self.profile_mapping}),
             "lines": [line.to_dict() for line in self.lines],
             "disclaimer": self.disclaimer,
         }
@@ -140,7 +165,8 @@ class TakeReport:
             score=float(d["score"]), script=d.get("script"), calibrated=bool(d.get("calibrated")),
             lines=tuple(LineScore.from_dict(x) for x in d["lines"]),
             disclaimer=str(d.get("disclaimer", DISCLAIMER)),
-            complete=bool(d.get("complete", True)),
+            complete=bool(d.get("complete", True)), profile=d.get("profile"),
+            profile_mapping=bool(d.get("profile_mapping", False)),
         )
 
     def counts(self) -> dict[str, int]:
@@ -149,7 +175,10 @@ class TakeReport:
 
 
 def line_tip(line: LineScore) -> str:
-    """What to try next time on this line, in one sentence ("" for a hit)."""
+    """What to try next time on this line, in one sentence ("" for a hit); from the face
+    actions when the line has them."""
+    if line.face_tip is not None and line.verdict not in ("no_face", "not_reached"):
+        return line.face_tip
     if line.verdict in ("hit", "not_reached"):
         return ""
     target = line.targets[0] if line.targets else "neutral"
@@ -227,6 +256,8 @@ def score_take(
     table: TimelineTable,
     calibration: NeutralCalibration | None = None,
     *,
+    profile=None,
+    table_of_actions: ActionTable | None = None,
     offset_ms: int = 0,
     take_end_ms: int | None = None,
     complete: bool = True,
@@ -240,6 +271,11 @@ def score_take(
     and a line starting at or after it is ``not_reached``; without it, the take is
     assumed to cover the whole script. ``complete=False`` marks a take cut short;
     ``unplayed`` are cues a teleprompter take never showed (``not_reached`` too).
+    ``profile`` (an :class:`acting_mirror.core.profile.ExpressionProfile`) re-reads the
+    emotions of frames with blendshapes with the actor's personal mapping (when it is
+    ``usable``: it beat the CNN on the routine), and its
+    relaxed baseline is taken off the face actions; ``table_of_actions`` replaces the
+    bundled emotion -> face-action table.
     """
     if not script.has_times:
         raise ScriptError(
@@ -253,9 +289,21 @@ def score_take(
     times = rows.time_ms[order]
     frames = rows.frame[order]
     probs = rows.probs[order].astype(np.float64)
+    blend = rows.blendshapes[order] if rows.blendshapes is not None else None
+    pose = rows.pose[order] if rows.pose is not None else None
     if calibration is not None and len(probs):
         probs = calibration.apply(probs).astype(np.float64)
+    if profile is not None and profile.usable and blend is not None and len(probs):
+        has = np.isfinite(blend).all(axis=1)
+        if has.any():
+            probs[has] = profile.predict(blend[has], rows.probs[order][has],
+                                         None if pose is None else pose[has])
     top = np.argmax(probs, axis=1) if len(probs) else np.zeros(0, dtype=np.int64)
+    levels = None
+    if blend is not None and np.isfinite(blend).any():
+        levels = action_matrix(blend, pose)
+    act_table = table_of_actions or load_table()
+    baseline = None if profile is None else profile.baseline
 
     lines = []
     weighted = 0.0
@@ -298,9 +346,13 @@ def score_take(
         duration = end - start
         weighted += (0.0 if verdict == "no_face" else on_target) * duration
         total += duration
+        fa = tip = reading = None
+        if levels is not None and n_face:
+            fa, tip, reading = line_face_actions(levels[idx], cue.targets, dominant, act_table,
+                                                 baseline)
         lines.append(
             LineScore(cue.index, start, end, cue.targets, cue.text, on_target, mean_tp,
-                      dominant, ttt, face_fraction, verdict)
+                      dominant, ttt, face_fraction, verdict, fa, tip, reading)
         )
     end = int(take_end_ms) if take_end_ms is not None else (lines[-1].end_ms if lines else 0)
     lines.extend(_not_reached(cue, end, end) for cue in unplayed if cue.scored)
@@ -308,7 +360,63 @@ def score_take(
     return TakeReport(
         score=float(score), script=script.source, calibrated=calibration is not None,
         lines=tuple(lines), complete=complete,
+        profile=None if profile is None else (profile.actor or "actor"),
+        profile_mapping=profile is not None and profile.usable,
     )
+
+
+MIN_ACTION_FRAMES = 3
+"""A line needs this many frames with face actions to report them."""
+
+
+def line_face_actions(levels: np.ndarray, targets: tuple[str, ...], dominant: str | None,
+                      table: ActionTable, baseline: dict[str, float] | None = None,
+                      ) -> tuple[tuple[dict, ...] | None, str | None, str | None]:
+    """A line's ``face_actions``, face-action tip and face-action reading from its frames'
+    action levels (``(n, len(ACTIONS))``, NaN rows skipped; in time order)."""
+    ok = np.isfinite(levels).all(axis=1)
+    if int(ok.sum()) < MIN_ACTION_FRAMES:
+        return None, None, None
+    lv = levels[ok]
+    if baseline:
+        base = np.clip(np.array([float(baseline.get(a, 0.0)) for a in ACTIONS]), 0.0, 0.9)
+        lv = np.clip((lv - base) / (1.0 - base), 0.0, 1.0)
+    median = dict(zip(ACTIONS, np.median(lv, axis=0).tolist()))
+    last = dict(zip(ACTIONS, np.median(lv[len(lv) * 2 // 3:], axis=0).tolist()))
+    target = targets[0] if len(targets) == 1 else best_emotion(median, table, among=targets)[0]
+    entry = table.for_emotion(target)
+    out, missing, late, against = [], [], [], []
+    for action, wanted in entry.levels.items():
+        seen = median[action]
+        item = {"action": action, "wanted": round(wanted, 3), "seen": round(seen, 3)}
+        if seen < wanted * MET_FRACTION:
+            if last[action] >= wanted * MET_FRACTION:
+                item["late"] = True
+                late.append(action)
+            else:
+                missing.append(action)
+        out.append(item)
+    for action in opposed_to(target, table):
+        if median[action] >= STRONG:
+            out.append({"action": action, "wanted": 0.0, "seen": round(median[action], 3)})
+            against.append(action)
+    reading = best_emotion(median, table)[0]
+    words = table.words
+    parts = ([f"{words[a].noun} {words[a].low}" for a in missing]
+             + [f"{words[a].noun} {words[a].late}" for a in late]
+             + [f"{words[a].noun} {words[a].high}" for a in against])
+    if parts:
+        tries = [words[a].more for a in missing + late] + [words[a].less for a in against]
+        tip = "; ".join(parts)
+        tip = f"For {NOUNS[target]}: {tip}. Try: {', '.join(dict.fromkeys(tries))}."
+    elif not entry.levels:
+        tip = "The face stayed relaxed, as this line wants."
+    else:
+        tip = f"The face showed {NOUNS[target]}: every action it needs was there."
+    if dominant is not None and reading != dominant:
+        tip += (f" The emotion model read this line as {ADJECTIVES[dominant]}, but the face "
+                f"actions look {ADJECTIVES[reading]}: the two disagree, so trust neither blindly.")
+    return tuple(out), tip, reading
 
 
 def _not_reached(cue, start: int, end: int) -> LineScore:

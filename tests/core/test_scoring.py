@@ -176,7 +176,7 @@ def test_report_dict_has_the_documented_keys_and_round_trips():
     assert set(d) == {"score", "script", "calibrated", "complete", "lines", "disclaimer"}
     assert set(d["lines"][0]) == {
         "index", "start_ms", "end_ms", "targets", "text", "on_target", "mean_target_prob",
-        "dominant", "time_to_target_ms", "face_fraction", "verdict",
+        "dominant", "time_to_target_ms", "face_fraction", "verdict", "tip",
     }
     assert d["lines"][1]["targets"] == ["sad"] and d["disclaimer"] == DISCLAIMER
     assert "66%" in d["disclaimer"] and "never a judge" in d["disclaimer"]
