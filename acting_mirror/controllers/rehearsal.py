@@ -17,6 +17,7 @@ from typing import Callable
 from acting_mirror.controllers.mirror import MirrorController
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.follower import CueState
+from acting_mirror.core.profile import ExpressionProfile, ExpressionProfileStore, ProfileError
 from acting_mirror.core.line_learning import paced, passage as line_passage
 from acting_mirror.core.script import Script, parse_script
 from acting_mirror.core.spans import LiveSpans
@@ -106,8 +107,10 @@ class RehearsalController:
 
     def __init__(self, send: Callable[[cmd.Command], None], mirror: MirrorController,
                  profiles: ProfileStore, *, takes_root: Callable[[], Path],
-                 actor: str = "", calibrated: bool = False, notify: Notify | None = None):
+                 actor: str = "", calibrated: bool = False, notify: Notify | None = None,
+                 expressions: ExpressionProfileStore | None = None):
         self.send = send
+        self.expressions = expressions  # the actors' expression profiles (profile learn)
         self.takes_root = takes_root  # where new takes go (the user may change it)
         self.mirror = mirror
         self.profiles = profiles
@@ -188,7 +191,8 @@ class RehearsalController:
         self.script, self.script_path, self.script_text = script, path, text
         self.live_spans.reset(script)
         self.send(cmd.SetScript(script, self.calibration(), text=text, actor=self.actor,
-                                loop=self.loop, spoken_cues=self.spoken_cues))
+                                loop=self.loop, spoken_cues=self.spoken_cues,
+                                profile=self.expression_profile()))
 
     @property
     def first_line_caption(self) -> str:
@@ -310,6 +314,19 @@ class RehearsalController:
             self.notify("warning", str(exc))
             return None
 
+    def expression_profile(self) -> ExpressionProfile | None:
+        """The chosen actor's expression profile (``acting-mirror profile learn``), when the
+        Calibrated switch is on and one was learnt: live cues and reports use it."""
+        if not self.calibrated or self.expressions is None or not self.actor:
+            return None
+        if self.actor not in self.expressions.list():
+            return None
+        try:
+            return self.expressions.load(self.actor)
+        except ProfileError as exc:
+            self.notify("warning", str(exc))
+            return None
+
     def actors(self) -> list[str]:
         return self.profiles.list()
 
@@ -330,6 +347,8 @@ class RehearsalController:
     def _send_calibration(self) -> NeutralCalibration | None:
         calibration = self.calibration()
         self.send(cmd.SetCalibration(calibration, self.actor if calibration else ""))
+        if self.expressions is not None and self.script is not None and self.can_change_script:
+            self._play(self.script, self.script_path, self.script_text)  # with the profile
         if calibration is not None:
             self.notify("status", f"Readings are corrected with {self.actor}'s neutral calibration.")
         return calibration

@@ -34,6 +34,7 @@ from acting_mirror.config import AnalysisSettings, assets_dir, user_data_dir
 from acting_mirror.controllers.mirror import MirrorController
 from acting_mirror.controllers.rehearsal import Ending, Key, Phase, RehearsalController
 from acting_mirror.core.line_learning import LineDisplay, parse_passage
+from acting_mirror.core.profile import ExpressionProfileStore
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.follower import CueState
 from acting_mirror.core.script import Script
@@ -94,7 +95,8 @@ class Rehearsal(QObject):
         self.controller = RehearsalController(
             window.send, window.controller, self.profiles,
             takes_root=lambda: window.prefs.takes_dir, actor=self._prefs.actor,
-            calibrated=self._prefs.calibrated, notify=self._notify)
+            calibrated=self._prefs.calibrated, notify=self._notify,
+            expressions=ExpressionProfileStore(user_data_dir()))
         self._idle_actions: list[QAction] = []  # like the panel's buttons: not during a take
         self.last_report_dialog: ReportDialog | None = None
         self.reviews: list[ReviewWindow] = []

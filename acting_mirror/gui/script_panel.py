@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from acting_mirror.controllers.rehearsal import ADVANCE_KEYS as CONTROLLER_ADVANCE_KEYS, Key, Phase
+from acting_mirror.core.coaching import CUE_ON_TARGET
 from acting_mirror.core.line_learning import LineDisplay, shown_line
 from acting_mirror.core.follower import HINT_DONE, HINT_NO_FACE, HINT_ON_TARGET, CueState
 from acting_mirror.core.palette import emotion_color_hex
@@ -584,7 +585,15 @@ class ScriptPanel(QWidget):
         self.line_label.setStyleSheet(f"color:{MUTED}" if muted else "color:#ffffff")
 
     def _show_hint(self, state: CueState) -> None:
+        """One short cue: in face actions ("brows up", "let the jaw drop") when the face
+        mesh reads the face, else in emotions ("more surprise"); never two at once."""
         hint = state.hint
+        coach = state.coach if state.cue is not None and state.cue.scored else None
+        if coach:
+            on = coach == CUE_ON_TARGET
+            self.hint_label.setText("✓ on target" if on else coach[:1].upper() + coach[1:])
+            self.hint_label.setStyleSheet(f"color:{ON_TARGET_GREEN if on else HINT_AMBER}")
+            return
         if hint == HINT_ON_TARGET:
             colour, text = ON_TARGET_GREEN, "✓ on target"
         elif hint == HINT_DONE:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acting_mirror.core.calibration import NeutralCalibration
+from acting_mirror.core.profile import ExpressionProfile
 from acting_mirror.core.script import Script
 
 
@@ -74,6 +75,7 @@ class SetScript:
     pace: float = 1.0
     partner_voice: bool = True
     spoken_cues: bool = False
+    profile: ExpressionProfile | None = None  # the actor's, for live cues and the report
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,14 @@ class ScriptRun:
     """
 
     def __init__(self, script: Script, calibration: NeutralCalibration | None = None, *,
+                 profile=None,
                  text: str | None = None, actor: str = ""):
         self.script = script
         self.text = text
         self.actor = actor
         self.calibration = calibration
-        self.follower = ScriptFollower(script, calibration)
+        self.profile = profile  # the actor's expression profile (core.profile), or None
+        self.follower = ScriptFollower(script, calibration, profile=profile)
         self._pending = False  # begin_take() called, first recorded frame not seen yet
         self.in_take = False
 
@@ -40,7 +42,7 @@ class ScriptRun:
         self.follower.calibration = calibration
 
     def begin_take(self) -> None:
-        self.follower = ScriptFollower(self.script, self.calibration)
+        self.follower = ScriptFollower(self.script, self.calibration, profile=self.profile)
         self._pending = True
         self.in_take = True
 
@@ -70,7 +72,7 @@ class ScriptRun:
         from acting_mirror.core.report import report_for_take
 
         follower, self.in_take, self._pending = self.follower, False, False
-        self.follower = ScriptFollower(self.script, self.calibration)
+        self.follower = ScriptFollower(self.script, self.calibration, profile=self.profile)
         if folder is None or frames == 0 or not follower.started:
             return None, None
         recorded = follower.recorded_script()
@@ -84,7 +86,7 @@ class ScriptRun:
             scored = stored.script if stored is not None else recorded
             unplayed = self.script.cues[len(scored.cues):] if not self.script.timed else ()
             report = report_for_take(folder, scored, self.calibration, complete=complete,
-                                     unplayed=unplayed)
+                                     unplayed=unplayed, profile=self.profile)
         except ActingMirrorError as exc:
             return None, str(exc)
         return report, None

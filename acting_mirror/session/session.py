@@ -570,7 +570,8 @@ class Session:
                 script, text = passage(script, *command.passage), None
             if command.pace != 1.0 and script.timed:
                 script, text = paced(script, command.pace), None  # stored as played
-            self.script = ScriptRun(script, command.calibration, text=text, actor=command.actor)
+            self.script = ScriptRun(script, command.calibration, text=text, actor=command.actor,
+                                    profile=command.profile)
             if command.partner_voice and script.partners:
                 self._open_partner(script)
         self._refresh_still()

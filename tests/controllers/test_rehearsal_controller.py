@@ -237,3 +237,31 @@ def test_an_analysed_video_is_scored_only_against_a_timed_script(rig):
     script, text, calibration = controller.analysis_scoring(True)
     assert script is controller.script and text == TIMED and calibration is None
     assert controller.analysis_scoring(False) == (None, None, None)
+
+
+def test_the_actors_expression_profile_goes_with_the_script_when_calibrated(tmp_path):
+    from acting_mirror.controllers.mirror import MirrorController
+    from acting_mirror.controllers.rehearsal import RehearsalController
+    from acting_mirror.core.calibration import ProfileStore
+    from acting_mirror.core.profile import ExpressionProfileStore
+    from acting_mirror.core.script import parse_script
+    from acting_mirror.session import commands as cmd
+
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+    from synthetic_face import routine_table  # noqa: E402
+
+    from acting_mirror.core.profile import learn_profile
+
+    store = ExpressionProfileStore(tmp_path)
+    store.save(learn_profile(routine_table(), "Ada"))
+    sent = []
+    controller = RehearsalController(sent.append, MirrorController(sent.append),
+                                     ProfileStore(tmp_path), takes_root=lambda: tmp_path,
+                                     actor="Ada", calibrated=False, expressions=store)
+    controller.set_script(parse_script("0:00-0:01 happy  Hi.\n"), None, None)
+    assert [c for c in sent if isinstance(c, cmd.SetScript)][-1].profile is None
+    controller.switch_on = True
+    assert controller.expression_profile() is not None

@@ -240,3 +240,16 @@ def test_the_partner_speaks_with_the_chosen_voice_and_rate_or_not_at_all(
     rehearsal.partner_speaks_action.setChecked(False)
     qtbot.waitUntil(lambda: window.banner.isVisible() and "voice is off" in window.banner.text,
                     timeout=TIMEOUT_MS)
+
+
+def test_the_live_cue_speaks_in_face_actions(window_with_script, qtbot):
+    """The smiling astronaut on a surprise line: the cue names what the face should do
+    ("brows up", "let the jaw drop"...), one instruction, not an emotion."""
+    window = window_with_script("0:00-0:02 surprise  Wait, who's that?\n0:02-0:04 neutral  Oh.\n")
+    rehearsal, panel = window.rehearsal, window.rehearsal.panel
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.coach is not None,
+                    timeout=TIMEOUT_MS)
+    cue = panel.hint_label.text().lower()
+    assert "surprise" not in cue and any(w in cue for w in ("brow", "jaw", "eye", "smile", "mouth"))
+    assert "," not in cue and ";" not in cue  # one instruction
