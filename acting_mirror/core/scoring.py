@@ -83,6 +83,9 @@ class LineScore:
     face_actions: tuple[dict, ...] | None = None
     face_tip: str | None = None
     face_reading: str | None = None
+    # why the picture was too poor to read for most of the line's face frames ("dark",
+    # "blurred|small"...; core.quality), None when it was fine or not assessed
+    poor_picture: str | None = None
 
     def to_dict(self) -> dict:
         extra = {} if self.face_actions is None else {
@@ -104,6 +107,7 @@ class LineScore:
             "face_fraction": round(self.face_fraction, 4),
             "verdict": self.verdict,
             **extra,
+            **({"poor_picture": self.poor_picture} if self.poor_picture else {}),
             "tip": self.tip,
         }
 
@@ -121,6 +125,7 @@ class LineScore:
                 dict(a) for a in d["face_actions"]),
             face_tip=(str(d["tip"]) if d.get("face_actions") is not None and "tip" in d else None),
             face_reading=d.get("face_reading"),
+            poor_picture=d.get("poor_picture") or None,
         )
 
     @property
@@ -174,13 +179,53 @@ class TakeReport:
         return {v: sum(1 for line in self.lines if line.verdict == v) for v in VERDICTS}
 
 
+POOR_PICTURE_SHARE = 0.5
+"""A line is flagged when at least this share of its face frames were too poor to read."""
+
+_PICTURE_FIX = {
+    "dark": "put a light in front of you", "bright": "move out of the glare",
+    "blurred": "hold still, or focus or clean the camera", "small": "come closer to the camera",
+    "turned": "face the camera",
+}
+
+
+def poor_picture_tip(reasons: str) -> str:
+    """The tip of a line read on poor frames: it blames the picture, never the actor."""
+    words = [r for r in reasons.split("|") if r in _PICTURE_FIX]
+    what = " and ".join({"dark": "too dark", "bright": "too bright", "blurred": "blurred",
+                         "small": "too small", "turned": "turned away"}[r] for r in words)
+    fixes = "; ".join(_PICTURE_FIX[r] for r in words)
+    return (f"The picture was {what} for most of this line, so its reading says little "
+            f"about your acting: {fixes}, and try the line again.")
+
+
+def _poor_picture(quality: np.ndarray | None) -> str | None:
+    """The reasons shared by most of these frames' quality labels, or ``None``."""
+    if quality is None or len(quality) == 0:
+        return None
+    labels = [str(q) for q in quality if q]
+    if not labels:
+        return None
+    poor = [q for q in labels if q != "ok"]
+    if len(poor) < POOR_PICTURE_SHARE * len(labels):
+        return None
+    counts: dict[str, int] = {}
+    for label in poor:
+        for reason in label.split("|"):
+            counts[reason] = counts.get(reason, 0) + 1
+    common = [r for r, n in counts.items() if n >= POOR_PICTURE_SHARE * len(poor)]
+    return "|".join(sorted(common, key=lambda r: -counts[r])) or None
+
+
 def line_tip(line: LineScore) -> str:
     """What to try next time on this line, in one sentence ("" for a hit); from the face
     actions when the line has them."""
-    if line.face_tip is not None and line.verdict not in ("no_face", "not_reached"):
-        return line.face_tip
     if line.verdict in ("hit", "not_reached"):
-        return ""
+        return "" if line.face_tip is None or line.verdict == "not_reached" else line.face_tip
+    if line.poor_picture:  # fix the light or the camera, not the face
+        return poor_picture_tip(line.poor_picture)
+    if line.face_tip is not None and line.verdict != "no_face":
+        return line.face_tip
     target = line.targets[0] if line.targets else "neutral"
     wanted = " or ".join(NOUNS[t] for t in line.targets) if line.targets else "calm"
     if line.verdict == "no_face":
@@ -290,6 +335,7 @@ def score_take(
     frames = rows.frame[order]
     probs = rows.probs[order].astype(np.float64)
     blend = rows.blendshapes[order] if rows.blendshapes is not None else None
+    quality = rows.quality[order] if rows.quality is not None else None
     pose = rows.pose[order] if rows.pose is not None else None
     if calibration is not None and len(probs):
         probs = calibration.apply(probs).astype(np.float64)
@@ -350,9 +396,10 @@ def score_take(
         if levels is not None and n_face:
             fa, tip, reading = line_face_actions(levels[idx], cue.targets, dominant, act_table,
                                                  baseline)
+        poor = _poor_picture(quality[idx]) if quality is not None and n_face else None
         lines.append(
             LineScore(cue.index, start, end, cue.targets, cue.text, on_target, mean_tp,
-                      dominant, ttt, face_fraction, verdict, fa, tip, reading)
+                      dominant, ttt, face_fraction, verdict, fa, tip, reading, poor)
         )
     end = int(take_end_ms) if take_end_ms is not None else (lines[-1].end_ms if lines else 0)
     lines.extend(_not_reached(cue, end, end) for cue in unplayed if cue.scored)

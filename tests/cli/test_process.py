@@ -184,3 +184,16 @@ def test_a_truncated_file_keeps_its_take_says_so_in_one_line_and_exits_3(cli, po
     summary = json.loads((tmp_path / "take" / "summary.json").read_text())
     assert summary["complete"] is False and "truncated" in summary["end_reason"]
     assert 0 < summary["frames"] < 20
+
+
+def test_lines_read_on_a_poor_picture_blame_the_picture_not_the_actor(cli, tmp_path, make_clip,
+                                                                     astronaut_bgr):
+    dark = (astronaut_bgr * 0.2).astype("uint8")  # still found, too dark to read well
+    clip = make_clip(tmp_path / "dark.avi", [dark] * 20, 10)
+    script = tmp_path / "s.txt"
+    script.write_text("0:00-0:02 sad  Nobody came.\n")
+    code, out, err = cli("process", clip, "--out", tmp_path / "take", "--script", script, "--quiet")
+    assert code == 0, err
+    line = json.loads((tmp_path / "take" / "report.json").read_text())["lines"][0]
+    assert "dark" in line["poor_picture"]
+    assert "light" in line["tip"] and "says little about your acting" in line["tip"]
