@@ -67,7 +67,8 @@ def build_analyzer(settings: AnalysisSettings = AnalysisSettings(), *, classifie
     smoother); ``classifier`` and ``make_detector`` reuse models already loaded."""
     detector = build_detector(settings, make_detector)
     if classifier is None:
-        classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin)
+        classifier = LiteRTEmotionClassifier(settings.model_path, crop_margin=settings.crop_margin,
+                                         align=settings.align, clahe=settings.clahe)
     detail = None
     if settings.face_detail and settings.detector != "mesh":
         from acting_mirror.vision.face_detail import MainFaceDetail

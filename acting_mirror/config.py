@@ -97,3 +97,7 @@ class AnalysisSettings:
     # run the face mesh on the main face for its 52 blendshapes and head pose (the mesh
     # detector reads them for every face anyway)
     face_detail: bool = False
+    # the emotion model's crop: level the eye line (from the detector's landmarks) and
+    # equalise it with CLAHE; both off by default (docs/model.md has what they measured)
+    align: bool = False
+    clahe: bool = False

@@ -35,6 +35,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--detail", action="store_true",
                    help="also run the face mesh on the main face: its 52 blendshapes and "
                    "head pose go into timeline.csv (always on with --detector mesh)")
+    p.add_argument("--align", action="store_true",
+                   help="level the eye line of each face crop before reading it (off by default)")
+    p.add_argument("--clahe", action="store_true",
+                   help="equalise each face crop with CLAHE before reading it (off by default)")
     p.add_argument("--draw-mesh", action="store_true",
                    help="dot the face mesh's points in output.avi (with --detail or --detector mesh)")
     p.add_argument("--script", type=Path, metavar="FILE",
@@ -71,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             "it in the app, where each line is timed as you play it."
         )
     settings = AnalysisSettings(detector=args.detector, model_path=args.model,
-                                face_detail=args.detail)
+                                face_detail=args.detail, align=args.align, clahe=args.clahe)
     bar = _ProgressBar(disabled=args.quiet)
     with _finish_on_signals():
         try:

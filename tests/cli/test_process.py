@@ -197,3 +197,12 @@ def test_lines_read_on_a_poor_picture_blame_the_picture_not_the_actor(cli, tmp_p
     line = json.loads((tmp_path / "take" / "report.json").read_text())["lines"][0]
     assert "dark" in line["poor_picture"]
     assert "light" in line["tip"] and "says little about your acting" in line["tip"]
+
+
+@pytest.mark.parametrize("flag", ["--align", "--clahe"])
+def test_aligned_or_equalised_crops_are_a_process_switch(cli, portrait_clip, tmp_path, flag):
+    code, out, err = cli("process", portrait_clip, "--out", tmp_path / "take", "--quiet",
+                         "--no-video", "--detector", "mtcnn", flag)
+    assert code == 0, err
+    summary = json.loads((tmp_path / "take" / "summary.json").read_text())
+    assert summary["frames_with_primary"] == summary["frames"]  # every face still read
