@@ -141,8 +141,8 @@ def test_the_avi_index_rebuild_never_claims_a_frame_it_does_not_hold(
     st.one_of(st.binary(max_size=400), st.text(max_size=200).map(str.encode)),
 )
 def test_the_review_and_library_loaders_fail_in_one_sentence(tmp_path_factory, killed_take, name, data):
-    from acting_mirror.gui.review import load_take
-    from acting_mirror.gui.takes_library import read_take_entry
+    from acting_mirror.controllers.review import open_take as load_take
+    from acting_mirror.core.take_catalog import read_take_entry
 
     take = _copy(killed_take, tmp_path_factory.mktemp("l") / "take")
     recover_take(take)
