@@ -150,7 +150,14 @@ def session_parts(
         resolve_spec=resolve_spec,
         partner_voice=voice,
         cue_voice=cue_voice if voice is not None else None,
+        face_detail=_main_face_detail,
     )
+
+
+def _main_face_detail():
+    from acting_mirror.vision.face_detail import MainFaceDetail
+
+    return MainFaceDetail()
 
 
 def app_services(

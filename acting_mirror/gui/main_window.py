@@ -34,7 +34,8 @@ from acting_mirror.gui.widgets import EmptyState, MessageBanner, VideoView, ask_
 from acting_mirror.gui.window_bars import DETECTOR_LABELS, SourceBar, StatusFigures, TransportBar, fit_to_screen
 from acting_mirror.gui.window_menus import WindowMenus
 from acting_mirror.gui.worker import (
-    DEMO_SPEC, AnalysisWorker, SetDetector, SetMeshDrawn, SetMirror, SourceInfo, TakeInfo,
+    DEMO_SPEC, AnalysisWorker, SetDetector, SetFaceDetail, SetMeshDrawn, SetMirror, SourceInfo,
+    TakeInfo,
     WorkerHandle,
 )
 from acting_mirror.session.services import Services
@@ -121,7 +122,8 @@ class MainWindow(QMainWindow):
         if model is not None:
             self.prefs.model_path = Path(model)  # kept: the app starts with it next time too
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET,
-                                    face_detail=True, model_path=self.prefs.model_path)
+                                    face_detail=self.prefs.face_detail,
+                                    model_path=self.prefs.model_path)
         self.worker = WorkerHandle(AnalysisWorker(settings, parts=self._session_parts(services),
                                                   mirror=self.prefs.mirror))
         self._update_controls()  # nothing works before the models load
@@ -395,6 +397,13 @@ class MainWindow(QMainWindow):
     def set_bars_visible(self, on: bool) -> None:
         self.prefs.show_bars = on
         self.plots.set_bars_visible(on)
+
+    def set_face_detail(self, on: bool) -> None:
+        """The face mesh on the main face, on or off (it costs a few ms a frame)."""
+        self.prefs.face_detail = on
+        self.send(SetFaceDetail(on))
+        if not on:
+            self.face_detail.show_scores(None)
 
     def set_mesh_drawn(self, on: bool) -> None:
         """Dot the face mesh's points on the picture (and in takes recorded from now on)."""

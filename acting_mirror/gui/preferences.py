@@ -149,6 +149,16 @@ class Preferences:
 
     # ---------------------------------------------------------------- view
     @property
+    def face_detail(self) -> bool:
+        """Run the face mesh on the main face (blendshapes, head pose, face detail view,
+        coaching in face actions); on by default."""
+        return _as_bool(self._s.value("analysis/face_detail"), True)
+
+    @face_detail.setter
+    def face_detail(self, on: bool) -> None:
+        self._s.setValue("analysis/face_detail", bool(on))
+
+    @property
     def draw_mesh(self) -> bool:
         """Dot the face mesh on the picture (off by default)."""
         return _as_bool(self._s.value("view/draw_mesh"), False)

@@ -34,7 +34,8 @@ from acting_mirror.core.follower import CueState
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.session import events as ev
 from acting_mirror.session.commands import (  # noqa: F401 - re-exported for the windows
-    AdvanceScript, OpenSource, SetCalibration, SetDetector, SetMeshDrawn, SetMirror, SetPlaying,
+    AdvanceScript, OpenSource, SetCalibration, SetDetector, SetFaceDetail, SetMeshDrawn,
+    SetMirror, SetPlaying,
     SetScript, Shutdown, StartRecording, StopRecording,
 )
 from acting_mirror.session.events import SourceInfo, TakeInfo  # noqa: F401 - re-exported

@@ -34,6 +34,13 @@ class SetMirror:
 
 
 @dataclass(frozen=True)
+class SetFaceDetail:
+    """Run the face mesh on the main face (its blendshapes and head pose) or not."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class SetMeshDrawn:
     """Dot the face mesh on the picture (and in ``output.avi``) or not."""
 
@@ -109,6 +116,6 @@ class Shutdown:
 
 
 Command = (
-    OpenSource | SetPlaying | SetDetector | SetMirror | SetMeshDrawn | StartRecording | SetScript
+    OpenSource | SetPlaying | SetDetector | SetMirror | SetFaceDetail | SetMeshDrawn | StartRecording | SetScript
     | SetCalibration | AdvanceScript | StopRecording | Shutdown
 )

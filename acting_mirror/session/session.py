@@ -94,6 +94,7 @@ class Session:
         self._loop_take: cmd.StartRecording | None = None  # the take a looped passage repeats
         self._cue_voice: PartnerVoice | None = None  # says the spoken cues, when asked
         self._cue_words = CueWords()
+        self._detail = None  # the main face's mesh reader, kept while switched off
         self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
@@ -128,8 +129,9 @@ class Session:
             for detector in self._detectors.values():
                 self.parts.close_detector(detector)
             self._detectors.clear()
-            if self.analyzer is not None and self.analyzer.detail is not None:
-                self.parts.close_detector(self.analyzer.detail)
+            for detail in {id(d): d for d in (self._detail,
+                           self.analyzer.detail if self.analyzer else None) if d}.values():
+                self.parts.close_detector(detail)
             self._close_partner()
 
     def run(self, inbox: Inbox) -> None:
@@ -181,6 +183,8 @@ class Session:
             self.mirror = bool(command.on)
             self._emit(ev.MirrorChanged(self.mirror))
             self._refresh_still()
+        elif isinstance(command, cmd.SetFaceDetail):
+            self._set_face_detail(command.on)
         elif isinstance(command, cmd.SetMeshDrawn):
             self._annotator.draw_mesh = bool(command.on)
             self._refresh_still()
@@ -293,6 +297,22 @@ class Session:
     def _use_detector(self, name: str) -> None:
         stills = self.info is not None and self.info.stills
         self.analyzer.set_detector(self._detector(name, stills))
+
+    def _set_face_detail(self, on: bool) -> None:
+        """The face mesh on the main face, on or off (kept once built)."""
+        if self.analyzer is None:
+            return
+        if on and self.analyzer.detail is None:
+            if self._detail is None and self.parts.face_detail is not None:
+                try:
+                    self._detail = self.parts.face_detail()
+                except (ActingMirrorError, OSError, ValueError) as exc:
+                    self._emit(ev.DetectorFailed("face detail", str(exc)))
+                    return
+            self.analyzer.detail = self._detail
+        elif not on and self.analyzer.detail is not None:
+            self._detail, self.analyzer.detail = self.analyzer.detail, None
+        self._refresh_still()
 
     def _set_detector(self, name: str) -> None:
         if self.analyzer is None:

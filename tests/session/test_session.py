@@ -424,3 +424,34 @@ def test_spoken_cues_say_one_word_between_lines_never_over_the_partner(make_part
     run_to_end(session)
     # "I got it!" ends as THEO starts: nothing over the partner; "Yes!" went well: "good"
     assert said_words == [0]
+
+
+def test_the_face_detail_is_switched_on_and_off_between_frames(make_parts, events):
+    import numpy as np
+
+    class Detail:
+        def __init__(self):
+            self.reads = 0
+
+        def read(self, image, faces):
+            self.reads += 1
+            return tuple(f.with_(blendshapes=np.full(52, 0.5, np.float32)) if f.primary else f
+                         for f in faces)
+
+    made = []
+    parts = make_parts(source=lambda: FakeSource(6))
+    parts = type(parts)(**{**parts.__dict__,
+                           "face_detail": lambda: made.append(Detail()) or made[-1]})
+    session = Session(parts, events.append, policy=OFFLINE, mirror=False)
+    session.start()
+    session.open(cmd.OpenSource("clip"))
+    session.step()
+    session.handle(cmd.SetFaceDetail(True))
+    session.step()
+    session.step()
+    session.handle(cmd.SetFaceDetail(False))
+    session.step()
+    session.handle(cmd.SetFaceDetail(True))  # the same reader again, not a second one
+    session.step()
+    read = [e.result.faces[0].blendshapes is not None for e in events.of(ev.FrameAnalysed)]
+    assert read == [False, True, True, False, True] and len(made) == 1
