@@ -73,8 +73,10 @@ class ImportScreenplayDialog(QDialog):
         if unlabelled:
             lines = ", ".join(str(u.script_line) for u in unlabelled[:12])
             more = "…" if len(unlabelled) > 12 else ""
-            notes.append(f"{len(unlabelled)} of your lines had no emotion cue (script lines "
-                         f"{lines}{more}): give them one to have them scored.")
+            one = len(unlabelled) == 1
+            notes.append(f"{len(unlabelled)} of your lines had no emotion cue (script "
+                         f"line{'' if one else 's'} {lines}{more}): give "
+                         f"{'it' if one else 'them'} one to have {'it' if one else 'them'} scored.")
         self.notes.setText("\n".join(notes))
 
     def parsed(self) -> Script:
