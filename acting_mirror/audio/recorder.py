@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RATE = 16000
 """Samples per second: plenty for a voice, and what the voice-activity detector reads."""
-READ_MS = 20
+READ_MS = 10
 PROGRAMS = ("parec", "pw-record", "arecord")
 
 
