@@ -59,7 +59,7 @@ def pulse(tmp_path, monkeypatch):
         ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
          "--disable-shm=yes", "--log-target=stderr",
          f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
-         "--load=module-null-sink sink_name=mirror_test rate=48000",
+         "--load=module-null-sink sink_name=mirror_test rate=16000",
          "--load=module-always-sink"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

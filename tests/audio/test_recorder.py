@@ -140,17 +140,18 @@ def test_the_take_audio_matches_the_played_signal_in_time_and_content(pulse, tmp
     # within one frame of the clock time it was played: the recorder's error is less
     assert lags.min() > -FRAME_MS / 2
     assert lags.min() < FRAME_MS
-    # content: the burst that came through on time is the chirp that was played (later
-    # ones may be cut by the player's underruns when the machine is busy)
+    # content: the bursts are the chirp that was played (the player's underruns on a busy
+    # machine may cut one short, so most, not all, must match)
     n = int(0.08 * SR)
     chirp = signal_[int(at[0] * SR): int(at[0] * SR) + n].astype(np.float64)
-    for t in [found[int(np.argmin(lags))]]:
+    matches = []
+    for t in found:
         i = int(t * SR)
-        window = audio[max(0, i - 200): i + n + 200].astype(np.float64)
+        window = audio[max(0, i - 1000): i + n + 1000].astype(np.float64)
         corr = np.correlate(window, chirp, mode="valid")
         j = int(np.argmax(corr))
-        match = np.corrcoef(window[j:j + n], chirp)[0, 1]
-        assert match > 0.95, (t, match)
+        matches.append(np.corrcoef(window[j:j + n], chirp)[0, 1])
+    assert np.median(matches) > 0.95, matches
     meta, notes = read_notes(take / AUDIO_CLOCK)
     assert meta["aligned"] and len(notes) >= 5
 
