@@ -50,6 +50,17 @@ def read_segments(take_dir: Path | str) -> list[Segment] | None:
     return sorted((a, b) for a, b in segs if b > a)
 
 
+def merge(segments: list[Segment]) -> list[Segment]:
+    """Sorted, with overlapping or touching segments joined."""
+    out: list[Segment] = []
+    for a, b in sorted((int(a), int(b)) for a, b in segments if b > a):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def _overlap(segments: list[Segment], lo: int, hi: int) -> list[Segment]:
     return [(max(a, lo), min(b, hi)) for a, b in segments if b > lo and a < hi]
 
@@ -78,7 +89,7 @@ def speech_timing(script: Script, segments: list[Segment], table: TimelineTable,
     order = np.argsort(rows.time_ms, kind="stable")
     times = rows.time_ms[order].astype(np.int64)
     probs = rows.probs[order].astype(np.float64)
-    segments = sorted(segments)
+    segments = merge(segments)
     lines: dict[int, LineSpeech] = {}
     listening: list[dict] = []
     for cue in script.cues:
