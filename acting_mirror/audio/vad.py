@@ -224,3 +224,73 @@ def write_speech(folder: Path | str, heard: list[Segment], partner: list[Segment
             "frame_ms": FRAME_MS}
     write_text_atomic(Path(folder) / SPEECH_JSON, json.dumps(data, indent=1) + "\n")
     return record
+
+
+class ActorVoice:
+    """The glue for a live take: hears the microphone's chunks (``mic.on_chunk``), tells
+    the partner's playback from the actor's voice, says when the next line is due and
+    writes ``speech.json`` at the end. Thread-safe: chunks arrive on the recorder's
+    thread; the session calls :meth:`line_shown`, :meth:`due` and :meth:`finish`.
+
+    ``partner_playing()`` says whether the partner's voice is playing now (e.g.
+    ``lambda: voice.speaking`` for a PartnerVoice); its spans are noted in timeline time.
+    ``pause_ms=None`` only records (no voice-driven advance)."""
+
+    def __init__(self, sample_rate: int = 16000, *, pause_ms: int | None = 800,
+                 headset: bool = False, partner_playing=lambda: False, aggressiveness: int = 2):
+        import threading
+
+        self._lock = threading.Lock()
+        self._det = VoiceDetector(sample_rate, aggressiveness=aggressiveness)
+        self._advance = None if pause_ms is None else VoiceAdvance(pause_ms, headset=headset)
+        self.headset = headset
+        self._partner_playing = partner_playing
+        self._partner: list[list[float]] = []
+        self._due: float | None = None
+
+    def attach(self, mic) -> "ActorVoice":
+        mic.on_chunk(self.hear)
+        return self
+
+    def hear(self, chunk: np.ndarray, time_ms: float) -> None:
+        """One chunk of the microphone, its first sample at timeline ``time_ms``."""
+        playing = bool(self._partner_playing())
+        with self._lock:
+            frames = self._det.feed(chunk, time_ms)
+            for t, _speech in frames:
+                if playing and (not self._partner or self._partner[-1][1] is not None):
+                    self._partner.append([t, None])
+                elif not playing and self._partner and self._partner[-1][1] is None:
+                    self._partner[-1][1] = t
+            if self._advance is not None and self._due is None:
+                self._due = next_line_due(frames, self._advance, playing)
+
+    def line_shown(self, time_ms: float) -> None:
+        """A new line came up (by voice or by key) at timeline ``time_ms``."""
+        with self._lock:
+            self._due = None
+            if self._advance is not None:
+                self._advance.line_shown(time_ms)
+
+    def due(self) -> float | None:
+        """The timeline time the actor finished the line showing now (once), or None."""
+        with self._lock:
+            due, self._due = self._due, None
+            return due
+
+    @property
+    def speaking(self) -> bool:
+        with self._lock:
+            return self._det.speaking
+
+    def partner_spans(self) -> list[Segment]:
+        with self._lock:
+            end = self._det._t
+            return [(int(a), int(b if b is not None else end)) for a, b in self._partner]
+
+    def finish(self, folder: Path | str) -> SpeechRecord:
+        """Close the last segment and write ``speech.json`` into the take ``folder``."""
+        spans = self.partner_spans()
+        with self._lock:
+            heard = self._det.finish()
+        return write_speech(folder, heard, spans, headset=self.headset)

@@ -157,3 +157,32 @@ def test_live_detection_through_the_null_sink(scene, pulse, tmp_path):
     durations = [e - s for s, e in live]
     said = [b - a for _w, a, b in spans]
     assert np.allclose(durations, said, atol=HANG)
+
+
+def test_actor_voice_glue_advances_and_writes_speech_json(scene, tmp_path):
+    """ActorVoice as the session uses it: chunks with their timeline times from the
+    recorder's thread, partner playback from a callable, the line advance polled."""
+    import json
+
+    from acting_mirror.audio.vad import ActorVoice
+
+    signal_, spans = scene
+    partner = [(a, b) for who, a, b in spans if who == "partner"]
+    now = {"t": 0.0}
+    voice = ActorVoice(SR, pause_ms=700,
+                       partner_playing=lambda: any(a <= now["t"] < b for a, b in partner))
+    chunk = SR * 20 // 1000
+    due = []
+    for i in range(0, len(signal_), chunk):
+        now["t"] = i * 1000 / SR
+        voice.hear(signal_[i:i + chunk], now["t"])
+        at = voice.due()
+        if at is not None:
+            due.append(at)
+            voice.line_shown(now["t"])
+    assert len(due) == 3
+    record = voice.finish(tmp_path)
+    assert len(record.heard) == 4 and len(record.segments) == 3
+    (span,) = record.partner
+    assert abs(span[0] - partner[0][0]) <= 2 * FRAME_MS and abs(span[1] - partner[0][1]) <= 2 * FRAME_MS
+    assert json.loads((tmp_path / "speech.json").read_text())["segments"] == [list(s) for s in record.segments]
