@@ -193,9 +193,10 @@ class MicRecorder:
 
     @property
     def active(self) -> bool:
-        """The microphone is open (a take records or a level check runs)."""
+        """The microphone is open (a take records or a level check runs) and its program
+        is still running."""
         with self._lock:
-            return self._proc is not None
+            return self._proc is not None and self._proc.poll() is None
 
     @property
     def recording(self) -> bool:
@@ -312,7 +313,6 @@ class MicRecorder:
             wav, notes = self._wav, self._notes
             if wav is None:
                 continue  # a level check
-            first = total
             try:
                 wav.write(data)
             except OSError as exc:
@@ -331,7 +331,6 @@ class MicRecorder:
                     listener(chunk, t_ms - 1000.0 * len(chunk) / self.rate)
                 except Exception:  # a listener's bug never stops the recording
                     log.exception("audio chunk listener failed")
-            del first
         if proc.poll() is None:
             return  # stopped by us
         with self._lock:

@@ -329,3 +329,23 @@ def test_clockfit_maps_both_ways():
     fit = ClockFit(100.0, 16016.0, SR, 0.0, 10)
     assert fit.sample(fit.time_ms(12345)) == pytest.approx(12345)
     assert fit.drift_ppm == pytest.approx(1000.0)
+
+
+def test_a_microphone_that_stops_mid_take_keeps_its_sound_and_says_why(tmp_path):
+    """A real recording process that delivers 1.5 s of sound and dies (an unplugged
+    USB microphone) ends the take's audio with one message; the sound is kept."""
+    program = [sys.executable, "-c",
+               "import sys, time, numpy as np\n"
+               "x = (8000 * np.sin(np.arange(24000) * 0.3)).astype('<i2').tobytes()\n"
+               "for i in range(0, len(x), 640):\n"
+               "    sys.stdout.buffer.write(x[i:i + 640]); sys.stdout.flush(); time.sleep(0.02)\n"
+               "sys.stderr.write('Stream error: No such entity\\n'); sys.exit(1)\n"]
+    mic = MicRecorder(program=program)
+    take = tmp_path / "take"
+    take.mkdir()
+    mic.start(take, time.perf_counter())
+    assert wait_for(lambda: not mic.active, timeout=30)
+    info = mic.stop()
+    assert info.message == "the microphone stopped: Stream error: No such entity"
+    audio, _ = read_wav(take / AUDIO_WAV)
+    assert np.count_nonzero(audio) >= 23000  # all 24000 samples, placed on the clock
