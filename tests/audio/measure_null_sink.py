@@ -1,9 +1,11 @@
 """Measure the recorder against the clock on a real null sink over a long take:
-``python tests/audio/measure_null_sink.py MINUTES`` (default 10).
+``python tests/audio/measure_null_sink.py [MINUTES] [EVERY_S]`` (default 10 and 30).
 
-A private PulseAudio server; MicRecorder records the null sink's monitor while a paced
-writer plays a chirp every 30 s of the session clock through pacat. Prints, per burst,
-the audio time minus the clock time it was played, and the fitted drift."""
+A private PulseAudio server; MicRecorder records the null sink's monitor while a 1 kHz
+tone is switched on inside the server (``pactl load-module module-sine``, no client
+buffer between the clock and the sink) every EVERY_S seconds. Prints, per tone, its
+onset in audio.wav minus the clock time it was switched on (the middle of the pactl
+call, whose round trip is the measurement's uncertainty), and the fitted drift."""
 
 from __future__ import annotations
 
@@ -17,19 +19,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_recorder import SR, onsets, play_paced  # noqa: E402
+from test_recorder import SR, onsets, tone_burst  # noqa: E402
 
 from acting_mirror.audio.recorder import MicRecorder  # noqa: E402
 from acting_mirror.audio.wavfile import read_wav  # noqa: E402
 
 
-class _Pulse:
-    def __init__(self, env, sink):
-        self.env, self.sink = env, sink
-
-
 def main() -> None:
     minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    every = float(sys.argv[2]) if len(sys.argv) > 2 else 30.0
     tmp = Path(tempfile.mkdtemp(prefix="mirror-sync-"))
     run = tmp / "pulse"
     run.mkdir()
@@ -53,29 +51,26 @@ def main() -> None:
         take.mkdir()
         origin = clock()
         mic.start(take, origin)
-        seconds = int(minutes * 60)
-        signal_ = np.zeros(seconds * SR, np.int16)
-        n = np.arange(int(0.08 * SR))
-        chirp = (12000 * np.sin(2 * np.pi * (500 + 2500 * n / len(n)) * n / SR)
-                 * np.hanning(len(n))).astype(np.int16)
-        at = list(range(3, seconds - 2, 30))
-        for t in at:
-            signal_[t * SR: t * SR + len(n)] = chirp
-        written: list = []
-        start = origin + 3.0
-        player = play_paced(_Pulse(env, "mirror_test"), signal_, SR, clock, start, written)
-        player.join()
+        sent = []
+        end = origin + minutes * 60
+        next_at = origin + 3.0
+        while next_at < end - 1:
+            while clock() < next_at:
+                time.sleep(0.01)
+            t0, t1 = tone_burst("mirror_test", clock)
+            sent.append(((t0 + t1) / 2 - origin, (t1 - t0) * 1000))
+            next_at += every
         time.sleep(0.5)
         info = mic.stop()
         audio, _ = read_wav(take / "audio.wav")
-        found = onsets(audio, SR)
-        block_at = dict(written)
-        sent = [block_at[t * SR] - origin for t in at]
-        lags = [(f - s) * 1000 for f, s in zip(found, sent)]
-        print(f"{minutes:g} min on a null sink: {len(found)}/{len(at)} bursts; audio minus clock "
-              f"(incl. the player's latency): min {min(lags):.1f} ms, max {max(lags):.1f} ms, "
-              f"first {lags[0]:.1f}, last {lags[-1]:.1f}; fitted drift {info.drift_ppm:+.2f} ppm, "
-              f"read jitter {info.residual_ms:.1f} ms, first sample at {info.first_sample_ms:.0f} ms")
+        found = onsets(audio, SR, threshold=2000)
+        lags = [(f - s) * 1000 for f, (s, _rt) in zip(found, sent)]
+        rts = [rt for _s, rt in sent]
+        print(f"{minutes:g} min on a null sink: {len(found)}/{len(sent)} tones; audio minus clock: "
+              f"min {min(lags):+.1f} ms, max {max(lags):+.1f} ms, first {lags[0]:+.1f}, last "
+              f"{lags[-1]:+.1f} (pactl round trip up to {max(rts):.1f} ms); fitted drift "
+              f"{info.drift_ppm:+.2f} ppm, read jitter {info.residual_ms:.1f} ms, "
+              f"{info.duration_s:.1f} s of audio")
     finally:
         daemon.terminate()
         daemon.wait()
