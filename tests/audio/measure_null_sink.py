@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_recorder import SR, onsets, tone_burst  # noqa: E402
+from test_mic_recorder import SR, onsets, tone_burst  # noqa: E402
 
 from acting_mirror.audio.recorder import MicRecorder  # noqa: E402
 from acting_mirror.audio.wavfile import read_wav  # noqa: E402
