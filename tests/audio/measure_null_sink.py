@@ -58,17 +58,21 @@ def main() -> None:
             while clock() < next_at:
                 time.sleep(0.01)
             t0, t1 = tone_burst("mirror_test", clock)
-            sent.append(((t0 + t1) / 2 - origin, (t1 - t0) * 1000))
+            sent.append((t0 - origin, t1 - origin))
             next_at += every
         time.sleep(0.5)
         info = mic.stop()
         audio, _ = read_wav(take / "audio.wav")
         found = onsets(audio, SR, threshold=2000)
-        lags = [(f - s) * 1000 for f, (s, _rt) in zip(found, sent)]
-        rts = [rt for _s, rt in sent]
-        print(f"{minutes:g} min on a null sink: {len(found)}/{len(sent)} tones; audio minus clock: "
-              f"min {min(lags):+.1f} ms, max {max(lags):+.1f} ms, first {lags[0]:+.1f}, last "
-              f"{lags[-1]:+.1f} (pactl round trip up to {max(rts):.1f} ms); fitted drift "
+        # each tone started while its pactl call ran: the onset's distance outside that
+        # interval is the audio's error (0 inside it)
+        errors = [1000 * max(t0 - f, f - t1, 0.0) for f, (t0, t1) in zip(found, sent)]
+        mids = [1000 * (f - (t0 + t1) / 2) for f, (t0, t1) in zip(found, sent)]
+        calls = [1000 * (t1 - t0) for t0, t1 in sent]
+        print(f"{minutes:g} min on a null sink: {len(found)}/{len(sent)} tones; onset outside its "
+              f"pactl call by at most {max(errors):.1f} ms; onset minus the call's middle: first "
+              f"{mids[0]:+.1f}, last {mids[-1]:+.1f}, median {np.median(mids):+.1f} ms (calls took "
+              f"{min(calls):.0f}-{max(calls):.0f} ms); fitted drift "
               f"{info.drift_ppm:+.2f} ppm, read jitter {info.residual_ms:.1f} ms, "
               f"{info.duration_s:.1f} s of audio")
     finally:
