@@ -183,6 +183,7 @@ class MicRecorder:
         self._sidecar = None
         self._origin = 0.0
         self._ended = ""
+        self._stopping = False
         self._chunk_listeners: list[Callable[[np.ndarray, float], None]] = []
 
     # --- state ---------------------------------------------------------------------------
@@ -227,11 +228,16 @@ class MicRecorder:
         self._folder = folder
         self._origin = float(clock_origin)
         self._notes = ClockNotes(self.rate)
-        self._wav = StreamingWav(path, self.rate)
-        self._sidecar = open(folder / AUDIO_CLOCK, "w", encoding="utf-8")
-        self._sidecar.write(json.dumps({"sample_rate": self.rate, "program": self._program_name,
-                                        "device": self.device, "aligned": False}) + "\n")
-        self._sidecar.flush()
+        try:
+            self._wav = StreamingWav(path, self.rate)
+            self._sidecar = open(folder / AUDIO_CLOCK, "w", encoding="utf-8")
+            self._sidecar.write(json.dumps({"sample_rate": self.rate, "device": self.device,
+                                            "program": self._program_name,
+                                            "aligned": False}) + "\n")
+            self._sidecar.flush()
+        except OSError as exc:
+            self._close_files()
+            raise MicError(f"Cannot record the sound into {folder}: {exc.strerror or exc}.") from exc
         self._ended = ""
         try:
             self._open()
@@ -284,6 +290,7 @@ class MicRecorder:
             raise MicError(f"Cannot open the microphone with {self._cmd[0]}: {exc.strerror or exc}.") from exc
         with self._lock:
             self._proc = proc
+            self._stopping = False
             self._recent.clear()
         self._thread = threading.Thread(target=self._read, args=(proc,), name="mic", daemon=True)
         self._thread.start()
@@ -331,15 +338,17 @@ class MicRecorder:
                     listener(chunk, t_ms - 1000.0 * len(chunk) / self.rate)
                 except Exception:  # a listener's bug never stops the recording
                     log.exception("audio chunk listener failed")
-        if proc.poll() is None:
-            return  # stopped by us
+        try:
+            proc.wait(timeout=2)  # the pipe closed: the program is ending
+        except subprocess.TimeoutExpired:
+            return
         with self._lock:
-            mine = self._proc is proc
-        if mine:
+            stopped_by_us = self._stopping
+        if not stopped_by_us:
             err = b""
             try:
                 err = proc.stderr.read() or b""  # type: ignore[union-attr]
-            except OSError:
+            except (OSError, ValueError):
                 pass
             reason = err.decode("utf-8", "replace").strip().splitlines()
             self._ended = self._ended or (
@@ -349,6 +358,7 @@ class MicRecorder:
     def _close_proc(self) -> None:
         with self._lock:
             proc, self._proc = self._proc, None
+            self._stopping = True
             self._recent.clear()
         if proc is not None:
             if proc.poll() is None:

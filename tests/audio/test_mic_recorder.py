@@ -329,3 +329,17 @@ def test_a_microphone_that_stops_mid_take_keeps_its_sound_and_says_why(tmp_path)
     assert info.message == "the microphone stopped: Stream error: No such entity"
     audio, _ = read_wav(take / AUDIO_WAV)
     assert np.count_nonzero(audio) >= 23000  # all 24000 samples, placed on the clock
+
+
+def test_recording_into_a_missing_folder_is_one_error(tmp_path):
+    mic = MicRecorder(program=[sys.executable, "-c", "import time; time.sleep(5)"])
+    with pytest.raises(Exception, match="Cannot record the sound into") as err:
+        mic.start(tmp_path / "nope", time.perf_counter())
+    from acting_mirror.errors import ActingMirrorError
+
+    assert isinstance(err.value, ActingMirrorError) and not mic.active
+    (tmp_path / "take").mkdir()
+    mic.start(tmp_path / "take", time.perf_counter())
+    with pytest.raises(ActingMirrorError, match="never overwritten"):
+        MicRecorder(program=mic._cmd).start(tmp_path / "take", time.perf_counter())
+    mic.stop()
