@@ -45,7 +45,7 @@ def read_segments(take_dir: Path | str) -> list[Segment] | None:
     try:
         data = json.loads((Path(take_dir) / SPEECH_JSON).read_text(encoding="utf-8"))
         segs = [(int(a), int(b)) for a, b in data["segments"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
         return None
     return sorted((a, b) for a, b in segs if b > a)
 

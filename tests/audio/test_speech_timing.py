@@ -101,3 +101,19 @@ def test_any_segments_give_figures_inside_each_line(tmp_path_factory, raw):
         assert 0 <= line.spoken_ms <= length
         assert line.start_ms is None or 0 <= line.start_ms < length
     assert len(listening) == 1
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(JSONISH, st.fixed_dictionaries({"segments": JSONISH})))
+def test_a_hostile_speech_json_is_read_or_ignored(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("s")
+    (folder / "speech.json").write_text(json.dumps(data))
+    segs = read_segments(folder)
+    assert segs is None or all(isinstance(a, int) and b > a for a, b in segs)
