@@ -27,6 +27,7 @@ from acting_mirror.core.scoring import (
     HIT_ON_TARGET, MIN_FACE_FRACTION, PARTIAL_ON_TARGET, LineScore, TakeReport,
     estimate_frame_ms, primary_rows, score_take,
 )
+from acting_mirror.core.speech_timing import report_extras
 from acting_mirror.core.timeline import TimelineTable, read_timeline
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.core.takefiles import (  # noqa: F401  (the GUI imports them from here)
@@ -70,7 +71,7 @@ def report_for_take(
     report = score_take(script, table, calibration, take_end_ms=_take_end_ms(take_dir),
                         complete=complete, unplayed=tuple(unplayed), profile=profile)
     write_report(take_dir, report, table, overwrite=overwrite, calibration=calibration,
-                 profile=profile)
+                 profile=profile, script=script)
     return report
 
 
@@ -132,19 +133,25 @@ def write_report(
     overwrite: bool = False,
     calibration: NeutralCalibration | None = None,
     profile=None,
+    script: Script | None = None,
 ) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.html`` into ``take_dir``; returns their paths.
 
     Raises OutputError when either exists and ``overwrite`` is false, or on write errors;
     with ``overwrite`` the earlier report is kept as ``report-N.*`` (see the module doc).
     ``calibration`` (if the report used one) is applied to the plotted curves too.
+    With ``script`` and a ``speech.json`` in the take, each line gains ``speech`` (see
+    :mod:`acting_mirror.core.speech_timing`).
     """
     take_dir = Path(take_dir)
     if not take_dir.is_dir():
         raise OutputError(f"Cannot write the report: {take_dir} is not a folder.")
     _refuse_existing(take_dir, overwrite)
     keep_earlier_report(take_dir)
-    json_text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    data = report.to_dict()
+    if script is not None:
+        data.update(report_extras(script, table, take_dir, data["lines"]))
+    json_text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     html_text = render_html(report, table, title=take_dir.name, calibration=calibration,
                             profile=profile)
     json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML

@@ -28,6 +28,17 @@ SCRIPT_TXT = "script.txt"
 SCRIPT_JSON = "script.json"
 """The script a take was acted to, as the actor wrote it and as parsed."""
 
+AUDIO_WAV = "audio.wav"
+"""The actor's voice (mono 16-bit PCM): sample ``k`` is timeline time ``k / rate`` once the
+recording is finished (see :mod:`acting_mirror.audio.recorder`)."""
+
+AUDIO_CLOCK = "audio.clock"
+"""The microphone's clock notes (``samples time_ms`` lines after a JSON line), written
+while recording so an interrupted take's audio can still be put on the take's clock."""
+
+SPEECH_JSON = "speech.json"
+"""Where the actor spoke: voice-activity segments in timeline time (``audio.vad``)."""
+
 IN_PROGRESS = ".in-progress"
 """Marker: the take is being written, or was interrupted before a clean close."""
 

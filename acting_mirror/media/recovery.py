@@ -47,6 +47,7 @@ except ImportError:  # Windows: no advisory locks; a live take is then told apar
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.takefiles import IN_PROGRESS, OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, read_timeline
+from acting_mirror.audio.recorder import repair_take_audio
 from acting_mirror.errors import ActingMirrorError, OutputError
 from acting_mirror.media.avirepair import AviLayoutError, repair_avi
 
@@ -408,6 +409,7 @@ def recover_take(
                 dropped = _cut_timeline(timeline, {i for i, _t in order} if order else None, None)
                 frames = len(order) if order else len(set(read_timeline(timeline).frame.tolist()))
         summary = rebuild_summary(folder, frames, known, meta, end_reason=end_reason, interrupted=interrupted)
+        repair_take_audio(folder)  # audio.wav: its header, then onto the take's clock
         _write_json(folder / SUMMARY_JSON, summary)
     except OSError as exc:
         raise OutputError(f"Cannot repair the take in {folder}: {exc.strerror or exc}.") from exc
