@@ -7,6 +7,7 @@ app are the same thing.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,7 +152,14 @@ def session_parts(
         partner_voice=voice,
         cue_voice=cue_voice if voice is not None else None,
         face_detail=_main_face_detail,
+        microphone=_microphone,
     )
+
+
+def _microphone(device: str | None):
+    from acting_mirror.audio.recorder import MicRecorder
+
+    return MicRecorder(device)
 
 
 def _main_face_detail():
@@ -171,6 +179,20 @@ def app_services(
         process=process_to_take,
         recover=recover_interrupted,
     )
+
+
+def _keep_sound(input_spec: str, folder: Path) -> None:
+    """A video file's sound track goes into the take as ``audio.wav`` (on its clock)."""
+    path = Path(resolve_spec(input_spec))
+    if not path.is_file():
+        return
+    from acting_mirror.audio.extract import extract_audio
+    from acting_mirror.errors import ActingMirrorError
+
+    try:
+        extract_audio(path, folder)  # None, quietly, when the file has no sound
+    except ActingMirrorError as exc:  # PyAV missing: the picture is the take
+        logging.getLogger(__name__).info("No sound kept from %s: %s", path, exc)
 
 
 def recover_interrupted(root: Path) -> list[str]:
@@ -272,6 +294,7 @@ def process_to_take(
             raise SourceError(watch.failure or f"Cannot open {input_spec}.")
         if not session.start():
             raise ActingMirrorError(watch.failure or "The emotion model could not be loaded.")
+        info = session.info
         if draw_mesh:
             session.handle(cmd.SetMeshDrawn(True))
         if not session.start_take(cmd.StartRecording(takes_root, folder=out_dir,
@@ -293,6 +316,8 @@ def process_to_take(
             or watch.failure or f"{input_spec} gave no frames to analyse.")
     if take.error is not None:  # the disk filled or vanished: the error says what was kept
         raise OutputError(take.error)
+    if write_video and info is not None and not info.live and not info.stills:
+        _keep_sound(input_spec, take.folder)
     summary = take.summary or {}
     # the input broke or ended early: the take keeps what was read
     ended_early = watch.failure or (

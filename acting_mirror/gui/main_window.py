@@ -34,8 +34,8 @@ from acting_mirror.gui.widgets import EmptyState, MessageBanner, VideoView, ask_
 from acting_mirror.gui.window_bars import DETECTOR_LABELS, SourceBar, StatusFigures, TransportBar, fit_to_screen
 from acting_mirror.gui.window_menus import WindowMenus
 from acting_mirror.gui.worker import (
-    DEMO_SPEC, AnalysisWorker, SetDetector, SetFaceDetail, SetMeshDrawn, SetMirror, SourceInfo,
-    TakeInfo,
+    DEMO_SPEC, AnalysisWorker, SetDetector, SetFaceDetail, SetMeshDrawn, SetMirror, SetVoiceRecording,
+    SourceInfo, TakeInfo,
     WorkerHandle,
 )
 from acting_mirror.session.services import Services
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs if prefs is not None else Preferences()
         self.services = services
         self.quality_notice = QualityNotice()
+        self._mic_said: str | None = None  # what was said about the microphone (once)
         self.controller = MirrorController(lambda command: self.worker.send(command))
         # called with each DisplayFrame the window takes to show (the live bench's hook)
         self.picture_observers: list[Callable[[object], None]] = []
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         t = self.transport = TransportBar(self.prefs.mirror)
         self.play_button, self.record_button = t.play_button, t.record_button
         self.elapsed_label, self.mirror_button = t.elapsed_label, t.mirror_button
+        self.mic_label = t.mic_label
         self.source_label = t.source_label
         t.play_button.clicked.connect(self.toggle_playing)
         t.record_button.clicked.connect(self._record_clicked)
@@ -281,6 +283,7 @@ class MainWindow(QMainWindow):
             (worker.sourceEndedEarly, self._on_source_ended_early),
             (worker.sourceReconnecting, self._on_source_reconnecting),
             (worker.partnerVoiceUnavailable, self._on_partner_voice_unavailable),
+            (worker.microphoneChanged, self._on_microphone_changed),
             (worker.playingChanged, self._on_playing_changed),
             (worker.detectorChanged, self._on_detector_changed),
             (worker.detectorFailed, self._on_detector_failed),
@@ -405,6 +408,23 @@ class MainWindow(QMainWindow):
         if not on:
             self.face_detail.show_scores(None)
 
+    def set_voice_recording(self, on: bool) -> None:
+        """Record the actor's voice with every take (the microphone opens only then)."""
+        self.prefs.record_voice = on
+        self.send(SetVoiceRecording(on, self.prefs.microphone))
+
+    def set_microphone(self, device: str | None) -> None:
+        self.prefs.microphone = device
+        self.send(SetVoiceRecording(self.prefs.record_voice, device))
+
+    def _on_microphone_changed(self, on: bool, message: str) -> None:
+        """The indicator says when the microphone is on; why it cannot be, once."""
+        self.mic_label.setVisible(on)
+        if message and not on and message != self._mic_said:
+            self._mic_said = message
+            self.banner.show_message("info", f"{message.rstrip('.')}. Takes are recorded "
+                                     "without your voice.", about="microphone")
+
     def set_mesh_drawn(self, on: bool) -> None:
         """Dot the face mesh's points on the picture (and in takes recorded from now on)."""
         self.prefs.draw_mesh = on
@@ -465,6 +485,8 @@ class MainWindow(QMainWindow):
     # ================================================================== worker events
 
     def _on_ready(self, detector: str) -> None:
+        if self.prefs.record_voice:
+            self.send(SetVoiceRecording(True, self.prefs.microphone))
         if self.prefs.draw_mesh:
             self.send(SetMeshDrawn(True))
         self.controller.on_ready()

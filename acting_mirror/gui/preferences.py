@@ -159,6 +159,25 @@ class Preferences:
         self._s.setValue("analysis/face_detail", bool(on))
 
     @property
+    def record_voice(self) -> bool:
+        """Record the actor's voice with every take (on by default; no microphone is fine)."""
+        return _as_bool(self._s.value("audio/record_voice"), True)
+
+    @record_voice.setter
+    def record_voice(self, on: bool) -> None:
+        self._s.setValue("audio/record_voice", bool(on))
+
+    @property
+    def microphone(self) -> str | None:
+        """The input to record from (``None``: the default one)."""
+        value = self._s.value("audio/microphone", "")
+        return str(value) if value else None
+
+    @microphone.setter
+    def microphone(self, device: str | None) -> None:
+        self._s.setValue("audio/microphone", device or "")
+
+    @property
     def draw_mesh(self) -> bool:
         """Dot the face mesh on the picture (off by default)."""
         return _as_bool(self._s.value("view/draw_mesh"), False)

@@ -96,6 +96,10 @@ class TransportBar(QHBoxLayout):
         self.record_button.setMinimumWidth(120)
         self.elapsed_label = QLabel()
         self.elapsed_label.setVisible(False)
+        self.mic_label = QLabel("🎙 voice")  # shown only while the microphone is open
+        self.mic_label.setToolTip("Your voice is being recorded with this take")
+        self.mic_label.setStyleSheet("color:#ef5350; font-weight:600")
+        self.mic_label.setVisible(False)
         self.mirror_button = QToolButton()
         self.mirror_button.setText("⇆ Mirror")
         self.mirror_button.setCheckable(True)
@@ -106,6 +110,7 @@ class TransportBar(QHBoxLayout):
         self.addWidget(self.play_button)
         self.addWidget(self.record_button)
         self.addWidget(self.elapsed_label)
+        self.addWidget(self.mic_label)
         self.addSpacing(12)
         self.addWidget(self.mirror_button)
         self.addStretch(1)

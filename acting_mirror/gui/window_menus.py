@@ -99,10 +99,30 @@ class WindowMenus:
         self.detail_action.setChecked(self.prefs.face_detail)
         self.detail_action.toggled.connect(w.set_face_detail)
         view_menu.addAction(self.detail_action)
+        self.voice_action = QAction("Record my &voice with takes", w, checkable=True)
+        self.voice_action.setChecked(self.prefs.record_voice)
+        self.voice_action.toggled.connect(w.set_voice_recording)
+        view_menu.addAction(self.voice_action)
+        self.microphone_menu = view_menu.addMenu("Micro&phone")
+        self.microphone_menu.aboutToShow.connect(self._fill_microphones)
         self.mesh_action = QAction("Draw the face &mesh", w, checkable=True)
         self.mesh_action.setChecked(self.prefs.draw_mesh)
         self.mesh_action.toggled.connect(w.set_mesh_drawn)
         view_menu.addAction(self.mesh_action)
+
+    def _fill_microphones(self) -> None:
+        from acting_mirror.audio.recorder import devices
+
+        menu, w = self.microphone_menu, self.window
+        menu.clear()
+        group = QActionGroup(menu)
+        current = self.prefs.microphone
+        for device, label in [(None, "The default input")] + [
+                (d.id, d.description or d.id) for d in devices() if not d.monitor]:
+            action = QAction(label, menu, checkable=True, checked=device == current)
+            action.triggered.connect(lambda _=False, d=device: w.set_microphone(d))
+            group.addAction(action)
+            menu.addAction(action)
 
     def rebuild_recent(self) -> None:
         """Open recent: the sources opened last, newest first."""

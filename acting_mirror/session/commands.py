@@ -41,6 +41,15 @@ class SetFaceDetail:
 
 
 @dataclass(frozen=True)
+class SetVoiceRecording:
+    """Record the actor's voice with every take from now on, from ``device`` (``None``:
+    the default input); the microphone is open only while a take records."""
+
+    on: bool
+    device: str | None = None
+
+
+@dataclass(frozen=True)
 class SetMeshDrawn:
     """Dot the face mesh on the picture (and in ``output.avi``) or not."""
 
@@ -116,6 +125,6 @@ class Shutdown:
 
 
 Command = (
-    OpenSource | SetPlaying | SetDetector | SetMirror | SetFaceDetail | SetMeshDrawn | StartRecording | SetScript
+    OpenSource | SetPlaying | SetDetector | SetMirror | SetFaceDetail | SetVoiceRecording | SetMeshDrawn | StartRecording | SetScript
     | SetCalibration | AdvanceScript | StopRecording | Shutdown
 )

@@ -109,6 +109,15 @@ class PartnerVoiceUnavailable:
 
 
 @dataclass(frozen=True)
+class MicrophoneChanged:
+    """The microphone opened (``on``) or closed; ``message`` says why it cannot record
+    or why it stopped (no microphone is a normal state, said once)."""
+
+    on: bool
+    message: str | None = None
+
+
+@dataclass(frozen=True)
 class PlayingChanged:
     playing: bool
 
@@ -171,6 +180,6 @@ class FrameAnalysed:
 
 Event = (
     Ready | Fatal | SourceOpening | SourceOpened | SourceFailed | SourceEnded
-    | SourceReconnecting | PartnerVoiceUnavailable | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
+    | SourceReconnecting | PartnerVoiceUnavailable | MicrophoneChanged | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
     | TakeFinished | RecordingFailed | FrameAnalysed
 )

@@ -63,6 +63,9 @@ class SessionParts:
     resolve_spec: Callable[[str], str] = lambda spec: spec
     # the scene partner's voice for a script (audio.partner.PartnerVoice); None: silent
     partner_voice: Callable[[Script], PartnerVoice] | None = None
+    # the microphone (audio.recorder.MicRecorder): available/message, start(folder,
+    # clock_origin), stop(), active
+    microphone: Callable[[str | None], object] | None = None
     # the main face's mesh reader (vision.face_detail.MainFaceDetail), for SetFaceDetail
     face_detail: Callable[[], object] | None = None
     # the voice of the spoken cues ("good", "again"): a PartnerVoice over a two-line script

@@ -95,6 +95,8 @@ class Session:
         self._cue_voice: PartnerVoice | None = None  # says the spoken cues, when asked
         self._cue_words = CueWords()
         self._detail = None  # the main face's mesh reader, kept while switched off
+        self._mic = None  # the microphone, made on the first SetVoiceRecording(True)
+        self._record_voice = False
         self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
@@ -185,6 +187,8 @@ class Session:
             self._refresh_still()
         elif isinstance(command, cmd.SetFaceDetail):
             self._set_face_detail(command.on)
+        elif isinstance(command, cmd.SetVoiceRecording):
+            self._set_voice_recording(command.on, command.device)
         elif isinstance(command, cmd.SetMeshDrawn):
             self._annotator.draw_mesh = bool(command.on)
             self._refresh_still()
@@ -297,6 +301,33 @@ class Session:
     def _use_detector(self, name: str) -> None:
         stills = self.info is not None and self.info.stills
         self.analyzer.set_detector(self._detector(name, stills))
+
+    def _set_voice_recording(self, on: bool, device: str | None = None) -> None:
+        changed = self._mic is not None and getattr(self._mic, "device", None) != device
+        if on and (self._mic is None or changed) and self.parts.microphone is not None \
+                and (self.take is None or not self.take.audio):
+            self._mic = self.parts.microphone(device)
+            if not self._mic.available:
+                self._emit(ev.MicrophoneChanged(False, self._mic.message))
+        self._record_voice = bool(on)
+
+    def _start_voice(self, take: TakeInProgress, clock_origin: float) -> None:
+        """The take's first frame: the microphone starts, its time 0 this frame's."""
+        mic = self._mic
+        if not self._record_voice or mic is None or not mic.available:
+            return
+        try:
+            mic.start(take.folder.path, clock_origin)
+        except ActingMirrorError as exc:
+            self._emit(ev.MicrophoneChanged(False, str(exc)))
+            return
+        take.audio = True
+        self._emit(ev.MicrophoneChanged(True))
+
+    def _stop_voice(self, take: TakeInProgress) -> None:
+        if take.audio and self._mic is not None:
+            info = self._mic.stop()
+            self._emit(ev.MicrophoneChanged(False, getattr(info, "message", None) or None))
 
     def _set_face_detail(self, on: bool) -> None:
         """The face mesh on the main face, on or off (kept once built)."""
@@ -468,6 +499,8 @@ class Session:
                 if recorded and self._cue_voice is not None:
                     self._say_cue(cue)
             if self.take is not None:
+                if self.take.frames == 0:
+                    self._start_voice(self.take, captured)
                 self._record(result, annotated)
                 timings["record"] = (self._clock() - t1) * 1e3
         self._emit(ev.FrameAnalysed(
@@ -549,6 +582,7 @@ class Session:
         if take.scripted and self.partner is not None:
             self.partner.stop()
         seconds = self._clock() - take.started
+        self._stop_voice(take)
         if not complete:
             take.summary.mark_incomplete(reason or "stopped before the end")
         summary = None

@@ -71,6 +71,7 @@ class TakeInProgress:
         self.started = started
         self.scripted = scripted
         self.video = video  # output.avi is written (so every frame is annotated)
+        self.audio = False  # the microphone records into audio.wav
         self.frames = 0
         self.origin: tuple[int, int] | None = None  # (index, time_ms) of its first frame
 

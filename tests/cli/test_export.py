@@ -122,3 +122,15 @@ def test_extract_audio_keeps_a_videos_own_sound(take, tmp_path, cli):
     silent.mkdir()
     assert extract_audio(take / "output.avi", silent) is None  # no sound track: None
     assert not (silent / "audio.wav").exists()
+
+
+def test_process_keeps_the_sound_of_a_video_that_has_one(take, tmp_path, cli):
+    clip = tmp_path / "with_sound.mp4"
+    assert cli("export", take, "--out", clip)[0] == 0
+    code, _out, err = cli("process", clip, "--out", tmp_path / "again", "--quiet")
+    assert code == 0, err
+    audio, rate = read_wav(tmp_path / "again" / "audio.wav")
+    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > 3000)
+    assert rate == SR and loud[0] / SR == pytest.approx(1.0, abs=1 / 30)
+    code, _out, err = cli("process", take / "output.avi", "--out", tmp_path / "silent", "--quiet")
+    assert code == 0 and not (tmp_path / "silent" / "audio.wav").exists()  # none: none kept
