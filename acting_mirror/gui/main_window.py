@@ -32,6 +32,7 @@ from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.rehearsal import Rehearsal
 from acting_mirror.gui.widgets import EmptyState, MessageBanner, VideoView, ask_quit_choice
 from acting_mirror.gui.window_bars import DETECTOR_LABELS, SourceBar, StatusFigures, TransportBar, fit_to_screen
+from acting_mirror.gui.window_memory import fit_inside_screen
 from acting_mirror.gui.window_menus import WindowMenus
 from acting_mirror.gui.worker import (
     DEMO_SPEC, AnalysisWorker, SetDetector, SetMirror, SourceInfo, TakeInfo, WorkerHandle,
@@ -240,6 +241,7 @@ class MainWindow(QMainWindow):
         geometry = self.prefs.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
             fit_to_screen(self, 1400, 860)
+        fit_inside_screen(self)  # a size remembered from a larger screen
 
     def send(self, command) -> None:
         """Send ``command`` to the session (on the worker's thread)."""

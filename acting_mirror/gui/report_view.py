@@ -34,6 +34,7 @@ from acting_mirror.core.scoring import (
     LineScore,
     TakeReport,
 )
+from acting_mirror.gui.window_memory import keep_geometry
 
 VERDICT_COLORS = {
     "hit": ("#2E7D32", "hit"),
@@ -221,7 +222,6 @@ class ReportDialog(QDialog):
         self.take_dir = Path(take_dir)
         self.setWindowTitle(f"Take report — {self.take_dir.name}")
         self.setModal(False)
-        self.resize(820, 560)
         self.view = ReportView()
         self.view.set_report(report)
         self.review_button = QPushButton("Review take")
@@ -249,6 +249,7 @@ class ReportDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(folder)
         layout.addLayout(buttons)
+        keep_geometry(self, "report", 820, 560)
 
     def open_html(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.take_dir / REPORT_HTML)))

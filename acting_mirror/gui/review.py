@@ -48,6 +48,7 @@ from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
 from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.widgets import VideoView
+from acting_mirror.gui.window_memory import keep_geometry
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,9 @@ class ReviewWindow(QWidget):
         self._closed = False
 
         self.setWindowTitle(f"Review — {self.folder.name}")
-        self.resize(1400, 820)
         self._build()
         self._build_shortcuts()
+        keep_geometry(self, "review", 1400, 820)
         self._fill_actors(actor or (self.take.take_script.actor if self.take.take_script else ""))
         if self.take.take_script is not None and self.take.take_script.calibrated and self.actor:
             self.calibrated_check.setChecked(True)
@@ -286,7 +287,7 @@ class ReviewWindow(QWidget):
             ((Qt.Key.Key_Right,), lambda: self.seek_time(self.current_time_ms + 1000)),
             ((Qt.Key.Key_Home,), lambda: self.seek(0)),
             ((Qt.Key.Key_End,), lambda: self.seek(self.take.n_frames - 1)),
-            ((QKeySequence.StandardKey.Close,), self.close),
+            ((QKeySequence.StandardKey.Close, Qt.Key.Key_Escape), self.close),
         ):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)

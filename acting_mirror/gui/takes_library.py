@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from acting_mirror.core.take_catalog import TakeGroup, group_takes, scan_takes
 from acting_mirror.gui.report_view import score_colour
+from acting_mirror.gui.window_memory import close_on_escape, keep_geometry
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,6 @@ class TakesLibrary(QWidget):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle("Takes library")
-        self.resize(900, 600)
         self.takes_root = Path(takes_root)
         self._confirm = confirm or self._ask
         self.groups: list[TakeGroup] = []
@@ -122,6 +122,8 @@ class TakesLibrary(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty_label)
         layout.addLayout(buttons)
+        close_on_escape(self)
+        keep_geometry(self, "library", 900, 600)
         self.refresh()
 
     def _build_tree(self) -> None:
