@@ -127,6 +127,7 @@ class RehearsalController:
         self.pace = 1.0
         self.passage: tuple[int, int] | None = None
         self.loop = False
+        self._stop_asked = False  # Stop take was pressed during this take
 
     # ------------------------------------------------------------------ scripts
 
@@ -260,6 +261,7 @@ class RehearsalController:
         if self.phase is Phase.COUNTDOWN:
             self.cancel_countdown()
         elif self.phase.running:
+            self._stop_asked = True  # a looped passage ends with this take
             self.send(cmd.StopRecording())
 
     def advance(self) -> bool:
@@ -277,9 +279,14 @@ class RehearsalController:
             self.phase = Phase.IDLE
 
     def on_take_finished(self, take: TakeInfo) -> Ending:
-        """The take ended: back to idle; what to show for it."""
+        """The take ended: back to idle (or, when a looped passage's take ran to its end,
+        on to the next take, which the session starts at once, so that Stop take in
+        between stops that one); what to show for it."""
         if self.phase.running:
-            self.phase = Phase.IDLE
+            goes_on = (take.scripted and take.complete and take.frames > 0 and not take.error
+                       and self.loop and not self._stop_asked)
+            self.phase = Phase.STARTING if goes_on else Phase.IDLE
+        self._stop_asked = False
         if take.scripted:
             self.live_spans.reset(self.script)  # the shaded lines go with the take
         if not take.scripted or take.frames == 0:

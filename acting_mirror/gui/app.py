@@ -28,7 +28,7 @@ QPushButton#record { font-weight: bold; color: white; background: #b71c1c;
                      border: 1px solid #e53935; }
 QPushButton#record:hover { background: #c62828; }
 QPushButton#record:checked { background: #e53935; }
-QPushButton#record:disabled { background: #4a2323; color: #b0a0a0; }
+QPushButton#record:disabled { background: #2b2d31; color: #6b7079; border-color: #3a3d44; }
 QPushButton#primary { font-weight: bold; background: #2e7d5b; border: 1px solid #43a077;
                       color: white; padding: 6px 18px; }
 QPushButton#primary:disabled { background: #25352e; border: 1px solid #34453d; color: #7d8a84; }

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, 
 import acting_mirror
 from acting_mirror.config import LIVE_READING_BUDGET, AnalysisSettings, DETECTORS, demo_clip
 from acting_mirror.controllers.mirror import (
-    APP_TITLE, NO_CAMERA, QUIT_QUESTION, MirrorController, QuitChoice, about_html, describe_spec,
-    first_source, mm_ss, source_title, take_message, url_to_open,
+    APP_TITLE, GUIDE_HTML, NO_CAMERA, QUIT_QUESTION, MirrorController, QuitChoice, about_html,
+    could_not_open, describe_spec, first_source, mm_ss, shortcuts_html, source_failure,
+    source_title, take_message, url_to_open,
 )
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.core.quality import QualityNotice
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
         self.detector_combo.setEnabled(controls.detector)
         self.play_button.setEnabled(controls.play)
         self.record_button.setEnabled(controls.record)
+        self.record_button.setToolTip(controls.record_tip)
         if self.source_info is None:
             self.play_button.setText("▶  Play")
         self.mirror_button.setEnabled(controls.mirror)
@@ -436,7 +438,14 @@ class MainWindow(QMainWindow):
         if not folder.is_dir():
             self.banner.show_message("warning", f"The folder {folder} does not exist (yet).")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.banner.show_message("warning", could_not_open("the folder", folder))
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
+
+    def show_guide(self) -> None:
+        QMessageBox.information(self, "Getting started", GUIDE_HTML)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Acting Mirror", self.about_text())
@@ -496,18 +505,19 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_source_failed(self, spec: str, message: str) -> None:
-        self.banner.show_message("error", message, about="source")
-        self.statusBar().showMessage(message)
         broke_current = self.source_info is not None and self.source_info.spec == spec
         if broke_current:
             self.controller.on_source_failed()
             self.setWindowTitle(APP_TITLE)
             self.source_label.clear()
-        if self.source_info is None:
-            self.show_empty_state(
-                "Nothing to show",
-                f"{message} Try the demo clip, another video or a link instead.",
-            )
+        # said once: over what still plays, or in the empty screen's body
+        said = source_failure(message, spec, showing=self.source_info is not None)
+        self.statusBar().clearMessage()  # "Opening …" is over
+        if said.banner is not None:
+            self.banner.show_message("error", said.banner, about="source")
+        else:
+            self.banner.dismiss_about("source")
+            self.show_empty_state("Nothing to show", said.body)
         self._update_controls()
 
     def _on_source_ended(self, spec: str) -> None:
@@ -617,7 +627,11 @@ class MainWindow(QMainWindow):
         self.transport.show_recording(False)
         self._update_controls()
         message = take_message(take)
-        if message.level:
+        if message.level and message.review:
+            self.banner.show_message(message.level, message.text, "Review this take",
+                                     lambda: self.rehearsal.open_review(take.folder),
+                                     second=("Open folder", lambda: self.open_folder(take.folder)))
+        elif message.level:
             self.banner.show_message(message.level, message.text, "Open folder",
                                      lambda: self.open_folder(take.folder))
             self.statusBar().showMessage(message.status, 0 if message.level == "error" else 10000)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.controllers.mirror import could_not_open
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.script import format_time
@@ -245,6 +246,8 @@ class ReportDialog(QDialog):
         buttons.addWidget(self.again_button)
         folder = QLabel(f"<span style='color:#9aa3ad'>Saved in {self.take_dir}</span>")
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setWordWrap(True)
+        self.folder_label = folder
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(folder)
@@ -252,7 +255,10 @@ class ReportDialog(QDialog):
         keep_geometry(self, "report", 820, 560)
 
     def open_html(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.take_dir / REPORT_HTML)))
+        path = self.take_dir / REPORT_HTML
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.folder_label.setText(f"<span style='color:#ffca28'>"
+                                      f"{could_not_open('the report', path)}</span>")
 
     def _review(self) -> None:
         self.reviewRequested.emit(self.take_dir)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.controllers.mirror import could_not_open
 from acting_mirror.controllers.review import ReviewController
 from acting_mirror.core.calibration import ProfileStore
 from acting_mirror.core.palette import EMOTION_COLORS_HEX, emotion_color_hex
@@ -245,8 +246,7 @@ class ReviewWindow(QWidget):
         self.rescore_button.setToolTip("Score this take against another script (replaces the report)")
         self.rescore_button.clicked.connect(self.choose_script_and_score)
         self.folder_button = QPushButton("Show folder")
-        self.folder_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder))))
+        self.folder_button.clicked.connect(lambda: self._open(self.folder, "the folder"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.html_button)
         buttons.addWidget(self.rescore_button)
@@ -395,7 +395,12 @@ class ReviewWindow(QWidget):
         self._score_interactively(script)
 
     def open_html(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder / REPORT_HTML)))
+        self._open(self.folder / REPORT_HTML, "the report")
+
+    def _open(self, path: Path, what: str) -> None:
+        """Open ``path`` with the system's program; say so in the window when there is none."""
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.report_note.setText(could_not_open(what, path))
 
     # ------------------------------------------------------------------ seeking
 

@@ -237,3 +237,35 @@ def test_an_analysed_video_is_scored_only_against_a_timed_script(rig):
     script, text, calibration = controller.analysis_scoring(True)
     assert script is controller.script and text == TIMED and calibration is None
     assert controller.analysis_scoring(False) == (None, None, None)
+
+
+def test_stop_take_between_two_takes_of_a_loop_stops_the_next_one(rig):
+    controller, mirror, sent, tmp_path = rig
+    controller.load_script_file(write(tmp_path, "scene.txt", TIMED))
+    assert controller.set_rehearsal(passage=(0, 0), loop=True)
+    mirror.on_source_opened(source(live=False))
+    controller.press(Key.RECORD)
+    controller.countdown_finished()
+    controller.on_take_started()
+    whole = TakeInfo(tmp_path / "takes" / "scene-1", frames=60, seconds=2.0, scripted=True,
+                     report_error="no face was found")
+    controller.on_take_finished(whole)  # the script ran out: the session starts the next
+    assert controller.phase is Phase.STARTING
+    sent.clear()
+    controller.stop_take()  # before the next take's start has arrived
+    assert sent == [cmd.StopRecording()]
+    cut = TakeInfo(tmp_path / "takes" / "scene-2", frames=5, seconds=0.2, scripted=True,
+                   complete=False)
+    controller.on_take_finished(cut)
+    assert controller.phase is Phase.IDLE
+
+
+def test_a_take_of_a_script_that_does_not_loop_ends_in_idle(rig):
+    controller, mirror, _sent, tmp_path = rig
+    controller.load_script_file(write(tmp_path, "scene.txt", TIMED))
+    mirror.on_source_opened(source(live=False))
+    controller.press(Key.RECORD)
+    controller.countdown_finished()
+    controller.on_take_started()
+    controller.on_take_finished(TakeInfo(tmp_path / "t", frames=60, seconds=2.0, scripted=True))
+    assert controller.phase is Phase.IDLE
