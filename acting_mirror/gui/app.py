@@ -36,9 +36,52 @@ QStatusBar QLabel { padding: 0 6px; }
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion with a dark palette: the picture and the coloured curves stand out."""
+_LIGHT_STYLE = """
+QPushButton { padding: 5px 12px; border-radius: 5px; background: #f4f5f7;
+              border: 1px solid #b9bec7; }
+QPushButton:hover { background: #e8eaee; }
+QPushButton:pressed { background: #d9dce2; }
+QPushButton:disabled { color: #9aa0a8; border-color: #d3d6db; }
+QToolButton { padding: 4px 8px; border-radius: 5px; background: #f4f5f7;
+              border: 1px solid #b9bec7; }
+QToolButton:hover { background: #e8eaee; }
+QToolButton:checked { background: #d6e4fa; border-color: #3d7bd9; }
+QPushButton#record { font-weight: bold; color: white; background: #c62828;
+                     border: 1px solid #b71c1c; }
+QPushButton#record:hover { background: #d32f2f; }
+QPushButton#record:checked { background: #e53935; }
+QPushButton#record:disabled { background: #eceef1; color: #9aa0a8; border-color: #d3d6db; }
+QPushButton#primary { font-weight: bold; background: #2e7d5b; border: 1px solid #256b4d;
+                      color: white; padding: 6px 18px; }
+QPushButton#primary:disabled { background: #dfe9e4; border: 1px solid #c6d6ce; color: #8a9a92; }
+QStatusBar QLabel { padding: 0 6px; }
+"""
+
+
+def theme_for(scheme) -> str:
+    """``"light"`` when the system says it is light, else ``"dark"`` (also when it says
+    nothing: ``Qt.ColorScheme.Unknown``)."""
+    from PySide6.QtCore import Qt
+
+    return "light" if scheme == Qt.ColorScheme.Light else "dark"
+
+
+def apply_theme(app: QApplication, theme: str | None = None) -> str:
+    """Fusion in the system's light or dark scheme (dark where the system says nothing:
+    the picture and the coloured curves stand out); follows the system when it changes.
+    Returns the theme applied."""
+    hints = app.styleHints()
+    if theme is None:
+        theme = theme_for(hints.colorScheme() if hasattr(hints, "colorScheme") else None)
+        if hasattr(hints, "colorSchemeChanged") and not getattr(app, "_am_follows_scheme", False):
+            hints.colorSchemeChanged.connect(lambda scheme: apply_theme(app, theme_for(scheme)))
+            app._am_follows_scheme = True
     app.setStyle("Fusion")
+    app.theme = theme
+    if theme == "light":
+        app.setPalette(app.style().standardPalette())
+        app.setStyleSheet(_LIGHT_STYLE)
+        return theme
     palette = QPalette()
     base, window, text = QColor("#1b1d22"), QColor("#23262d"), QColor("#e8eaed")
     palette.setColor(QPalette.ColorRole.Window, window)
@@ -59,6 +102,7 @@ def apply_theme(app: QApplication) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7079"))
     app.setPalette(palette)
     app.setStyleSheet(_STYLE)
+    return theme
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
         self.rehearsal.install_menus(self.file_menu, self.view_menu, before=self.takes_folder_action)
         if self._first_script is not None:
             self.rehearsal.load_script_file(self._first_script)
+        elif self.prefs.reopen_script and self.prefs.last_script is not None:
+            if self.prefs.last_script.is_file():  # moved or deleted since: start without
+                self.rehearsal.load_script_file(self.prefs.last_script)
 
         self._build_timers(stats_interval_s)
         self.worker.start()

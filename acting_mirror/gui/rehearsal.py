@@ -351,6 +351,10 @@ class Rehearsal(QObject):
 
     def _show_script(self) -> None:
         script, path = self.script, self.script_path
+        if script is not None and path is not None:
+            self.window.prefs.last_script = path.resolve()  # reopened at the next launch
+        elif script is None:
+            self.window.prefs.last_script = None  # closed on purpose: start without one
         self.panel.set_script(script, path)
         self.regions.clear()
         if script is not None:

@@ -78,6 +78,11 @@ class WindowMenus:
         self.show_takes_action = QAction("Open the takes &folder", w)
         self.show_takes_action.triggered.connect(lambda: w.open_folder(self.prefs.takes_dir))
         file_menu.addAction(self.show_takes_action)
+        self.reopen_script_action = QAction("Reopen the last script at start", w, checkable=True)
+        self.reopen_script_action.setChecked(self.prefs.reopen_script)
+        self.reopen_script_action.toggled.connect(
+            lambda on: setattr(self.prefs, "reopen_script", on))
+        file_menu.addAction(self.reopen_script_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", w, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(w.close)

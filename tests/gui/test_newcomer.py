@@ -58,3 +58,38 @@ def test_a_folder_the_system_cannot_open_is_said_in_the_window(make_window, monk
     window.open_folder(tmp_path)
     assert window.banner.isVisible() and "Could not open the folder" in window.banner.text
     assert str(tmp_path) in window.banner.text
+
+
+def test_the_script_used_last_reopens_at_the_next_launch_unless_switched_off(make_window, tmp_path):
+    from acting_mirror.config import assets_dir
+
+    script = assets_dir() / "example_script.txt"
+    first = make_window()
+    assert first.script_path is None  # nothing used yet
+    assert first.rehearsal.load_script_file(script)
+    first.close()
+    second = make_window()
+    assert second.script_path == script.resolve()
+    assert second.menus.reopen_script_action.isChecked()
+    second.menus.reopen_script_action.setChecked(False)
+    second.close()
+    third = make_window()
+    assert third.script_path is None
+
+
+def test_the_theme_follows_the_system_and_stays_dark_when_it_says_nothing(qapp):
+    from PySide6.QtCore import Qt
+
+    from acting_mirror.gui.app import apply_theme, theme_for
+
+    assert theme_for(Qt.ColorScheme.Light) == "light"
+    assert theme_for(Qt.ColorScheme.Dark) == "dark"
+    assert theme_for(Qt.ColorScheme.Unknown) == "dark" and theme_for(None) == "dark"
+    try:
+        assert apply_theme(qapp, "light") == "light"
+        assert qapp.palette().window().color().lightness() > 200
+        assert apply_theme(qapp, "dark") == "dark"
+        assert qapp.palette().window().color().lightness() < 60
+    finally:
+        qapp.setStyleSheet("")
+        qapp.setPalette(qapp.style().standardPalette())
