@@ -31,6 +31,9 @@ SCRIPT_TXT = "script.txt"
 SCRIPT_JSON = "script.json"
 """The script a take was acted to, as the actor wrote it and as parsed."""
 
+TAKE_JSON = "take.json"
+"""What the actor says about a take: ``{"name": ..., "note": ...}`` (both optional)."""
+
 IN_PROGRESS = ".in-progress"
 """Marker: the take is being written, or was interrupted before a clean close."""
 
