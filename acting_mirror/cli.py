@@ -16,7 +16,7 @@ from acting_mirror import __version__
 from acting_mirror.errors import ActingMirrorError, ScriptError
 
 # name of each subcommand module under acting_mirror.commands, in --help order
-COMMANDS = ("gui", "process", "script", "bench", "model", "recover")
+COMMANDS = ("gui", "process", "script", "review", "bench", "model", "recover")
 
 EXIT_USER_ERROR = 2
 

@@ -161,3 +161,45 @@ def run_app(
         heartbeat.stop()
         window.shutdown()
         logging.getLogger(__name__).debug("Acting Mirror closed.")
+
+
+def run_review(take: Path, other: Path | None = None, *, on_window=None) -> int:
+    """Open the review of ``take`` (or, with ``other``, the comparison of the two) and run
+    until it closes; ScriptError/SourceError (one sentence) when they cannot be opened.
+    ``on_window(window)`` is called once the window exists."""
+    import pyqtgraph as pg
+
+    from acting_mirror.config import user_data_dir
+    from acting_mirror.core.calibration import ProfileStore
+    from acting_mirror.gui.compat import check_qt_binding
+
+    check_qt_binding()
+    app = make_application()
+    apply_theme(app)
+    pg.setConfigOptions(antialias=True)
+    profiles = ProfileStore(user_data_dir())
+    if other is None:
+        from acting_mirror.gui.review import ReviewWindow
+
+        window = ReviewWindow(take, profiles=profiles)
+    else:
+        from acting_mirror.gui.compare import CompareWindow
+
+        window = CompareWindow(take, other, profiles=profiles)
+    if on_window is not None:
+        on_window(window)
+    window.closed.connect(app.quit)
+    window.show()
+    previous = {signum: signal.signal(signum, lambda *_: window.close())
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    heartbeat = QTimer()
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
+    try:
+        return int(app.exec())
+    finally:
+        heartbeat.stop()
+        window.shutdown()
+        window.deleteLater()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

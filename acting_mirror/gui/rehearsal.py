@@ -535,6 +535,26 @@ class Rehearsal(QObject):
         self.reviews.append(review)
         return review
 
+    def open_compare(self, a: Path, b: Path):
+        """Two takes of the same script side by side; why not in the library (or the
+        window) when they cannot be compared."""
+        from acting_mirror.gui.compare import CompareWindow
+
+        try:
+            window = CompareWindow(a, b, profiles=self.profiles)
+        except ActingMirrorError as exc:
+            where = self.library if self.library is not None and self.library.isVisible() else None
+            if where is not None:
+                where.empty_label.setText(str(exc))
+                where.empty_label.setVisible(True)
+            else:
+                self.window.banner.show_message("error", str(exc))
+            return None
+        window.closed.connect(lambda w=window: w in self.reviews and self.reviews.remove(w))
+        window.show()
+        self.reviews.append(window)
+        return window
+
     def _review_closed(self, review: ReviewWindow) -> None:
         if review in self.reviews:
             self.reviews.remove(review)
@@ -548,6 +568,7 @@ class Rehearsal(QObject):
         if self.library is None:
             self.library = TakesLibrary(self.window.prefs.takes_dir)
             self.library.openRequested.connect(self.open_review)
+            self.library.compareRequested.connect(self.open_compare)
             self.library.analyseRequested.connect(self.choose_video_to_analyse)
         else:
             self.library.set_takes_root(self.window.prefs.takes_dir)

@@ -245,11 +245,15 @@ class ReviewWindow(QWidget):
         self.rescore_button = QPushButton("Rescore…")
         self.rescore_button.setToolTip("Score this take against another script (replaces the report)")
         self.rescore_button.clicked.connect(self.choose_script_and_score)
+        self.compare_button = QPushButton("Compare with…")
+        self.compare_button.setToolTip("Put another take of the same script beside this one")
+        self.compare_button.clicked.connect(lambda: self.compare_with())
         self.folder_button = QPushButton("Show folder")
         self.folder_button.clicked.connect(lambda: self._open(self.folder, "the folder"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.html_button)
         buttons.addWidget(self.rescore_button)
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
         page = QWidget()
@@ -393,6 +397,29 @@ class ReviewWindow(QWidget):
                                 "\n".join([str(exc)] + [f"• {p}" for p in exc.problems[:8]]))
             return
         self._score_interactively(script)
+
+    def compare_with(self, other: Path | None = None):
+        """Open the comparison of this take with ``other`` (asked for when not given);
+        why not in the window when they cannot be compared."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from acting_mirror.gui.compare import CompareWindow
+
+        if other is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Compare with another take",
+                                                      str(self.folder.parent))
+            if not chosen:
+                return None
+            other = Path(chosen)
+        try:
+            window = CompareWindow(self.folder, other, profiles=self.profiles)
+        except ActingMirrorError as exc:
+            self.report_note.setText(str(exc))
+            return None
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.show()
+        self._compares = [w for w in getattr(self, "_compares", []) if not w._closed] + [window]
+        return window
 
     def open_html(self) -> None:
         self._open(self.folder / REPORT_HTML, "the report")
