@@ -91,27 +91,41 @@ class CompareWindow(QWidget):
         transport.addWidget(self.slider, 1)
         transport.addWidget(self.now_label)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(videos, 3)
-        left_layout.addLayout(transport)
-        left_layout.addWidget(QLabel("Main face, A ━ solid, B ┅ dashed (on A's clock):  "
-                                     + "  ".join(legend_swatch(e, "━") for e in EMOTIONS)))
-        left_layout.addWidget(self._build_plot(), 2)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(videos, 1)
+        top_layout.addLayout(transport)
+
+        curves = QWidget()
+        curves_layout = QVBoxLayout(curves)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        legend = QLabel("Main face (A solid, B dashed, on A's clock):  "
+                        + "  ".join(legend_swatch(e, "━") for e in EMOTIONS))
+        legend.setWordWrap(True)
+        curves_layout.addWidget(legend)
+        curves_layout.addWidget(self._build_plot(), 1)
 
         self.headline = QLabel(f"<b>{c.headline}</b>")
         self.headline.setWordWrap(True)
         self.table = self._build_table()
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.headline)
-        right_layout.addWidget(self.table, 1)
+        lines = QWidget()
+        lines_layout = QVBoxLayout(lines)
+        lines_layout.setContentsMargins(0, 0, 0, 0)
+        lines_layout.addWidget(self.headline)
+        lines_layout.addWidget(self.table, 1)
+        lines.setMinimumWidth(420)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(curves)
+        bottom.addWidget(lines)
+        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(1, 1)
+        bottom.setChildrenCollapsible(False)
+        bottom.setSizes([540, 680])  # the lines need room for their text
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
@@ -137,7 +151,7 @@ class CompareWindow(QWidget):
                 curve.setSkipFiniteCheck(False)
         self.cursor = pg.InfiniteLine(pos=0.0, angle=90, pen=pg.mkPen("#ffffff", width=2))
         item.addItem(self.cursor, ignoreBounds=True)
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(140)
         return self.plot
 
     def _build_table(self) -> QTableWidget:
@@ -161,7 +175,9 @@ class CompareWindow(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(col, 110 if col < 3 else 140)
+        header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
         table.resizeRowsToContents()
         table.cellClicked.connect(lambda row, _col: self.seek_line(row))
         return table
@@ -228,7 +244,7 @@ class CompareWindow(QWidget):
 def _side(verdict: str, line) -> str:
     if line is None or line.verdict in ("not_reached",):
         return verdict
-    read = f", read as {line.dominant}" if line.dominant else ""
+    read = f"\nread as {line.dominant}" if line.dominant else ""
     return f"{verdict} · {line.on_target:.0%}{read}"
 
 
