@@ -93,3 +93,24 @@ def test_the_theme_follows_the_system_and_stays_dark_when_it_says_nothing(qapp):
     finally:
         qapp.setStyleSheet("")
         qapp.setPalette(qapp.style().standardPalette())
+
+
+def test_the_bar_labels_never_run_together(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from acting_mirror.core.types import EMOTIONS
+    from acting_mirror.gui.plots import EmotionPlots, bar_labels
+
+    plots = EmotionPlots()
+    qtbot.addWidget(plots)
+    metrics = QFontMetrics(plots.bar_plot.font())
+    for width in (900, 330, 200):  # wide, beside the script panel, very narrow
+        plots.resize(width, 500)
+        plots.show()
+        qtbot.waitExposed(plots)
+        plots._fit_bar_labels()  # as a resize does, with the view box laid out
+        labels = plots.bar_label_texts
+        slot = plots.bar_plot.getPlotItem().getViewBox().width() / len(EMOTIONS)
+        assert all(metrics.horizontalAdvance(text) < slot for text in labels), (width, labels)
+    assert bar_labels(1000, lambda t: 8 * len(t)) == list(EMOTIONS)
+    assert bar_labels(40, lambda t: 8 * len(t))[0] == "ang"
