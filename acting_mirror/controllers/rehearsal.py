@@ -112,6 +112,9 @@ class RehearsalController:
         self.mirror = mirror
         self.profiles = profiles
         self.notices: list[tuple[str, str]] = []
+        # every problem of the script that last failed to load (the notice shows 3)
+        self.script_problems: list[str] = []
+        self.script_problems_of: Path | None = None
         self.notify: Notify = notify or (lambda level, text: self.notices.append((level, text)))
         self.script: Script | None = None
         self.script_path: Path | None = None
@@ -145,8 +148,11 @@ class RehearsalController:
         try:
             loaded = read_script_file(path)
         except ScriptError as exc:
+            self.script_problems = list(exc.problems or [])
+            self.script_problems_of = Path(path)
             self.notify("error", str(exc))
             return False
+        self.script_problems, self.script_problems_of = [], None
         return self.set_script(loaded.script, loaded.path, loaded.text)
 
     def set_script(self, script: Script | None, path: Path | None = None,

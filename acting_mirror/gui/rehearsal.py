@@ -145,8 +145,27 @@ class Rehearsal(QObject):
     def _notify(self, level: str, text: str) -> None:
         if level == "status":
             self.window.statusBar().showMessage(text, 5000)
+        elif level == "error" and len(self.controller.script_problems) > 3:
+            n = len(self.controller.script_problems)
+            self.window.banner.show_message(level, text, f"Show all {n} problems",
+                                            self.show_script_problems)
         else:
             self.window.banner.show_message(level, text)
+
+    def show_script_problems(self):
+        """Every problem of the script that failed to load, in a window of its own."""
+        from PySide6.QtWidgets import QMessageBox
+
+        problems = self.controller.script_problems
+        name = self.controller.script_problems_of.name if self.controller.script_problems_of else "The script"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Problems in the script",
+                          f"{name} has {len(problems)} problems; fix them and open it again.",
+                          QMessageBox.StandardButton.Close, self.window)
+        box.setDetailedText("\n".join(problems))
+        box.setModal(False)
+        box.show()
+        self.problems_box = box
+        return box
 
     # ================================================================== menus
 

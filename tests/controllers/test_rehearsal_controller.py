@@ -269,3 +269,16 @@ def test_a_take_of_a_script_that_does_not_loop_ends_in_idle(rig):
     controller.on_take_started()
     controller.on_take_finished(TakeInfo(tmp_path / "t", frames=60, seconds=2.0, scripted=True))
     assert controller.phase is Phase.IDLE
+
+
+def test_every_problem_of_a_long_broken_script_is_kept_to_be_read_in_full(rig):
+    controller, _mirror, _sent, tmp_path = rig
+    lines = "".join(f"0:{i:02d}-0:{i + 1:02d} elated{i}  Line {i}.\n" for i in range(8))
+    bad = write(tmp_path, "long.txt", lines)
+    assert not controller.load_script_file(bad)
+    text = controller.notices[-1][1]
+    assert text.endswith(" …")  # the notice shows three
+    assert len(controller.script_problems) >= 8 and controller.script_problems_of == bad
+    assert all(f"elated{i}" in " ".join(controller.script_problems) for i in range(8))
+    good = write(tmp_path, "good.txt", TIMED)
+    assert controller.load_script_file(good) and controller.script_problems == []

@@ -114,3 +114,16 @@ def test_the_bar_labels_never_run_together(qtbot):
         assert all(metrics.horizontalAdvance(text) < slot for text in labels), (width, labels)
     assert bar_labels(1000, lambda t: 8 * len(t)) == list(EMOTIONS)
     assert bar_labels(40, lambda t: 8 * len(t))[0] == "ang"
+
+
+def test_a_long_list_of_script_problems_can_be_opened_in_full(make_window, tmp_path):
+    bad = tmp_path / "long.txt"
+    bad.write_text("".join(f"0:{i:02d}-0:{i + 1:02d} elated{i}  Line {i}.\n" for i in range(8)))
+    window = make_window()
+    assert not window.rehearsal.load_script_file(bad)
+    assert window.banner.action_button.isVisible()
+    assert window.banner.action_button.text().startswith("Show all ")
+    window.banner.action_button.click()
+    box = window.rehearsal.problems_box
+    assert box.isVisible() and all(f"elated{i}" in box.detailedText() for i in range(8))
+    box.close()
