@@ -109,8 +109,9 @@ def resolve_spec(spec: str) -> str:
     return str(demo_clip()) if spec == DEMO_SPEC else spec
 
 
-def _take_recorder(folder: Path, fps: float, write_video: bool, summary: SummaryBuilder) -> TakeRecorder:
-    return TakeRecorder(folder, fps, write_video=write_video, summary=summary)
+def _take_recorder(folder: Path, fps: float, write_video: bool, summary: SummaryBuilder, *,
+                   still: bool = False) -> TakeRecorder:
+    return TakeRecorder(folder, fps, write_video=write_video, summary=summary, still=still)
 
 
 def partner_voice(script, *, rate: int | None = None, voice: str | None = None):

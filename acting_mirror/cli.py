@@ -16,7 +16,8 @@ from acting_mirror import __version__
 from acting_mirror.errors import ActingMirrorError, ScriptError
 
 # name of each subcommand module under acting_mirror.commands, in --help order
-COMMANDS = ("gui", "process", "batch", "script", "profile", "bench", "model", "recover", "export")
+COMMANDS = ("gui", "process", "batch", "script", "profile", "review", "bench", "model",
+            "recover", "export")
 
 EXIT_USER_ERROR = 2
 

@@ -192,16 +192,26 @@ def _write_report(take: Path, script, profile=None):
     return report
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _summary_paragraph(outcome) -> str:
     s = outcome.summary
     shares = s.get("primary_emotion_shares") or {}
     top = sorted(shares.items(), key=lambda kv: kv[1], reverse=True)[:3]
     mood = ", ".join(f"{e} {v:.0%}" for e, v in top if v > 0) or "no face read"
     proc = s.get("processing", {})
+    faces = _plural(int(s.get("faces_seen", 0)), "face")
+    models = f"with {s.get('detector')} + {s.get('model')}"
+    if outcome.frames == 1:  # one still picture: no media length, no rate
+        read = "the face read as" if s.get("faces_seen", 0) == 1 else "the main face read as"
+        return (f"Analysed 1 picture in {outcome.seconds:.1f} s {models}; {faces} seen, "
+                f"{read} {mood}. Take written to {outcome.folder}")
     return (
-        f"Analysed {outcome.frames} frames ({s.get('duration_s', 0):.1f} s of media) in "
+        f"Analysed {_plural(outcome.frames, 'frame')} ({s.get('duration_s', 0):.1f} s of media) in "
         f"{outcome.seconds:.1f} s ({proc.get('fps', outcome.frames / max(outcome.seconds, 1e-9)):.1f} frames/s) "
-        f"with {s.get('detector')} + {s.get('model')}; {s.get('faces_seen', 0)} face(s) seen, "
+        f"{models}; {faces} seen, "
         f"the main face read as {mood}. Take written to {outcome.folder}"
     )
 

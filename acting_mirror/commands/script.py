@@ -5,7 +5,7 @@ problem, one per line on stderr (exit 2). ``script show FILE [--json]`` prints t
 script (for other tools with ``--json``). ``script import SCREENPLAY [--character NAME]``
 turns a Fountain screenplay into a script for one character (without ``--character`` it
 lists the characters). ``script voice FILE --out WAV`` renders the scene partner's lines to
-a WAV file. ``script example`` prints a sample script to start from.
+a WAV file. ``script example`` prints a sample script to start from. ``script`` alone lists the actions.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "partner's line) and '[text]' (a stage direction). Lines starting with # are "
         "comments.",
     )
-    actions = p.add_subparsers(dest="script_action", metavar="ACTION", required=True)
+    actions = p.add_subparsers(dest="script_action", metavar="ACTION")
+    p.set_defaults(script_actions=actions)
     check = actions.add_parser(
         "check", help="read a script and list its lines, or every problem in it",
         description="Read FILE; print a summary of its lines, or every problem by line "
@@ -100,7 +101,20 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
+def list_actions(actions) -> str:
+    """What ``acting-mirror script`` alone prints: each action with what it does."""
+    rows = [(choice.dest, choice.help or "") for choice in actions._choices_actions]
+    width = max(len(name) for name, _ in rows)
+    lines = ["acting-mirror script ACTION: what to do with an acting script:"]
+    lines += [f"  {name:<{width}}  {help_}" for name, help_ in rows]
+    lines.append("Run 'acting-mirror script ACTION --help' for one action's options.")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.script_action is None:  # still a usage error (exit 2), but one that helps
+        print(list_actions(args.script_actions), file=sys.stderr)
+        return EXIT_INVALID
     if args.script_action == "example":
         name = (EXAMPLE_TELEPROMPTER if args.teleprompter else EXAMPLE_SCENE if args.scene
                 else EXAMPLE_SCREENPLAY if args.screenplay else EXAMPLE_TIMED)

@@ -78,12 +78,14 @@ def source_title(info: SourceInfo) -> tuple[str, str]:
 @dataclass(frozen=True)
 class TakeMessage:
     """What the window says when a take was saved (or not): ``level`` for the banner
-    ("" for the status bar only), ``text``, and whether to offer "Open folder"."""
+    ("" for the status bar only), ``text``, and whether to offer "Open folder" and
+    "Review this take" (a take with frames that ended cleanly)."""
 
     level: str
     text: str
     status: str
     open_folder: bool
+    review: bool = False
 
 
 def take_message(take: TakeInfo) -> TakeMessage:
@@ -95,8 +97,93 @@ def take_message(take: TakeInfo) -> TakeMessage:
             f"Recording stopped: {take.error}", True)
     if take.frames == 0:
         return TakeMessage("", "", "Nothing was recorded (no frames came in).", False)
-    text = f"Take saved: {take.frames} frames ({mm_ss(take.seconds)}) in {take.folder}"
-    return TakeMessage("info", text, text, True)
+    frames = "1 frame" if take.frames == 1 else f"{take.frames} frames"
+    text = f"Take saved: {frames} ({mm_ss(take.seconds)}) in {take.folder}"
+    return TakeMessage("info", text, text, True, review=True)
+
+
+_OFFLINE_SIGNS = (
+    "name or service not known", "temporary failure in name resolution",
+    "nodename nor servname", "getaddrinfo failed", "network is unreachable",
+    "no address associated with hostname", "failed to resolve", "unable to resolve",
+    "errno -2", "errno -3", "errno 11001",
+)
+
+
+def readable_source_error(message: str, spec: str = "") -> str:
+    """``message`` in words a newcomer reads: a web link that fails because the computer
+    is offline (``[Errno -2] Name or service not known`` and its cousins) says so."""
+    low = message.lower()
+    if any(sign in low for sign in _OFFLINE_SIGNS):
+        what = "the link" if not spec else f"{describe_spec(spec)}"
+        return (f"There is no internet connection, so {what} cannot be opened. "
+                "Connect to the internet and try again, or open a video on this computer.")
+    return message
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """Where a source's failure is said, once: in the empty screen's body when nothing
+    is shown (``body``), else in the banner over what still plays (``banner``)."""
+
+    banner: str | None
+    body: str | None
+
+
+def source_failure(message: str, spec: str, *, showing: bool) -> SourceFailure:
+    text = readable_source_error(message, spec)
+    if showing:
+        return SourceFailure(banner=text, body=None)
+    return SourceFailure(banner=None, body=f"{text} Try the demo clip, another video or a link.")
+
+
+def could_not_open(what: str, path: Path | str) -> str:
+    """What the window says when the system has no program to open ``path`` with."""
+    return (f"Could not open {what}: this computer has no program set up to open it. "
+            f"It is in {path}.")
+
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Space", "Play / pause (the main window and the review)"),
+    ("Ctrl+R", "Start / stop a take"),
+    ("Ctrl+O", "Open a video file"),
+    ("Ctrl+L", "Type a web link (YouTube…)"),
+    ("Ctrl+D", "Play the demo clip"),
+    ("Ctrl+M", "Mirror the camera"),
+    (", and .", "Review: one frame back / on"),
+    ("Left / Right", "Review: one second back / on"),
+    ("Home / End", "Review: the first / last frame"),
+    ("Return", "Takes library: review the selected take"),
+    ("Esc", "Close a dialog, the review or the takes library"),
+    ("Ctrl+W", "Close the review or the takes library"),
+    ("Ctrl+Q", "Quit"),
+)
+"""The keyboard shortcuts, as Help > Keyboard shortcuts lists them."""
+
+
+def shortcuts_html() -> str:
+    rows = "".join(f"<tr><td style='padding-right:18px'><b>{key}</b></td><td>{what}</td></tr>"
+                   for key, what in SHORTCUTS)
+    return f"<table>{rows}</table>"
+
+
+GUIDE_HTML = (
+    "<h3>Getting started</h3>"
+    "<ol>"
+    "<li><b>Pick what to watch</b>: your camera in the bar at the top, a video file "
+    "(File &gt; Open file…), a web link, or the demo clip (File &gt; Play the demo clip).</li>"
+    "<li><b>Watch the readings</b>: the box around each face shows the emotion read; the "
+    "curves show the main face over the last seconds, the bars its emotions now.</li>"
+    "<li><b>Rehearse a script</b>: File &gt; Open script… loads lines with the emotion "
+    "each should show. Record starts a take, the script follows you, and a report "
+    "scores each line when the take ends.</li>"
+    "<li><b>Look back</b>: File &gt; Takes library… lists your takes by script; open one "
+    "to review it frame by frame beside its report.</li>"
+    "</ol>"
+    "<p>The readings are a rehearsal aid, not a judge: the model is often wrong, "
+    "more so in poor light or with a turned head.</p>"
+)
+"""Help > Getting started."""
 
 
 def about_html(version: str, model_file: str) -> str:
@@ -138,6 +225,7 @@ class Controls:
     record: bool
     mirror: bool
     mirror_tip: str
+    record_tip: str = "Start / stop a take (Ctrl+R)"
 
 
 class MirrorController:
@@ -161,17 +249,27 @@ class MirrorController:
 
     def controls(self) -> Controls:
         """Play and Record only make sense with a source; nothing works before the models
-        load; mirroring applies to cameras (and is offered before anything is open)."""
+        load; mirroring applies to cameras only (enabled while one is shown, and each
+        disabled control's tooltip says why)."""
         on = self.ready
         has_source = self.source is not None
         camera = has_source and self.source.camera
+        record = on and (has_source or self.recording)
+        if camera:
+            mirror_tip = "Show the camera as a mirror does (Ctrl+M)"
+        elif has_source:
+            mirror_tip = "Mirroring applies to cameras; videos play as they were filmed"
+        else:
+            mirror_tip = "Mirroring applies to cameras: choose a camera first"
         return Controls(
             detector=on,
             play=on and has_source,
-            record=on and (has_source or self.recording),
-            mirror=camera or not has_source,
-            mirror_tip=("Show the camera as a mirror does (Ctrl+M)" if camera or not has_source
-                        else "Mirroring applies to cameras; videos play as they were filmed"),
+            record=record,
+            mirror=camera,
+            mirror_tip=mirror_tip,
+            record_tip=("Start / stop a take (Ctrl+R)" if record else
+                        "Open a camera, a video or the demo clip first" if on else
+                        "The models are still loading"),
         )
 
     # ------------------------------------------------------------------ user actions

@@ -115,6 +115,9 @@ class RehearsalController:
         self.mirror = mirror
         self.profiles = profiles
         self.notices: list[tuple[str, str]] = []
+        # every problem of the script that last failed to load (the notice shows 3)
+        self.script_problems: list[str] = []
+        self.script_problems_of: Path | None = None
         self.notify: Notify = notify or (lambda level, text: self.notices.append((level, text)))
         self.script: Script | None = None
         self.script_path: Path | None = None
@@ -131,6 +134,7 @@ class RehearsalController:
         self.passage: tuple[int, int] | None = None
         self.loop = False
         self.spoken_cues = False  # one word between lines ("good", "again"), off by default
+        self._stop_asked = False  # Stop take was pressed during this take
 
     # ------------------------------------------------------------------ scripts
 
@@ -148,8 +152,11 @@ class RehearsalController:
         try:
             loaded = read_script_file(path)
         except ScriptError as exc:
+            self.script_problems = list(exc.problems or [])
+            self.script_problems_of = Path(path)
             self.notify("error", str(exc))
             return False
+        self.script_problems, self.script_problems_of = [], None
         return self.set_script(loaded.script, loaded.path, loaded.text)
 
     def set_script(self, script: Script | None, path: Path | None = None,
@@ -265,6 +272,7 @@ class RehearsalController:
         if self.phase is Phase.COUNTDOWN:
             self.cancel_countdown()
         elif self.phase.running:
+            self._stop_asked = True  # a looped passage ends with this take
             self.send(cmd.StopRecording())
 
     def advance(self) -> bool:
@@ -282,9 +290,14 @@ class RehearsalController:
             self.phase = Phase.IDLE
 
     def on_take_finished(self, take: TakeInfo) -> Ending:
-        """The take ended: back to idle; what to show for it."""
+        """The take ended: back to idle (or, when a looped passage's take ran to its end,
+        on to the next take, which the session starts at once, so that Stop take in
+        between stops that one); what to show for it."""
         if self.phase.running:
-            self.phase = Phase.IDLE
+            goes_on = (take.scripted and take.complete and take.frames > 0 and not take.error
+                       and self.loop and not self._stop_asked)
+            self.phase = Phase.STARTING if goes_on else Phase.IDLE
+        self._stop_asked = False
         if take.scripted:
             self.live_spans.reset(self.script)  # the shaded lines go with the take
         if not take.scripted or take.frames == 0:

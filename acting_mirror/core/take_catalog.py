@@ -10,16 +10,53 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from acting_mirror.core.files import read_json_object
+from acting_mirror.core.files import read_json_object, write_text_atomic
 from acting_mirror.core.take_script import read_take_script, read_take_script_meta
 from acting_mirror.core.takefiles import (
-    IN_PROGRESS, OUTPUT_AVI, REPORT_JSON, SCRIPT_TXT, SUMMARY_JSON, TIMELINE_CSV,
+    IN_PROGRESS, OUTPUT_AVI, REPORT_JSON, SCRIPT_TXT, SUMMARY_JSON, TAKE_JSON, TIMELINE_CSV,
 )
 from acting_mirror.errors import ScriptError
 
 log = logging.getLogger(__name__)
 
 UNSCRIPTED = "Without a script"
+MAX_TAKE_NAME = 80
+MAX_TAKE_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class TakeMeta:
+    """The name and note an actor gave a take (kept in its ``take.json``)."""
+
+    name: str = ""
+    note: str = ""
+
+
+def _clean(text, limit: int, *, one_line: bool) -> str:
+    text = "" if text is None else str(text)
+    if one_line:
+        text = " ".join(text.split())
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
+    return text[:limit]
+
+
+def read_take_meta(folder: Path | str) -> TakeMeta:
+    """The take's name and note; empty ones when it has none (or the file is damaged)."""
+    data = read_json_object(Path(folder) / TAKE_JSON)
+    return TakeMeta(_clean(data.get("name"), MAX_TAKE_NAME, one_line=True),
+                    _clean(data.get("note"), MAX_TAKE_NOTE, one_line=False))
+
+
+def write_take_meta(folder: Path | str, name: str = "", note: str = "") -> TakeMeta:
+    """Give the take in ``folder`` a name and a note (``take.json``, written whole);
+    OutputError when the folder cannot be written."""
+    import json
+
+    meta = TakeMeta(_clean(name, MAX_TAKE_NAME, one_line=True),
+                    _clean(note, MAX_TAKE_NOTE, one_line=False))
+    write_text_atomic(Path(folder) / TAKE_JSON,
+                      json.dumps({"name": meta.name, "note": meta.note}, indent=2) + "\n")
+    return meta
 
 
 @dataclass(frozen=True)
@@ -39,10 +76,13 @@ class TakeEntry:
     # "complete"; "incomplete" (cut short: quit, source ended early, disk full);
     # "interrupted" (killed, then repaired); "unrepaired" (killed, not repaired yet)
     state: str = "complete"
+    title: str = ""  # the name the actor gave it (take.json), "" for none
+    note: str = ""
 
     @property
     def name(self) -> str:
-        return self.folder.name
+        """The name the actor gave the take, else its folder's."""
+        return self.title or self.folder.name
 
     @property
     def when(self) -> str:
@@ -104,6 +144,7 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
         key = f"name:{name}"
     duration = summary.get("duration_s")
     frames = summary.get("frames")
+    take_meta = read_take_meta(folder)
     if (folder / IN_PROGRESS).is_file() or not summary:
         state = "unrepaired"
     elif summary.get("interrupted"):
@@ -124,6 +165,8 @@ def read_take_entry(folder: Path | str) -> TakeEntry | None:
         script_key=str(key) if key else None,
         has_video=(folder / OUTPUT_AVI).is_file(),
         state=state,
+        title=take_meta.name,
+        note=take_meta.note,
     )
 
 

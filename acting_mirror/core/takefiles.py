@@ -14,6 +14,9 @@ from __future__ import annotations
 OUTPUT_AVI = "output.avi"
 """The annotated video (MJPG in AVI)."""
 
+OUTPUT_PNG = "output.png"
+"""The annotated picture of a take of one still image (written instead of ``output.avi``)."""
+
 TIMELINE_CSV = "timeline.csv"
 """One row per face per frame (see :mod:`acting_mirror.core.timeline`)."""
 
@@ -39,10 +42,13 @@ while recording so an interrupted take's audio can still be put on the take's cl
 SPEECH_JSON = "speech.json"
 """Where the actor spoke: voice-activity segments in timeline time (``audio.vad``)."""
 
+TAKE_JSON = "take.json"
+"""What the actor says about a take: ``{"name": ..., "note": ...}`` (both optional)."""
+
 IN_PROGRESS = ".in-progress"
 """Marker: the take is being written, or was interrupted before a clean close."""
 
-TAKE_FILES: tuple[str, ...] = (OUTPUT_AVI, TIMELINE_CSV, SUMMARY_JSON)
+TAKE_FILES: tuple[str, ...] = (OUTPUT_AVI, OUTPUT_PNG, TIMELINE_CSV, SUMMARY_JSON)
 """The files a recording writes (never overwritten)."""
 
 EXIT_COMPLETE = 0

@@ -28,7 +28,7 @@ QPushButton#record { font-weight: bold; color: white; background: #b71c1c;
                      border: 1px solid #e53935; }
 QPushButton#record:hover { background: #c62828; }
 QPushButton#record:checked { background: #e53935; }
-QPushButton#record:disabled { background: #4a2323; color: #b0a0a0; }
+QPushButton#record:disabled { background: #2b2d31; color: #6b7079; border-color: #3a3d44; }
 QPushButton#primary { font-weight: bold; background: #2e7d5b; border: 1px solid #43a077;
                       color: white; padding: 6px 18px; }
 QPushButton#primary:disabled { background: #25352e; border: 1px solid #34453d; color: #7d8a84; }
@@ -36,9 +36,52 @@ QStatusBar QLabel { padding: 0 6px; }
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion with a dark palette: the picture and the coloured curves stand out."""
+_LIGHT_STYLE = """
+QPushButton { padding: 5px 12px; border-radius: 5px; background: #f4f5f7;
+              border: 1px solid #b9bec7; }
+QPushButton:hover { background: #e8eaee; }
+QPushButton:pressed { background: #d9dce2; }
+QPushButton:disabled { color: #9aa0a8; border-color: #d3d6db; }
+QToolButton { padding: 4px 8px; border-radius: 5px; background: #f4f5f7;
+              border: 1px solid #b9bec7; }
+QToolButton:hover { background: #e8eaee; }
+QToolButton:checked { background: #d6e4fa; border-color: #3d7bd9; }
+QPushButton#record { font-weight: bold; color: white; background: #c62828;
+                     border: 1px solid #b71c1c; }
+QPushButton#record:hover { background: #d32f2f; }
+QPushButton#record:checked { background: #e53935; }
+QPushButton#record:disabled { background: #eceef1; color: #9aa0a8; border-color: #d3d6db; }
+QPushButton#primary { font-weight: bold; background: #2e7d5b; border: 1px solid #256b4d;
+                      color: white; padding: 6px 18px; }
+QPushButton#primary:disabled { background: #dfe9e4; border: 1px solid #c6d6ce; color: #8a9a92; }
+QStatusBar QLabel { padding: 0 6px; }
+"""
+
+
+def theme_for(scheme) -> str:
+    """``"light"`` when the system says it is light, else ``"dark"`` (also when it says
+    nothing: ``Qt.ColorScheme.Unknown``)."""
+    from PySide6.QtCore import Qt
+
+    return "light" if scheme == Qt.ColorScheme.Light else "dark"
+
+
+def apply_theme(app: QApplication, theme: str | None = None) -> str:
+    """Fusion in the system's light or dark scheme (dark where the system says nothing:
+    the picture and the coloured curves stand out); follows the system when it changes.
+    Returns the theme applied."""
+    hints = app.styleHints()
+    if theme is None:
+        theme = theme_for(hints.colorScheme() if hasattr(hints, "colorScheme") else None)
+        if hasattr(hints, "colorSchemeChanged") and not getattr(app, "_am_follows_scheme", False):
+            hints.colorSchemeChanged.connect(lambda scheme: apply_theme(app, theme_for(scheme)))
+            app._am_follows_scheme = True
     app.setStyle("Fusion")
+    app.theme = theme
+    if theme == "light":
+        app.setPalette(app.style().standardPalette())
+        app.setStyleSheet(_LIGHT_STYLE)
+        return theme
     palette = QPalette()
     base, window, text = QColor("#1b1d22"), QColor("#23262d"), QColor("#e8eaed")
     palette.setColor(QPalette.ColorRole.Window, window)
@@ -59,6 +102,7 @@ def apply_theme(app: QApplication) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7079"))
     app.setPalette(palette)
     app.setStyleSheet(_STYLE)
+    return theme
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -118,3 +162,45 @@ def run_app(
         heartbeat.stop()
         window.shutdown()
         logging.getLogger(__name__).debug("Acting Mirror closed.")
+
+
+def run_review(take: Path, other: Path | None = None, *, on_window=None) -> int:
+    """Open the review of ``take`` (or, with ``other``, the comparison of the two) and run
+    until it closes; ScriptError/SourceError (one sentence) when they cannot be opened.
+    ``on_window(window)`` is called once the window exists."""
+    import pyqtgraph as pg
+
+    from acting_mirror.config import user_data_dir
+    from acting_mirror.core.calibration import ProfileStore
+    from acting_mirror.gui.compat import check_qt_binding
+
+    check_qt_binding()
+    app = make_application()
+    apply_theme(app)
+    pg.setConfigOptions(antialias=True)
+    profiles = ProfileStore(user_data_dir())
+    if other is None:
+        from acting_mirror.gui.review import ReviewWindow
+
+        window = ReviewWindow(take, profiles=profiles)
+    else:
+        from acting_mirror.gui.compare import CompareWindow
+
+        window = CompareWindow(take, other, profiles=profiles)
+    if on_window is not None:
+        on_window(window)
+    window.closed.connect(app.quit)
+    window.show()
+    previous = {signum: signal.signal(signum, lambda *_: window.close())
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    heartbeat = QTimer()
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
+    try:
+        return int(app.exec())
+    finally:
+        heartbeat.stop()
+        window.shutdown()
+        window.deleteLater()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -31,6 +31,7 @@ from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.errors import OutputError
 from acting_mirror.gui.countdown import Countdown
+from acting_mirror.gui.window_memory import keep_geometry
 
 INSTRUCTIONS = (
     "<p>Some faces read as sad or angry to the model even when fully relaxed. Calibrating "
@@ -70,13 +71,13 @@ class CalibrationDialog(QDialog):
         self.store = store
         self.setWindowTitle("Calibrate your neutral face")
         self.setModal(False)
-        self.resize(560, 420)
         self.controller = CalibrationController(store, duration_ms=duration_ms, warmup_ms=warmup_ms)
         self.recorder = self.controller.recorder
         self.countdown = Countdown(countdown_s, countdown_interval_ms, self)
         self.countdown.tick.connect(lambda n: self.big_label.setText(str(n)))
         self.countdown.started.connect(self._begin_recording)
         self._build(actor)
+        keep_geometry(self, "calibration", 560, 420)
         self._show_step()
 
     def _build(self, actor: str) -> None:

@@ -21,6 +21,7 @@ from acting_mirror.core.files import write_text_atomic
 from acting_mirror.core.screenplay import Screenplay, load_screenplay, to_script_text
 from acting_mirror.core.script import Script, parse_script
 from acting_mirror.errors import ActingMirrorError, ScriptError
+from acting_mirror.gui.window_memory import keep_geometry
 
 SCREENPLAY_FILTER = "Screenplays (*.fountain *.spmd *.txt *.fdx);;All files (*)"
 
@@ -36,7 +37,6 @@ class ImportScreenplayDialog(QDialog):
         self.saved: Path | None = None
         self.script: Script | None = None
         self.setWindowTitle(f"Import {play.source}")
-        self.resize(720, 560)
         self.character = QComboBox()
         for name, speeches in play.characters():
             self.character.addItem(f"{name} ({speeches} speech{'es' if speeches != 1 else ''})", name)
@@ -60,6 +60,7 @@ class ImportScreenplayDialog(QDialog):
         layout.addWidget(self.notes)
         layout.addWidget(buttons)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.reject)
+        keep_geometry(self, "import_screenplay", 720, 560)
         self._convert()
 
     def _convert(self) -> None:

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, 
 import acting_mirror
 from acting_mirror.config import LIVE_READING_BUDGET, AnalysisSettings, DETECTORS, demo_clip
 from acting_mirror.controllers.mirror import (
-    APP_TITLE, NO_CAMERA, QUIT_QUESTION, MirrorController, QuitChoice, about_html, describe_spec,
-    first_source, mm_ss, source_title, take_message, url_to_open,
+    APP_TITLE, GUIDE_HTML, NO_CAMERA, QUIT_QUESTION, MirrorController, QuitChoice, about_html,
+    could_not_open, describe_spec, first_source, mm_ss, shortcuts_html, source_failure,
+    source_title, take_message, url_to_open,
 )
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.core.quality import QualityNotice
@@ -32,6 +33,7 @@ from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.rehearsal import Rehearsal
 from acting_mirror.gui.widgets import EmptyState, MessageBanner, VideoView, ask_quit_choice
 from acting_mirror.gui.window_bars import DETECTOR_LABELS, SourceBar, StatusFigures, TransportBar, fit_to_screen
+from acting_mirror.gui.window_memory import fit_inside_screen
 from acting_mirror.gui.window_menus import WindowMenus
 from acting_mirror.gui.worker import (
     DEMO_SPEC, AnalysisWorker, SetDetector, SetFaceDetail, SetMeshDrawn, SetMirror, SetVoiceRecording,
@@ -134,6 +136,9 @@ class MainWindow(QMainWindow):
         self.rehearsal.install_menus(self.file_menu, self.view_menu, before=self.takes_folder_action)
         if self._first_script is not None:
             self.rehearsal.load_script_file(self._first_script)
+        elif self.prefs.reopen_script and self.prefs.last_script is not None:
+            if self.prefs.last_script.is_file():  # moved or deleted since: start without
+                self.rehearsal.load_script_file(self.prefs.last_script)
 
         self._build_timers(stats_interval_s)
         self.worker.start()
@@ -248,6 +253,7 @@ class MainWindow(QMainWindow):
         geometry = self.prefs.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
             fit_to_screen(self, 1400, 860)
+        fit_inside_screen(self)  # a size remembered from a larger screen
 
     def send(self, command) -> None:
         """Send ``command`` to the session (on the worker's thread)."""
@@ -265,6 +271,7 @@ class MainWindow(QMainWindow):
         self.detector_combo.setEnabled(controls.detector)
         self.play_button.setEnabled(controls.play)
         self.record_button.setEnabled(controls.record)
+        self.record_button.setToolTip(controls.record_tip)
         if self.source_info is None:
             self.play_button.setText("▶  Play")
         self.mirror_button.setEnabled(controls.mirror)
@@ -472,7 +479,14 @@ class MainWindow(QMainWindow):
         if not folder.is_dir():
             self.banner.show_message("warning", f"The folder {folder} does not exist (yet).")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.banner.show_message("warning", could_not_open("the folder", folder))
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
+
+    def show_guide(self) -> None:
+        QMessageBox.information(self, "Getting started", GUIDE_HTML)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Acting Mirror", self.about_text())
@@ -536,18 +550,19 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_source_failed(self, spec: str, message: str) -> None:
-        self.banner.show_message("error", message, about="source")
-        self.statusBar().showMessage(message)
         broke_current = self.source_info is not None and self.source_info.spec == spec
         if broke_current:
             self.controller.on_source_failed()
             self.setWindowTitle(APP_TITLE)
             self.source_label.clear()
-        if self.source_info is None:
-            self.show_empty_state(
-                "Nothing to show",
-                f"{message} Try the demo clip, another video or a link instead.",
-            )
+        # said once: over what still plays, or in the empty screen's body
+        said = source_failure(message, spec, showing=self.source_info is not None)
+        self.statusBar().clearMessage()  # "Opening …" is over
+        if said.banner is not None:
+            self.banner.show_message("error", said.banner, about="source")
+        else:
+            self.banner.dismiss_about("source")
+            self.show_empty_state("Nothing to show", said.body)
         self._update_controls()
 
     def _on_source_ended(self, spec: str) -> None:
@@ -661,7 +676,11 @@ class MainWindow(QMainWindow):
         self.transport.show_recording(False)
         self._update_controls()
         message = take_message(take)
-        if message.level:
+        if message.level and message.review:
+            self.banner.show_message(message.level, message.text, "Review this take",
+                                     lambda: self.rehearsal.open_review(take.folder),
+                                     second=("Open folder", lambda: self.open_folder(take.folder)))
+        elif message.level:
             self.banner.show_message(message.level, message.text, "Open folder",
                                      lambda: self.open_folder(take.folder))
             self.statusBar().showMessage(message.status, 0 if message.level == "error" else 10000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from acting_mirror.core.palette import EMOTION_COLORS_HEX
@@ -41,6 +41,20 @@ def style_plot(plot: pg.PlotWidget) -> pg.PlotItem:
 def legend_swatch(emotion: str, line: str = "━━") -> str:
     """Rich text: a short line in the emotion's colour, then its name."""
     return f"<span style='color:{EMOTION_COLORS_HEX[emotion]}'>{line}</span> {emotion}"
+
+
+SHORT_LABELS = {"angry": "ang", "disgust": "dis", "fear": "fear", "happy": "hap",
+                "sad": "sad", "surprise": "sur", "neutral": "neu"}
+
+
+def bar_labels(slot_px: float, text_width) -> list[str]:
+    """The bars' labels for ``slot_px`` pixels per bar: the full names when every one
+    fits with a little room (``text_width(text) -> px``), else short ones (never
+    "angrydisgust"), else initials."""
+    for names in (list(EMOTIONS), [SHORT_LABELS[e] for e in EMOTIONS]):
+        if all(text_width(name) + 6 <= slot_px for name in names):
+            return names
+    return [e[0].upper() for e in EMOTIONS]
 
 
 class EmotionPlots(QWidget):
@@ -116,6 +130,21 @@ class EmotionPlots(QWidget):
             pens=[pg.mkPen(None) for _ in EMOTIONS],
         )
         bars.addItem(self.bars)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_bar_labels()
+
+    def _fit_bar_labels(self) -> None:
+        """Full emotion names under the bars when they fit, short ones when not."""
+        axis = self.bar_plot.getAxis("bottom")
+        view = self.bar_plot.getPlotItem().getViewBox()
+        width = view.width() or max(1.0, self.bar_plot.width() - 50.0)
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.bar_plot.font())
+        labels = bar_labels(width / (N_EMOTIONS + 0.2), metrics.horizontalAdvance)
+        if labels != getattr(self, "bar_label_texts", None):
+            self.bar_label_texts = labels
+            axis.setTicks([list(enumerate(labels))])
 
     def _curves_title_text(self) -> str:
         return f"Main face, last {self.window_s} s"

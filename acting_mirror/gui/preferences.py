@@ -224,6 +224,25 @@ class Preferences:
     def takes_dir(self, folder: Path) -> None:
         self._s.setValue("takes/folder", str(folder))
 
+    # ---------------------------------------------------------------- scripts
+    @property
+    def reopen_script(self) -> bool:
+        """Reopen the script used last when the app starts (on unless switched off)."""
+        return _as_bool(self._s.value("scripts/reopen_last"), True)
+
+    @reopen_script.setter
+    def reopen_script(self, on: bool) -> None:
+        self._s.setValue("scripts/reopen_last", bool(on))
+
+    @property
+    def last_script(self) -> Path | None:
+        value = self._s.value("scripts/last")
+        return Path(str(value)) if value else None
+
+    @last_script.setter
+    def last_script(self, path: Path | None) -> None:
+        self._s.setValue("scripts/last", str(path) if path else "")
+
     # ---------------------------------------------------------------- actor profiles
     @property
     def actor(self) -> str:

@@ -147,8 +147,27 @@ class Rehearsal(QObject):
     def _notify(self, level: str, text: str) -> None:
         if level == "status":
             self.window.statusBar().showMessage(text, 5000)
+        elif level == "error" and len(self.controller.script_problems) > 3:
+            n = len(self.controller.script_problems)
+            self.window.banner.show_message(level, text, f"Show all {n} problems",
+                                            self.show_script_problems)
         else:
             self.window.banner.show_message(level, text)
+
+    def show_script_problems(self):
+        """Every problem of the script that failed to load, in a window of its own."""
+        from PySide6.QtWidgets import QMessageBox
+
+        problems = self.controller.script_problems
+        name = self.controller.script_problems_of.name if self.controller.script_problems_of else "The script"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Problems in the script",
+                          f"{name} has {len(problems)} problems; fix them and open it again.",
+                          QMessageBox.StandardButton.Close, self.window)
+        box.setDetailedText("\n".join(problems))
+        box.setModal(False)
+        box.show()
+        self.problems_box = box
+        return box
 
     # ================================================================== menus
 
@@ -363,6 +382,10 @@ class Rehearsal(QObject):
 
     def _show_script(self) -> None:
         script, path = self.script, self.script_path
+        if script is not None and path is not None:
+            self.window.prefs.last_script = path.resolve()  # reopened at the next launch
+        elif script is None:
+            self.window.prefs.last_script = None  # closed on purpose: start without one
         self.panel.set_script(script, path)
         self.regions.clear()
         if script is not None:
@@ -543,6 +566,26 @@ class Rehearsal(QObject):
         self.reviews.append(review)
         return review
 
+    def open_compare(self, a: Path, b: Path):
+        """Two takes of the same script side by side; why not in the library (or the
+        window) when they cannot be compared."""
+        from acting_mirror.gui.compare import CompareWindow
+
+        try:
+            window = CompareWindow(a, b, profiles=self.profiles)
+        except ActingMirrorError as exc:
+            where = self.library if self.library is not None and self.library.isVisible() else None
+            if where is not None:
+                where.empty_label.setText(str(exc))
+                where.empty_label.setVisible(True)
+            else:
+                self.window.banner.show_message("error", str(exc))
+            return None
+        window.closed.connect(lambda w=window: w in self.reviews and self.reviews.remove(w))
+        window.show()
+        self.reviews.append(window)
+        return window
+
     def _review_closed(self, review: ReviewWindow) -> None:
         if review in self.reviews:
             self.reviews.remove(review)
@@ -556,6 +599,7 @@ class Rehearsal(QObject):
         if self.library is None:
             self.library = TakesLibrary(self.window.prefs.takes_dir)
             self.library.openRequested.connect(self.open_review)
+            self.library.compareRequested.connect(self.open_compare)
             self.library.analyseRequested.connect(self.choose_video_to_analyse)
         else:
             self.library.set_takes_root(self.window.prefs.takes_dir)

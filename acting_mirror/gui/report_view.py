@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.controllers.mirror import could_not_open
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.script import format_time
@@ -34,6 +35,7 @@ from acting_mirror.core.scoring import (
     LineScore,
     TakeReport,
 )
+from acting_mirror.gui.window_memory import keep_geometry
 
 VERDICT_COLORS = {
     "hit": ("#2E7D32", "hit"),
@@ -221,7 +223,6 @@ class ReportDialog(QDialog):
         self.take_dir = Path(take_dir)
         self.setWindowTitle(f"Take report — {self.take_dir.name}")
         self.setModal(False)
-        self.resize(820, 560)
         self.view = ReportView()
         self.view.set_report(report)
         self.review_button = QPushButton("Review take")
@@ -245,13 +246,19 @@ class ReportDialog(QDialog):
         buttons.addWidget(self.again_button)
         folder = QLabel(f"<span style='color:#9aa3ad'>Saved in {self.take_dir}</span>")
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setWordWrap(True)
+        self.folder_label = folder
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(folder)
         layout.addLayout(buttons)
+        keep_geometry(self, "report", 820, 560)
 
     def open_html(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.take_dir / REPORT_HTML)))
+        path = self.take_dir / REPORT_HTML
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.folder_label.setText(f"<span style='color:#ffca28'>"
+                                      f"{could_not_open('the report', path)}</span>")
 
     def _review(self) -> None:
         self.reviewRequested.emit(self.take_dir)

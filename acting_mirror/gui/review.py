@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.controllers.mirror import could_not_open
 from acting_mirror.controllers.review import ReviewController
 from acting_mirror.core.calibration import ProfileStore
 from acting_mirror.core.palette import EMOTION_COLORS_HEX, emotion_color_hex
@@ -50,6 +51,7 @@ from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
 from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.widgets import VideoView
+from acting_mirror.gui.window_memory import keep_geometry
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +94,9 @@ class ReviewWindow(QWidget):
         self._closed = False
 
         self.setWindowTitle(f"Review — {self.folder.name}")
-        self.resize(1400, 820)
         self._build()
         self._build_shortcuts()
+        keep_geometry(self, "review", 1400, 820)
         self._fill_actors(actor or (self.take.take_script.actor if self.take.take_script else ""))
         if self.take.take_script is not None and self.take.take_script.calibrated and self.actor:
             self.calibrated_check.setChecked(True)
@@ -252,12 +254,15 @@ class ReviewWindow(QWidget):
         self.rescore_button = QPushButton("Rescore…")
         self.rescore_button.setToolTip("Score this take against another script (replaces the report)")
         self.rescore_button.clicked.connect(self.choose_script_and_score)
+        self.compare_button = QPushButton("Compare with…")
+        self.compare_button.setToolTip("Put another take of the same script beside this one")
+        self.compare_button.clicked.connect(lambda: self.compare_with())
         self.folder_button = QPushButton("Show folder")
-        self.folder_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder))))
+        self.folder_button.clicked.connect(lambda: self._open(self.folder, "the folder"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.html_button)
         buttons.addWidget(self.rescore_button)
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
         page = QWidget()
@@ -295,7 +300,7 @@ class ReviewWindow(QWidget):
             ((Qt.Key.Key_Right,), lambda: self.seek_time(self.current_time_ms + 1000)),
             ((Qt.Key.Key_Home,), lambda: self.seek(0)),
             ((Qt.Key.Key_End,), lambda: self.seek(self.take.n_frames - 1)),
-            ((QKeySequence.StandardKey.Close,), self.close),
+            ((QKeySequence.StandardKey.Close, Qt.Key.Key_Escape), self.close),
         ):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
@@ -402,8 +407,36 @@ class ReviewWindow(QWidget):
             return
         self._score_interactively(script)
 
+    def compare_with(self, other: Path | None = None):
+        """Open the comparison of this take with ``other`` (asked for when not given);
+        why not in the window when they cannot be compared."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from acting_mirror.gui.compare import CompareWindow
+
+        if other is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Compare with another take",
+                                                      str(self.folder.parent))
+            if not chosen:
+                return None
+            other = Path(chosen)
+        try:
+            window = CompareWindow(self.folder, other, profiles=self.profiles)
+        except ActingMirrorError as exc:
+            self.report_note.setText(str(exc))
+            return None
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.show()
+        self._compares = [w for w in getattr(self, "_compares", []) if not w._closed] + [window]
+        return window
+
     def open_html(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder / REPORT_HTML)))
+        self._open(self.folder / REPORT_HTML, "the report")
+
+    def _open(self, path: Path, what: str) -> None:
+        """Open ``path`` with the system's program; say so in the window when there is none."""
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.report_note.setText(could_not_open(what, path))
 
     # ------------------------------------------------------------------ seeking
 

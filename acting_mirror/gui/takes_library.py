@@ -30,8 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from acting_mirror.core.take_catalog import TakeGroup, group_takes, scan_takes
+from acting_mirror.core.take_catalog import (
+    UNSCRIPTED, TakeGroup, TakeMeta, group_takes, read_take_meta, scan_takes, write_take_meta,
+)
+from acting_mirror.errors import ActingMirrorError
 from acting_mirror.gui.report_view import score_colour
+from acting_mirror.gui.window_memory import close_on_escape, keep_geometry
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,7 @@ def move_to_trash_or_delete(folder: Path, *, allow_delete: Callable[[], bool]) -
 # ----------------------------------------------------------------------------- window
 
 ROLE_FOLDER = Qt.ItemDataRole.UserRole
+ROLE_GROUP = Qt.ItemDataRole.UserRole + 1  # the script group a take belongs to
 COLUMNS = ("Take", "Date", "Length", "Score", "Progress")
 
 
@@ -85,14 +90,16 @@ class TakesLibrary(QWidget):
     (a message box by default; tests pass their own)."""
 
     openRequested = Signal(Path)  # review this take
+    compareRequested = Signal(Path, Path)  # compare these two takes (older first)
     analyseRequested = Signal()  # "Analyse a video…"
 
     def __init__(self, takes_root: Path, *, confirm: Callable[[str, str], bool] | None = None,
+                 ask_meta: Callable[[TakeMeta], TakeMeta | None] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
+        self._ask_meta = ask_meta or self._ask_name_and_note
         self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle("Takes library")
-        self.resize(900, 600)
         self.takes_root = Path(takes_root)
         self._confirm = confirm or self._ask
         self.groups: list[TakeGroup] = []
@@ -122,6 +129,8 @@ class TakesLibrary(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty_label)
         layout.addLayout(buttons)
+        close_on_escape(self)
+        keep_geometry(self, "library", 900, 600)
         self.refresh()
 
     def _build_tree(self) -> None:
@@ -129,7 +138,8 @@ class TakesLibrary(QWidget):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # two takes (Ctrl+click) can be compared
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setIconSize(QSize(96, 22))
         self.tree.setUniformRowHeights(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -146,11 +156,20 @@ class TakesLibrary(QWidget):
         self.reveal_button.clicked.connect(self.reveal_selected)
         self.delete_button = QPushButton("Delete…")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.setToolTip("Select two takes of the same script (Ctrl+click) "
+                                       "to see them side by side")
+        self.compare_button.clicked.connect(self.compare_selected)
+        self.rename_button = QPushButton("Name and note…")
+        self.rename_button.setToolTip("Give the take a name and a note (kept in its folder)")
+        self.rename_button.clicked.connect(lambda: self.rename_selected())
         self.analyse_button = QPushButton("Analyse a video…")
         self.analyse_button.setToolTip("Analyse any recorded video (e.g. from a phone) into a new take")
         self.analyse_button.clicked.connect(self.analyseRequested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.compare_button)
+        buttons.addWidget(self.rename_button)
         buttons.addWidget(self.reveal_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
@@ -166,7 +185,9 @@ class TakesLibrary(QWidget):
     def refresh(self) -> None:
         selected = self.selected_folder()
         self.folder_label.setText(f"Takes in <b>{self.takes_root}</b>")
-        self.groups = group_takes(scan_takes(self.takes_root))
+        entries = scan_takes(self.takes_root)
+        self._created = {e.folder: (e.created.timestamp() if e.created else 0.0) for e in entries}
+        self.groups = group_takes(entries)
         self.tree.clear()
         for group in self.groups:
             n = len(group.takes)
@@ -186,7 +207,9 @@ class TakesLibrary(QWidget):
             for take in reversed(group.takes):  # newest first
                 child = QTreeWidgetItem([take.label, take.when, take.length, take.score_text, ""])
                 child.setData(0, ROLE_FOLDER, str(take.folder))
-                child.setToolTip(0, str(take.folder) + (f"\nfrom {take.source}" if take.source else ""))
+                child.setData(0, ROLE_GROUP, group.key or group.name)
+                child.setToolTip(0, str(take.folder) + (f"\nfrom {take.source}" if take.source else "")
+                                 + (f"\n\n{take.note}" if take.note else ""))
                 if take.score is not None:
                     child.setForeground(3, QBrush(QColor(score_colour(take.score))))
                 top.addChild(child)
@@ -225,10 +248,59 @@ class TakesLibrary(QWidget):
                 return Path(data)
         return None
 
+    def selected_folders(self) -> list[Path]:
+        return [Path(item.data(0, ROLE_FOLDER)) for item in self.tree.selectedItems()
+                if item.data(0, ROLE_FOLDER)]
+
+    def comparable_pair(self) -> tuple[Path, Path] | None:
+        """The two selected takes, older first, when they are of the same script."""
+        items = [i for i in self.tree.selectedItems() if i.data(0, ROLE_FOLDER)]
+        if len(items) != 2 or items[0].data(0, ROLE_GROUP) != items[1].data(0, ROLE_GROUP):
+            return None
+        if items[0].parent() is None or items[0].parent().text(0) == UNSCRIPTED:
+            return None
+        pair = sorted((Path(i.data(0, ROLE_FOLDER)) for i in items),
+                      key=lambda f: self._created.get(f, 0.0))
+        return pair[0], pair[1]
+
     def _selection_changed(self) -> None:
-        on = self.selected_folder() is not None
-        for button in (self.open_button, self.reveal_button, self.delete_button):
-            button.setEnabled(on)
+        one = len(self.selected_folders()) == 1
+        for button in (self.open_button, self.reveal_button, self.delete_button,
+                       self.rename_button):
+            button.setEnabled(one)
+        self.compare_button.setEnabled(self.comparable_pair() is not None)
+
+    def compare_selected(self) -> None:
+        pair = self.comparable_pair()
+        if pair is not None:
+            self.compareRequested.emit(*pair)
+
+    def rename_selected(self, meta: TakeMeta | None = None) -> TakeMeta | None:
+        """Give the selected take a name and note (``meta``, else asked); the new ones."""
+        folder = self.selected_folder()
+        if folder is None:
+            return None
+        if meta is None:
+            meta = self._ask_meta(read_take_meta(folder))
+            if meta is None:
+                return None
+        try:
+            saved = write_take_meta(folder, meta.name, meta.note)
+        except ActingMirrorError as exc:
+            self.empty_label.setText(str(exc))
+            self.empty_label.setVisible(True)
+            return None
+        self.refresh()
+        return saved
+
+    def _ask_name_and_note(self, meta: TakeMeta) -> TakeMeta | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "Name this take", "Name:", text=meta.name)
+        if not ok:
+            return None
+        note, ok = QInputDialog.getMultiLineText(self, "A note on this take", "Note:", meta.note)
+        return TakeMeta(name, note if ok else meta.note)
 
     def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         data = item.data(0, ROLE_FOLDER)

@@ -165,17 +165,22 @@ class MessageBanner(QFrame):
         self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.action_button = QPushButton()
         self.action_button.setVisible(False)
+        self.second_button = QPushButton()  # a second choice ("Open folder" beside "Review")
+        self.second_button.setVisible(False)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Dismiss")
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self.dismiss)
         self._action: Callable[[], None] | None = None
+        self._second: Callable[[], None] | None = None
         self.action_button.clicked.connect(self._run_action)
+        self.second_button.clicked.connect(lambda: self._second() if self._second else None)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 6, 6)
         layout.addWidget(self.text_label, 1)
         layout.addWidget(self.action_button)
+        layout.addWidget(self.second_button)
         layout.addWidget(self.close_button)
         self.setVisible(False)
 
@@ -184,9 +189,11 @@ class MessageBanner(QFrame):
         return self.text_label.text()
 
     def show_message(self, level: str, text: str, action_text: str | None = None,
-                     action: Callable[[], None] | None = None, *, about: str | None = None) -> None:
+                     action: Callable[[], None] | None = None, *, about: str | None = None,
+                     second: tuple[str, Callable[[], None]] | None = None) -> None:
         """Show ``text``; ``about`` names what it concerns (e.g. ``"source"``), so that
-        news on that subject can take it away (:meth:`dismiss_about`) and nothing else."""
+        news on that subject can take it away (:meth:`dismiss_about`) and nothing else.
+        ``second``: ``(text, action)`` of a second button."""
         background, foreground = self.LEVEL_STYLES[level]
         self.level = level
         self.about = about
@@ -199,12 +206,17 @@ class MessageBanner(QFrame):
         self.action_button.setVisible(action is not None)
         if action_text:
             self.action_button.setText(action_text)
+        self._second = second[1] if second else None
+        self.second_button.setVisible(second is not None)
+        if second:
+            self.second_button.setText(second[0])
         self.setVisible(True)
 
     def dismiss(self) -> None:
         self.level = None
         self.about = None
         self._action = None
+        self._second = None
         self.setVisible(False)
 
     def dismiss_about(self, about: str) -> None:

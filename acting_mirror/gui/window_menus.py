@@ -1,5 +1,6 @@
 """The main window's menus: File (open a file, a link, the demo, recent sources, the
-takes folder, quit), View (mirror, plot window, emotion bars) and Help. The rehearsal
+takes folder, quit), View (mirror, how many seconds the curves show, emotion bars) and
+Help (getting started, keyboard shortcuts, about). The rehearsal
 adds its own actions to File and View (``Rehearsal.install_menus``)."""
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class MenuHost(Protocol):
     def set_plot_window(self, seconds: int) -> None: ...
     def set_bars_visible(self, on: bool) -> None: ...
     def show_about(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
+    def show_guide(self) -> None: ...
 
 
 class WindowMenus:
@@ -43,6 +46,13 @@ class WindowMenus:
         self._build_file_menu(bar.addMenu("&File"))
         self._build_view_menu(bar.addMenu("&View"))
         help_menu = bar.addMenu("&Help")
+        self.guide_action = QAction("&Getting started", window, shortcut=QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(window.show_guide)
+        help_menu.addAction(self.guide_action)
+        self.shortcuts_action = QAction("&Keyboard shortcuts", window)
+        self.shortcuts_action.triggered.connect(window.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         about = QAction("&About Acting Mirror", window)
         about.triggered.connect(window.show_about)
         help_menu.addAction(about)
@@ -62,12 +72,17 @@ class WindowMenus:
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_url_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
-        self.takes_folder_action = QAction("&Takes folder…", w)
+        self.takes_folder_action = QAction("Choose where takes are &saved…", w)
         self.takes_folder_action.triggered.connect(w.choose_takes_folder)
         file_menu.addAction(self.takes_folder_action)
-        self.show_takes_action = QAction("&Show takes", w)
+        self.show_takes_action = QAction("Open the takes &folder", w)
         self.show_takes_action.triggered.connect(lambda: w.open_folder(self.prefs.takes_dir))
         file_menu.addAction(self.show_takes_action)
+        self.reopen_script_action = QAction("Reopen the last script at start", w, checkable=True)
+        self.reopen_script_action.setChecked(self.prefs.reopen_script)
+        self.reopen_script_action.toggled.connect(
+            lambda on: setattr(self.prefs, "reopen_script", on))
+        file_menu.addAction(self.reopen_script_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", w, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(w.close)
@@ -81,11 +96,11 @@ class WindowMenus:
         self.mirror_action.setChecked(self.prefs.mirror)
         self.mirror_action.toggled.connect(w.set_mirror)
         view_menu.addAction(self.mirror_action)
-        window_menu = view_menu.addMenu("&Plot window")
+        window_menu = view_menu.addMenu("&Curves show the last…")
         group = QActionGroup(w)
         self.plot_window_actions: dict[int, QAction] = {}
         for seconds in PLOT_WINDOWS_S:
-            action = QAction(f"Last {seconds} seconds", w, checkable=True)
+            action = QAction(f"{seconds} seconds", w, checkable=True)
             action.setChecked(seconds == self.prefs.plot_seconds)
             action.triggered.connect(lambda _=False, s=seconds: w.set_plot_window(s))
             group.addAction(action)

@@ -1,5 +1,8 @@
 """Recording a take: ``output.avi`` (annotated video), ``timeline.csv`` and ``summary.json``.
 
+A take of one still image (``still=True``) writes the annotated picture as ``output.png``
+instead of a one-frame video.
+
 Video frames are encoded on a background thread so the caller (the analysis loop) is
 not held up by JPEG encoding. The hand-over uses a fixed pool of frame buffers: when
 all are in flight ``write`` waits, it never drops a frame, so every frame written
@@ -58,6 +61,7 @@ from acting_mirror.media.takes import MIN_FREE_BYTES, check_free_space, free_byt
 log = logging.getLogger(__name__)
 
 VIDEO_FILE = takefiles.OUTPUT_AVI
+PICTURE_FILE = takefiles.OUTPUT_PNG
 TIMELINE_FILE = takefiles.TIMELINE_CSV
 SUMMARY_FILE = takefiles.SUMMARY_JSON
 TAKE_FILES = takefiles.TAKE_FILES
@@ -211,7 +215,9 @@ class TakeRecorder:
     ``fps`` is the source's rate, used for ``output.avi``. The video's frame size is the
     first frame's; later frames of another size are resized to it. ``summary`` is
     updated with every frame and saved as ``summary.json`` on close (``None``: no
-    summary). Raises OutputError (one sentence) when the files cannot be written.
+    summary). ``still``: the take is one still image; its annotated picture is written as
+    ``output.png`` on close (no ``output.avi``). Raises OutputError (one sentence) when the
+    files cannot be written.
     """
 
     def __init__(
@@ -226,8 +232,12 @@ class TakeRecorder:
         flush_seconds: float = 1.0,
         min_free_bytes: int = MIN_FREE_BYTES,
         source_name: str | None = None,
+        still: bool = False,
     ):
         self.folder = Path(folder)
+        self.still = bool(still)
+        self.picture_path = self.folder / PICTURE_FILE
+        self._picture: np.ndarray | None = None
         self.fps = float(fps) if math.isfinite(fps) and 0 < fps <= 1000 else 30.0
         if self.fps < 1.0:
             # AVI stores the rate as a whole number of frames per second: a slideshow
@@ -344,7 +354,10 @@ class TakeRecorder:
         if self._error is not None:
             self._stop(self._error)
         try:
-            if self.write_video:
+            if self.write_video and self.still:
+                self._picture = _to_bgr_uint8(
+                    annotated if annotated is not None else result.frame.image).copy()
+            elif self.write_video:
                 self._enqueue(annotated if annotated is not None else result.frame.image)
             # one whole frame to each log (kept in memory until the next flush)
             self._csv.writerows(timeline_rows(result))
@@ -615,6 +628,8 @@ class TakeRecorder:
             self._closed = False
             self._stop(errors[0])
         (self.folder / RESERVE_FILE).unlink(missing_ok=True)
+        if self._picture is not None:
+            self._write_picture()
         self.complete = bool(complete)
         self.end_reason = None if complete else (end_reason or "ended early")
         if self.summary is not None:
@@ -634,6 +649,19 @@ class TakeRecorder:
                 self._stop(_disk_error(self.summary_path, exc))
         self.marker_path.unlink(missing_ok=True)
         return self.summary_dict
+
+    def _write_picture(self) -> None:
+        """``output.png``, written whole or not at all."""
+        tmp = self.folder / f".{PICTURE_FILE}.tmp.png"
+        try:
+            ok = cv2.imwrite(str(tmp), self._picture)
+            if not ok:
+                raise OSError(errno.EIO, "OpenCV could not encode the picture")
+            os.replace(tmp, self.picture_path)
+        except (OSError, cv2.error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"Cannot write {self.picture_path}: "
+                              f"{getattr(exc, 'strerror', None) or exc}.") from exc
 
     def finish(
         self,
@@ -681,7 +709,8 @@ class TakeRecorder:
             self._shut_down_files()
         for fh in (self._csv_file, self._marker):
             fh.close()
-        for name in (VIDEO_FILE, TIMELINE_FILE, SUMMARY_FILE, MARKER_FILE, RESERVE_FILE, f".{SUMMARY_FILE}.tmp"):
+        for name in (VIDEO_FILE, PICTURE_FILE, TIMELINE_FILE, SUMMARY_FILE, MARKER_FILE, RESERVE_FILE,
+                     f".{SUMMARY_FILE}.tmp"):
             try:
                 (self.folder / name).unlink(missing_ok=True)
             except OSError:

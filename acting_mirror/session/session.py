@@ -550,7 +550,14 @@ class Session:
                 detector=self.detector_name,
                 model=self.parts.model_name(self.settings),
             )
-            sink = self.parts.take_sink(folder.path, fps, command.write_video, summary)
+            if self.info.stills and self.info.frame_count == 1 and not self.policy.paced:
+                # `process` of one still picture: an annotated output.png, not a one-frame
+                # video (the app, which shows a picture for as long as it is open, keeps
+                # output.avi)
+                sink = self.parts.take_sink(folder.path, fps, command.write_video, summary,
+                                            still=True)
+            else:
+                sink = self.parts.take_sink(folder.path, fps, command.write_video, summary)
         except OutputError as exc:
             if folder is not None:
                 folder.clear()

@@ -23,8 +23,10 @@ class TakeSink(Protocol):
     def close(self, processing_seconds: float | None = None) -> dict | None: ...
 
 
-TakeSinkFactory = Callable[[Path, float, bool, SummaryBuilder], TakeSink]
-"""``(folder, fps, write_video, summary) -> sink``; raises OutputError when it cannot."""
+TakeSinkFactory = Callable[..., TakeSink]
+"""``(folder, fps, write_video, summary, *, still=False) -> sink``; ``still=True`` (only
+passed for a take of one still picture) writes the picture as ``output.png`` instead of a
+video. Raises OutputError when it cannot."""
 
 
 @dataclass

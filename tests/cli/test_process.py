@@ -206,3 +206,32 @@ def test_aligned_or_equalised_crops_are_a_process_switch(cli, portrait_clip, tmp
     assert code == 0, err
     summary = json.loads((tmp_path / "take" / "summary.json").read_text())
     assert summary["frames_with_primary"] == summary["frames"]  # every face still read
+
+def test_a_still_picture_gives_an_annotated_png_and_a_one_frame_take(cli, astronaut_bgr, tmp_path):
+    photo = tmp_path / "astronaut.png"
+    cv2.imwrite(str(photo), astronaut_bgr)
+    take = tmp_path / "take"
+    code, out, err = cli("process", photo, "--out", take)
+    assert code == 0, err
+    assert not (take / "output.avi").exists()
+    picture = cv2.imread(str(take / "output.png"))
+    assert picture.shape == astronaut_bgr.shape
+    assert np.abs(picture.astype(int) - astronaut_bgr.astype(int)).max() > 100  # boxes drawn
+    rows = read_rows(take)
+    assert {r["frame"] for r in rows} == {"0"} and any(r["primary"] == "1" for r in rows)
+    summary = json.loads((take / "summary.json").read_text())
+    assert summary["frames"] == 1 and summary["complete"] is not False
+    assert out.startswith("Analysed 1 picture in ") and "1 face seen" in out
+    assert "frames" not in out and "face(s)" not in out
+
+
+def test_an_image_folder_still_gives_a_video(count_frames, cli, astronaut_bgr, grace_hopper_bgr, tmp_path):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "a.png"), astronaut_bgr)
+    cv2.imwrite(str(folder / "b.png"), grace_hopper_bgr)
+    code, out, err = cli("process", folder, "--out", tmp_path / "take")
+    assert code == 0, err
+    assert count_frames(tmp_path / "take" / "output.avi") == 2
+    assert not (tmp_path / "take" / "output.png").exists()
+    assert "Analysed 2 frames" in out

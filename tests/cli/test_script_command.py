@@ -191,3 +191,11 @@ def test_example_scene_and_screenplay_are_bundled(capsys):
     assert "@THEO:" in capsys.readouterr().out
     assert main(["script", "example", "--screenplay"]) == 0
     assert "INT. FARMHOUSE KITCHEN - NIGHT" in capsys.readouterr().out
+
+
+def test_script_alone_lists_every_action_with_what_it_does(capsys):
+    assert main(["script"]) == 2  # nothing was done: still a usage error
+    out = capsys.readouterr().err
+    for action in ("check", "example", "show", "import", "voice"):
+        assert f"\n  {action} " in out
+    assert "ACTION --help" in out

@@ -59,10 +59,11 @@ def test_play_and_record_need_a_source_and_the_models():
     assert not c.recording and c.last_take is take and not c.needs_quit_question()
 
 
-def test_mirroring_is_offered_for_cameras_and_before_anything_is_open():
+def test_mirroring_is_offered_for_cameras_only_and_says_why_not():
     c = MirrorController(lambda _c: None)
     c.on_ready()
-    assert c.controls().mirror
+    assert not c.controls().mirror and "choose a camera" in c.controls().mirror_tip
+    assert not c.controls().record and "first" in c.controls().record_tip
     c.on_source_opened(source())
     assert not c.controls().mirror and "cameras" in c.controls().mirror_tip
     c.on_source_opened(source("camera:0", live=True, camera=True))
@@ -111,3 +112,41 @@ def test_what_the_window_says_when_a_take_ends():
     assert broken.level == "error" and broken.open_folder
     assert "The 7 frames recorded so far are kept in takes/t3." in broken.text
     assert broken.status == "Recording stopped: The disk is full."
+
+
+def test_an_offline_web_link_says_there_is_no_internet_connection():
+    from acting_mirror.controllers.mirror import readable_source_error
+
+    raw = ("Cannot open https://youtu.be/abc: ERROR: [Errno -2] Name or service not known "
+           "(caused by URLError(gaierror(-2, 'Name or service not known')))")
+    text = readable_source_error(raw, "https://youtu.be/abc")
+    assert text.startswith("There is no internet connection") and "Errno" not in text
+    assert text.count(".") <= 3  # a sentence or two, not a traceback
+    other = "Cannot open clip.mp4: the file does not exist."
+    assert readable_source_error(other, "clip.mp4") == other
+
+
+def test_a_failed_source_is_said_once_in_one_place():
+    from acting_mirror.controllers.mirror import source_failure
+
+    over_video = source_failure("The file is damaged.", "a.mp4", showing=True)
+    assert over_video.banner == "The file is damaged." and over_video.body is None
+    empty = source_failure("The file is damaged.", "a.mp4", showing=False)
+    assert empty.banner is None and empty.body.startswith("The file is damaged.")
+
+
+def test_a_saved_take_offers_its_review_and_counts_one_frame_right():
+    message = take_message(TakeInfo(Path("takes/t1"), frames=1, seconds=0.04))
+    assert message.review and message.open_folder
+    assert message.text.startswith("Take saved: 1 frame (")
+    failed = take_message(TakeInfo(Path("takes/t2"), frames=3, seconds=0.1, error="Disk full."))
+    assert not failed.review
+
+
+def test_help_lists_each_shortcut_once():
+    from acting_mirror.controllers.mirror import SHORTCUTS, shortcuts_html
+
+    keys = [key for key, _ in SHORTCUTS]
+    assert len(keys) == len(set(keys))
+    for key in ("Space", "Ctrl+R", "Esc"):
+        assert key in keys and f"<b>{key}</b>" in shortcuts_html()

@@ -265,3 +265,47 @@ def test_the_actors_expression_profile_goes_with_the_script_when_calibrated(tmp_
     assert [c for c in sent if isinstance(c, cmd.SetScript)][-1].profile is None
     controller.switch_on = True
     assert controller.expression_profile() is not None
+
+def test_stop_take_between_two_takes_of_a_loop_stops_the_next_one(rig):
+    controller, mirror, sent, tmp_path = rig
+    controller.load_script_file(write(tmp_path, "scene.txt", TIMED))
+    assert controller.set_rehearsal(passage=(0, 0), loop=True)
+    mirror.on_source_opened(source(live=False))
+    controller.press(Key.RECORD)
+    controller.countdown_finished()
+    controller.on_take_started()
+    whole = TakeInfo(tmp_path / "takes" / "scene-1", frames=60, seconds=2.0, scripted=True,
+                     report_error="no face was found")
+    controller.on_take_finished(whole)  # the script ran out: the session starts the next
+    assert controller.phase is Phase.STARTING
+    sent.clear()
+    controller.stop_take()  # before the next take's start has arrived
+    assert sent == [cmd.StopRecording()]
+    cut = TakeInfo(tmp_path / "takes" / "scene-2", frames=5, seconds=0.2, scripted=True,
+                   complete=False)
+    controller.on_take_finished(cut)
+    assert controller.phase is Phase.IDLE
+
+
+def test_a_take_of_a_script_that_does_not_loop_ends_in_idle(rig):
+    controller, mirror, _sent, tmp_path = rig
+    controller.load_script_file(write(tmp_path, "scene.txt", TIMED))
+    mirror.on_source_opened(source(live=False))
+    controller.press(Key.RECORD)
+    controller.countdown_finished()
+    controller.on_take_started()
+    controller.on_take_finished(TakeInfo(tmp_path / "t", frames=60, seconds=2.0, scripted=True))
+    assert controller.phase is Phase.IDLE
+
+
+def test_every_problem_of_a_long_broken_script_is_kept_to_be_read_in_full(rig):
+    controller, _mirror, _sent, tmp_path = rig
+    lines = "".join(f"0:{i:02d}-0:{i + 1:02d} elated{i}  Line {i}.\n" for i in range(8))
+    bad = write(tmp_path, "long.txt", lines)
+    assert not controller.load_script_file(bad)
+    text = controller.notices[-1][1]
+    assert text.endswith(" …")  # the notice shows three
+    assert len(controller.script_problems) >= 8 and controller.script_problems_of == bad
+    assert all(f"elated{i}" in " ".join(controller.script_problems) for i in range(8))
+    good = write(tmp_path, "good.txt", TIMED)
+    assert controller.load_script_file(good) and controller.script_problems == []

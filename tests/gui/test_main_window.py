@@ -128,7 +128,15 @@ def test_a_recorded_take_plays_back_with_every_frame(count_frames, make_window, 
     assert np.array_equal(frames, np.arange(frames[0], frames[0] + take.frames))  # none dropped
     assert take.summary["frames"] == take.frames
     assert "Take saved" in window.banner.text and window.banner.action_button.isVisible()
+    assert window.banner.action_button.text() == "Review this take"
+    assert window.banner.second_button.text() == "Open folder"
+    assert window.banner.second_button.isVisible()
     assert not window.elapsed_label.isVisible()
+    window.banner.action_button.click()  # the unscripted take opens in the review
+    review = window.rehearsal.reviews[-1]
+    assert review.isVisible() and review.folder == take.folder
+    review.close()
+    review.shutdown()
 
     # a second take never reuses the first one's folder
     window.start_recording()
@@ -161,11 +169,11 @@ def test_a_bad_link_shows_a_message_and_the_app_carries_on(make_window, qtbot):
     window.start()
     window.empty_state.url_edit.setText("http://127.0.0.1:9/x.mp4")
     qtbot.mouseClick(window.empty_state.url_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.banner.level == "error", timeout=30000)
-    assert "127.0.0.1:9" in window.banner.text
-    assert window.banner.isVisible()
-    assert "127.0.0.1:9" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "127.0.0.1:9" in window.empty_state.message.text(), timeout=30000)
     assert window.showing_empty_state  # nothing else was playing
+    # said once, where the user looks: not again in a banner and the status bar
+    assert not window.banner.isVisible()
+    assert "127.0.0.1:9" not in window.statusBar().currentMessage()
 
     window.play_demo()
     _wait_frames(qtbot, window, 3)
@@ -176,9 +184,9 @@ def test_a_bad_link_shows_a_message_and_the_app_carries_on(make_window, qtbot):
 def test_a_camera_that_is_not_there_is_explained_in_the_window(make_window, qtbot):
     window = make_window(source="camera:7")
     window.start()
-    qtbot.waitUntil(lambda: window.banner.level == "error", timeout=10000)
-    assert "camera" in window.banner.text.lower()
+    qtbot.waitUntil(lambda: "camera" in window.empty_state.message.text().lower(), timeout=10000)
     assert window.showing_empty_state and window.empty_state.demo_button.isVisible()
+    assert not window.banner.isVisible()
 
 
 def test_an_unwritable_takes_folder_is_reported_and_playing_goes_on(make_window, qtbot, tmp_path):

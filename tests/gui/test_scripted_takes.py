@@ -189,6 +189,9 @@ def test_a_looped_passage_at_a_faster_pace_records_take_after_take(window_with_s
                                                    if (t / "report.json").exists()) >= 2,
                     timeout=60000)
     rehearsal.stop_take()
+    # the take running then (the loop's next) ends, and no other starts after it
+    qtbot.waitUntil(lambda: window.recording_folder is None and not rehearsal.phase.running,
+                    timeout=10000)
 
 
 def test_the_partner_speaks_with_the_chosen_voice_and_rate_or_not_at_all(
