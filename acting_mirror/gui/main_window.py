@@ -428,9 +428,10 @@ class MainWindow(QMainWindow):
         """The indicator says when the microphone is on; why it cannot be, once."""
         self.mic_label.setVisible(on)
         if message and not on and message != self._mic_said:
+            # a normal state: said once, quietly (the banner is kept for what needs acting on)
             self._mic_said = message
-            self.banner.show_message("info", f"{message.rstrip('.')}. Takes are recorded "
-                                     "without your voice.", about="microphone")
+            self.statusBar().showMessage(
+                f"{message.rstrip('.')}. Takes are recorded without your voice.", 10000)
 
     def set_mesh_drawn(self, on: bool) -> None:
         """Dot the face mesh's points on the picture (and in takes recorded from now on)."""
