@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from acting_mirror.controllers.rehearsal import ADVANCE_KEYS as CONTROLLER_ADVANCE_KEYS, Key, Phase
 from acting_mirror.core.coaching import CUE_ON_TARGET
-from acting_mirror.core.line_learning import LineDisplay, shown_line
+from acting_mirror.gui.script_lines import MUTED, NO_WORDS, LineShowing, target_chips_html  # noqa: F401
+from acting_mirror.core.line_learning import LineDisplay
 from acting_mirror.core.follower import HINT_DONE, HINT_NO_FACE, HINT_ON_TARGET, CueState
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.script import Cue, Script, format_span, format_time
@@ -51,27 +52,7 @@ ADVANCE_KEYS = tuple(
 
 ON_TARGET_GREEN = "#66bb6a"
 HINT_AMBER = "#ffca28"
-MUTED = "#9aa3ad"
-NO_WORDS = "(no words: play the emotion)"
 SCENE_ROWS = 9  # lines of the scene listed at once, around the one now
-
-
-def _text_on(color_hex: str) -> str:
-    c = QColor(color_hex)
-    luminance = 0.2126 * c.red() + 0.7152 * c.green() + 0.0722 * c.blue()
-    return "#000000" if luminance >= 140 else "#ffffff"
-
-
-def target_chips_html(targets: Sequence[str], *, size: str = "1.05em") -> str:
-    """The target emotions as coloured chips (rich text for a QLabel)."""
-    chips = []
-    for t in targets:
-        colour = emotion_color_hex(t)
-        chips.append(
-            f"<span style='background:{colour}; color:{_text_on(colour)}; font-size:{size};"
-            f" font-weight:600'>&nbsp;{t.upper()}&nbsp;</span>"
-        )
-    return " <span style='color:#9aa3ad'>or</span> ".join(chips)
 
 
 def describe_script(script: Script) -> str:
@@ -93,7 +74,7 @@ def _font(scale: float = 1.0, bold: bool = False) -> QFont:
     return font
 
 
-class ScriptPanel(QWidget):
+class ScriptPanel(LineShowing, QWidget):
     """See the module docstring. Feed it with :meth:`set_script`, :meth:`show_state`
     (every displayed frame), :meth:`set_phase`; it asks for actions with signals."""
 
@@ -488,41 +469,6 @@ class ScriptPanel(QWidget):
         self._show_next(state)
         self._show_scene(None if state.finished else (cue or state.next_cue), started=state.started,
                          finished=state.finished)
-
-    def _line_text(self, cue: Cue) -> str:
-        """The line as shown: a partner's with the speaker's name, a stage direction in
-        brackets, the actor's own in the chosen line-learning mode (full, first letters
-        or hidden until revealed)."""
-        if cue.partner:
-            return f"{cue.speaker}: {cue.text}"
-        if cue.direction:
-            return f"[{cue.text}]"
-        shown = shown_line(cue.text, self.line_display if not self.revealed else LineDisplay.FULL)
-        return shown or (NO_WORDS if not cue.text else "(your line: press H to reveal it)")
-
-    def _line_target(self, cue: Cue) -> str:
-        if cue.partner:
-            return f"<span style='color:{MUTED}'>listen to {cue.speaker}</span>"
-        if cue.direction:
-            return f"<span style='color:{MUTED}'>stage direction</span>"
-        if not cue.targets:
-            return f"<span style='color:{MUTED}'>no target: not scored</span>"
-        return target_chips_html(cue.targets)
-
-    def set_line_display(self, display: LineDisplay) -> None:
-        """Show your own lines in full, as first letters, or hidden (H reveals the one on
-        screen)."""
-        self.line_display = display
-        self.revealed = False
-        if self.state is not None:
-            self.show_state(self.state)
-
-    def reveal(self) -> None:
-        """Show the current line in full until the next one."""
-        self.revealed = True
-        self._revealed_cue = self.state.cue.index if self.state and self.state.cue else None
-        if self.state is not None:
-            self.show_state(self.state)
 
     def _show_waiting(self, cue: Cue, state: CueState | None = None) -> None:
         """Before the first line (or between timed lines): the line coming up, dimmed."""
