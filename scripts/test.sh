@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt's libraries for the offscreen tests; the scene partner's voice (espeak-ng, a separate
-# program); PulseAudio for the null sink the audio tests play into and record from
+# program); PulseAudio for the null sink the audio tests play into and record from;
+# desktop-file-validate for the desktop entry; headless Chromium for the class report
 system_pkgs="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libglib2.0-0
-espeak-ng pulseaudio pulseaudio-utils"
+espeak-ng pulseaudio pulseaudio-utils desktop-file-utils chromium"
 missing=""
 for pkg in $system_pkgs; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
