@@ -179,6 +179,7 @@ th{background:#f5f5f5;font-weight:600}
 .badge{color:#fff;border-radius:1em;padding:.1em .7em;font-size:.9em;white-space:nowrap}
 .num{text-align:right;white-space:nowrap}
 td.line{min-width:16em}
+.table-wrap{max-width:100%;overflow-x:auto}
 .tip{color:#424242;font-size:.92em}
 .acts{margin:.3em 0 0;font-size:.85em;color:#424242;border-collapse:collapse;width:auto}
 .acts td{border:none;padding:.05em .4em .05em 0}
@@ -254,6 +255,7 @@ def render_html(
 <div class="legend">{legend}</div>
 {_actions_section(report, table, profile)}
 <h2>Line by line</h2>
+<div class="table-wrap">
 <table>
 <thead><tr><th>#</th><th>Time</th><th>Target</th><th>Line</th><th>Verdict</th>
 <th class="num">On target</th><th class="num">Target prob.</th><th>Read as</th>
@@ -262,6 +264,7 @@ def render_html(
 {rows}
 </tbody>
 </table>
+</div>
 <p class="muted">A line is a <em>hit</em> when at least {_pct(HIT_ON_TARGET)} of its face
 frames read as a target, <em>partial</em> from {_pct(PARTIAL_ON_TARGET)}, otherwise a
 <em>miss</em>; <em>no face</em> when your face was visible in under

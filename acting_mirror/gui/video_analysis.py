@@ -131,6 +131,7 @@ class VideoAnalysis(QObject):
         if show_dialog:
             self.dialog = QProgressDialog(f"Analysing {Path(job.spec).name}…", "Cancel", 0, 0, parent)
             self.dialog.setWindowTitle("Analyse a video")
+            self.dialog.setMinimumWidth(440)  # room for the title and the file's name
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(0)
             self.dialog.setAutoClose(False)
