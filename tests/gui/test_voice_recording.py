@@ -66,7 +66,8 @@ def test_no_microphone_is_said_once_and_takes_go_on_without_it(make_window, qtbo
     window.open_source(str(face_clip), loop=True)
     qtbot.waitUntil(lambda: window.video.frames_shown >= 2, timeout=TIMEOUT_MS)
     window.start_recording()
-    qtbot.waitUntil(lambda: window.recording_folder is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.recording_folder is not None and window.recorded_frames > 2,
+                    timeout=TIMEOUT_MS)
     window.stop_recording()
     qtbot.waitUntil(lambda: window.last_take is not None, timeout=TIMEOUT_MS)
     assert window.last_take.frames > 0 and not (window.last_take.folder / "audio.wav").exists()
