@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from acting_mirror.core.files import read_headed_pairs
+
 NOTE_EVERY_S = 1.0
 
 
@@ -131,34 +133,14 @@ def write_note(fh, samples: int, time_ms: float) -> None:
 def read_notes(path: Path | str) -> tuple[dict, list[tuple[int, float]]]:
     """The sidecar's metadata (first line, JSON) and notes; a half-written last line is
     ignored. ``({}, [])`` when it cannot be read."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return {}, []
-    lines = data.split(b"\n")
-    if not data.endswith(b"\n"):
-        lines = lines[:-1]
-    meta: dict = {}
-    notes: list[tuple[int, float]] = []
-    for i, raw in enumerate(lines):
-        if i == 0:
-            try:
-                parsed = json.loads(raw.decode("utf-8"))
-                meta = parsed if isinstance(parsed, dict) else {}
-            except (UnicodeDecodeError, ValueError):
-                meta = {}
-            continue
-        parts = raw.split()
-        if len(parts) != 2:
-            break
-        try:
-            s, t = int(parts[0]), float(parts[1])
-        except ValueError:
-            break
-        if not np.isfinite(t) or s < 0:
-            break
-        notes.append((s, t))
-    return meta, notes
+    return read_headed_pairs(path, _note)
+
+
+def _note(samples: bytes, time_ms: bytes) -> tuple[int, float]:
+    s, t = int(samples), float(time_ms)
+    if not np.isfinite(t) or s < 0:
+        raise ValueError("not a clock note")
+    return s, t
 
 
 def write_sidecar(path: Path, meta: dict, notes: list[tuple[int, float]]) -> None:

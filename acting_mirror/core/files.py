@@ -59,3 +59,35 @@ def read_json_object(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def read_headed_pairs(path: Path | str, convert) -> tuple[dict, list[tuple]]:
+    """A crash-safe log: a JSON object on the first line, then one pair of numbers per
+    line (``convert(a, b)`` turns the two fields into a tuple; it raises ValueError to end
+    the log there). A line cut mid-write, a line that is not a pair and anything after it
+    are ignored. ``({}, [])`` when the file cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return {}, []
+    lines = data.split(b"\n")
+    if not data.endswith(b"\n"):
+        lines = lines[:-1]  # the last line was cut mid-write
+    meta: dict = {}
+    pairs: list[tuple] = []
+    for n, raw in enumerate(lines):
+        if n == 0:
+            try:
+                parsed = json.loads(raw.decode("utf-8"))
+                meta = parsed if isinstance(parsed, dict) else {}
+            except (UnicodeDecodeError, ValueError):
+                meta = {}
+            continue
+        parts = raw.split()
+        if len(parts) != 2:
+            break
+        try:
+            pairs.append(convert(parts[0], parts[1]))
+        except ValueError:
+            break
+    return meta, pairs

@@ -44,6 +44,7 @@ try:
 except ImportError:  # Windows: no advisory locks; a live take is then told apart by nothing
     fcntl = None  # type: ignore[assignment]
 
+from acting_mirror.core.files import read_headed_pairs
 from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.takefiles import IN_PROGRESS, OUTPUT_AVI, SUMMARY_JSON, TIMELINE_CSV
 from acting_mirror.core.timeline import TIMELINE_COLUMNS, read_timeline
@@ -143,31 +144,7 @@ def _is_take(folder: Path) -> bool:
 def read_marker(folder: Path) -> tuple[dict, list[tuple[int, int]]]:
     """The marker's metadata and its ``(frame index, time_ms)`` lines; a half-written
     last line is ignored. ``({}, [])`` when there is no readable marker."""
-    try:
-        data = (Path(folder) / IN_PROGRESS).read_bytes()
-    except OSError:
-        return {}, []
-    lines = data.split(b"\n")
-    if not data.endswith(b"\n"):
-        lines = lines[:-1]  # the last line was cut mid-write
-    meta: dict = {}
-    frames: list[tuple[int, int]] = []
-    for n, raw in enumerate(lines):
-        if n == 0:
-            try:
-                parsed = json.loads(raw.decode("utf-8"))
-                meta = parsed if isinstance(parsed, dict) else {}
-            except (UnicodeDecodeError, ValueError):
-                meta = {}
-            continue
-        parts = raw.split()
-        if len(parts) != 2:
-            break
-        try:
-            frames.append((int(parts[0]), int(parts[1])))
-        except ValueError:
-            break
-    return meta, frames
+    return read_headed_pairs(Path(folder) / IN_PROGRESS, lambda a, b: (int(a), int(b)))
 
 
 # --------------------------------------------------------------------------- video
