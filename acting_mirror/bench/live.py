@@ -903,6 +903,10 @@ def format_live_report(r: LiveReport) -> str:
         total = cpu.pop("process", None)
         lines.append(f"  cpu       process {total or 0:.0f}% of a core: "
                      + ", ".join(f"{k} {v:.0f}%" for k, v in cpu.items()))
+        if r.analysed:  # CPU time per analysed frame: comparable across loaded and quiet machines
+            per = r.seconds * 1e3 / 100 / r.analysed
+            lines.append(f"            per analysed frame: process {(total or 0) * per:.1f} ms of CPU, "
+                         + ", ".join(f"{k} {v * per:.1f} ms" for k, v in cpu.items()))
     m = r.rss_mb
     slope = m["slope_per_min"]
     lines.append(

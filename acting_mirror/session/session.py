@@ -34,6 +34,7 @@ from acting_mirror.core.summary import SummaryBuilder
 from acting_mirror.core.types import Frame, FrameResult
 from acting_mirror.errors import ActingMirrorError, OutputError, SourceError
 from acting_mirror.media.prefetch import Prefetcher
+from acting_mirror.media.sources import mirrored
 from acting_mirror.session import commands as cmd
 from acting_mirror.session import events as ev
 from acting_mirror.session.parts import (  # noqa: F401 - the session's ports, re-exported
@@ -475,7 +476,7 @@ class Session:
         self._last_frame = frame
         flipped = self.mirror and self.info is not None and self.info.camera
         if flipped:  # a new array: annotating may draw on it
-            frame = Frame(np.ascontiguousarray(frame.image[:, ::-1]), frame.index, frame.time_ms)
+            frame = Frame(mirrored(frame.image), frame.index, frame.time_ms)
         if self.info is not None and self.info.stills:
             self.analyzer.reset()  # every picture is another scene
         result = self.analyzer.analyze(frame)
