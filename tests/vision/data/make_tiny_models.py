@@ -21,8 +21,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
+from acting_mirror.vision.model_tools.datasets import _model_input  # noqa: E402
 from acting_mirror.vision.model_tools import (  # noqa: E402
-    _model_input,
     _tensorflow,
     keras_to_int8_tflite_bytes,
     keras_to_tflite_bytes,
