@@ -44,6 +44,8 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings(), make: Callab
             return create_detector(settings.detector, mtcnn_min_confidence=settings.mtcnn_min_confidence)
 
     detector = make()
+    if settings.detector == "mesh" and hasattr(detector, "background_seeds"):
+        detector.background_seeds = settings.background_detection
     if settings.keyframe_interval <= 1 or settings.detector == "mesh":
         return detector  # the mesh tracks its faces itself, on the full frame
     # Haar's cost grows fast with image size; its 20 px window still finds 40 px faces

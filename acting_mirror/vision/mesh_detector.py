@@ -12,14 +12,18 @@ BlazeFace short-range misses faces smaller than about a tenth of the frame's lon
 (~120 px in a 720p frame). Given a ``seed_detector`` (MTCNN by default from
 :func:`~acting_mirror.vision.detectors.create_detector`), every ``seed_interval`` frames
 and whenever the mesh holds no face, that detector's boxes seed the mesh: a seed that no
-tracked face covers becomes a tracked face.
+tracked face covers becomes a tracked face. With ``background_seeds`` the seed detector
+runs on a helper thread while the mesh keeps tracking (MTCNN on a 720p frame costs more
+than a frame's budget at 30 fps; OpenCV and LiteRT release the GIL): its boxes seed the
+mesh on the first frame after it finishes. Only when the mesh holds no face does a seed
+pass block the frame.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
@@ -64,6 +68,7 @@ class MeshDetector:
         seed_interval: int = 30,
         models_dir: Path | None = None,
         num_threads: int = 1,
+        background_seeds: bool = False,
     ):
         self.mesh = FaceMesh(
             max_faces=max_faces,
@@ -79,6 +84,9 @@ class MeshDetector:
         self.seed_passes = 0  # counters, for the benchmark
         self.timings_ms: dict[str, float] = {}
         self._seed_ms = 0.0
+        self.background_seeds = background_seeds
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None  # a seed pass on the helper thread
 
     def detect(self, image: np.ndarray) -> Faces:
         """The faces of the next frame, largest first, with mesh, blendshapes and pose."""
@@ -87,18 +95,24 @@ class MeshDetector:
         self._seed_ms = 0.0
         self._since_seed += 1
         seeded = False
-        if self.seed_detector is not None and (
+        if self._pending is not None and (self._pending.done() or not self.mesh._tracked):
+            seeds, seeded = self._collect(), True  # a background pass finished (or is needed now)
+        elif self.seed_detector is not None and (
             not self.mesh._tracked
             or (self.seed_interval and self._since_seed >= self.seed_interval)
         ):
-            seeds = self._seeds(image)
-            seeded = True
+            if self.background_seeds and self.mesh._tracked:
+                self._submit(image)
+            else:
+                seeds = self._seeds(image)
+                seeded = True
         found = self.mesh.track(image, seeds=seeds)
         self.timings_ms = dict(self.mesh.timings_ms)
         faces = [f for f in (mesh_face_to_face(m, w, h) for m in found) if f is not None]
         if not faces and self.seed_detector is not None and not seeded and self.mesh.timings_ms.get("detector"):
             # the mesh lost everything and BlazeFace saw nothing: ask the seed detector now
-            seeds = self._seeds(image)
+            # (or wait for the pass in flight: one seed detector, never two calls at once)
+            seeds = self._collect() if self._pending is not None else self._seeds(image)
             found = self.mesh.track(image, seeds=seeds)
             for stage, ms in self.mesh.timings_ms.items():
                 self.timings_ms[stage] = self.timings_ms.get(stage, 0.0) + ms
@@ -108,6 +122,7 @@ class MeshDetector:
         return tuple(faces)
 
     def _seeds(self, image: np.ndarray) -> Faces:
+        """A seed pass on this frame, timed as one of its stages."""
         t = time.perf_counter()
         seeds = self.seed_detector.detect(image)
         self._seed_ms += (time.perf_counter() - t) * 1e3
@@ -115,11 +130,34 @@ class MeshDetector:
         self.seed_passes += 1
         return seeds
 
+    def _submit(self, image: np.ndarray) -> None:
+        """Start a seed pass on a copy of ``image`` (the caller may draw on its frame)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="mesh-seed-detection")
+        self._since_seed = 0
+        self._pending = self._executor.submit(self.seed_detector.detect, image.copy())
+
+    def _collect(self) -> Faces:
+        """The pending seed pass's faces, waiting for it if need be (``()`` if it failed)."""
+        pending, self._pending = self._pending, None
+        self.seed_passes += 1
+        try:
+            return pending.result()
+        except Exception:  # noqa: BLE001 - a failed seed pass only means no new faces yet
+            return ()
+
     def reset(self) -> None:
+        if self._pending is not None:
+            self._collect()  # never two passes on the one seed detector at once
         self.mesh.reset()
         self._since_seed = 0
 
     def close(self) -> None:
+        if self._pending is not None:
+            self._collect()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
         self.mesh.close()
         close = getattr(self.seed_detector, "close", None)
         if callable(close):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import cv2
 import numpy as np
 import pytest
@@ -206,6 +208,31 @@ def test_the_mesh_detector_seeds_from_mtcnn_in_a_wide_shot(astronaut_bgr):
     # later frames are tracked by the mesh alone
     passes = detector.seed_passes
     assert len(detector.detect(frame)) == 1 and detector.seed_passes == passes
+
+
+def test_background_seeding_adds_a_new_small_face_while_the_mesh_keeps_tracking(astronaut_bgr):
+    from acting_mirror.vision.mesh_detector import MeshDetector
+    from acting_mirror.vision.mtcnn import MtcnnDetector
+
+    frame = np.full((720, 1280, 3), 100, np.uint8)
+    frame[300:640, 800:1140] = cv2.resize(astronaut_bgr, (340, 340), interpolation=cv2.INTER_AREA)
+    detector = MeshDetector(seed_detector=MtcnnDetector(), seed_interval=2, background_seeds=True)
+    try:
+        # nothing tracked yet: the seed pass blocks, and the small face is there at once
+        assert len(detector.detect(frame)) == 1
+        # a second small face walks in; background passes find it within a few frames
+        frame[40:300, 100:360] = cv2.resize(astronaut_bgr, (260, 260), interpolation=cv2.INTER_AREA)
+        counts = []
+        for _ in range(60):
+            counts.append(len(detector.detect(frame)))
+            if counts[-1] == 2:
+                break
+            time.sleep(0.05)  # let the helper thread finish its pass
+        assert counts[-1] == 2, counts
+        assert detector.seed_passes >= 2
+    finally:
+        detector.close()
+    assert detector._executor is None
 
 
 # -- head pose --------------------------------------------------------------------------
