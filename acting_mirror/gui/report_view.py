@@ -42,6 +42,7 @@ VERDICT_COLORS = {
     "partial": ("#F9A825", "partial"),
     "miss": ("#C62828", "miss"),
     "no_face": ("#616161", "no face"),
+    "not_reached": ("#455a64", "not reached"),
 }
 """The verdict badges' colours and words (as in report.html)."""
 

@@ -79,6 +79,12 @@ def main(script: str) -> None:
                          "width": widget.width(), "needs": needed_width(widget),
                          "rect": [top_left.x(), top_left.y(), widget.width(), widget.height()]})
         out["bars"][name] = rows
+    from PySide6.QtGui import QFontMetrics
+
+    view = window.plots.bar_plot.getPlotItem().getViewBox()
+    metrics = QFontMetrics(window.plots.bar_plot.font())
+    out["bar_labels"] = {"texts": window.plots.bar_label_texts, "slot": view.width() / 7,
+                         "widths": [metrics.horizontalAdvance(t) for t in window.plots.bar_label_texts]}
     central = window.centralWidget()
     out["central"] = [0, 0, central.width(), central.height()]
     out["central_at"] = [central.mapTo(window, QPoint(0, 0)).x(), central.mapTo(window, QPoint(0, 0)).y()]

@@ -15,6 +15,7 @@ SCRIPT = """\
 0:00-0:02 happy  Look at that view, the whole planet right there below us, blue and white.
 0:02-0:04 sad    I never thought I would see it.
 0:04-0:06 happy  We made it.
+0:06-0:08 happy  (after the clip's end: not reached)
 """
 
 
@@ -40,6 +41,7 @@ def test_every_row_is_as_tall_as_its_content_the_first_too(qtbot, scored):
     dialog.show()
     qtbot.waitExposed(dialog)
     table = dialog.view.table
+    assert dialog.view.cell_text(3, "Verdict") == "not reached"  # words, not "not_reached"
     heights = [table.rowHeight(r) for r in range(table.rowCount())]
     assert heights == [_needs(table, r) for r in range(table.rowCount())], heights
     one_line = [h for r, h in enumerate(heights) if "\n" not in dialog.view.cell_text(r, "Line")]

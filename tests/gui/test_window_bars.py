@@ -1,6 +1,7 @@
 """On a 1366x768 screen the main window's bars show every field's whole text (what does
-not fit goes on a second row, nothing is squeezed or overlaps), and the banner after a
-take floats over the video instead of pushing it down.
+not fit goes on a second row, nothing is squeezed or overlaps), the bar chart's labels
+fit their bars beside the script panel, and the banner after a take floats over the
+video instead of pushing it down.
 
 The screen is a real offscreen 1366x768 screen: the probe (tests/gui/bars_probe.py) runs
 in its own process with Qt's offscreen platform configured to that one screen."""
@@ -64,6 +65,11 @@ def test_the_banner_after_a_take_floats_over_the_video_and_moves_nothing(probed)
     video, banner = QRect(*probed["video_with_banner"]), QRect(*probed["banner_rect"])
     assert video.contains(banner)  # over the picture's top, inside its column
     assert banner.y() - video.y() < 20 and banner.height() >= 30
+
+
+def test_the_bar_charts_labels_fit_beside_the_script_panel(probed):
+    bars = probed["bar_labels"]
+    assert all(width < bars["slot"] for width in bars["widths"]), bars  # no "angrydisgust"
 
 
 def test_detector_labels_are_short_and_every_detector_has_one():
