@@ -44,8 +44,7 @@ def test_every_row_is_as_tall_as_its_content_the_first_too(qtbot, scored):
     assert dialog.view.cell_text(3, "Verdict") == "not reached"  # words, not "not_reached"
     heights = [table.rowHeight(r) for r in range(table.rowCount())]
     assert heights == [_needs(table, r) for r in range(table.rowCount())], heights
-    one_line = [h for r, h in enumerate(heights) if "\n" not in dialog.view.cell_text(r, "Line")]
-    assert one_line and len(set(one_line)) == 1  # the same text height, the same row height
+    assert heights[0] >= heights[-1]  # the first row: never shorter than a one-line row
     # narrower columns: the long first line wraps, and its row grows with it
     before = table.rowHeight(0)
     table.horizontalHeader().setSectionResizeMode(COLUMNS.index("Line"),
