@@ -569,6 +569,7 @@ class MainWindow(WindowExtras, QMainWindow):
             self.banner.show_message(message.level, message.text, "Review this take",
                                      lambda: self.rehearsal.open_review(take.folder),
                                      second=("Open folder", lambda: self.open_folder(take.folder)))
+            self.statusBar().clearMessage()  # "Recording into …" is over; the banner says it
         elif message.level:
             self.banner.show_message(message.level, message.text, "Open folder",
                                      lambda: self.open_folder(take.folder))
