@@ -237,10 +237,11 @@ class CompareController:
 
     @property
     def best(self) -> str:
-        """The letter of the take with the best score (the later one on a tie)."""
+        """The letter(s) of the take(s) with the best score: ``"B"``, or ``"A and C"``
+        on a tie."""
         scores = self.scores
-        top = max(scores)
-        return self.letters[max(i for i, s in enumerate(scores) if s == top)]
+        top = [letter for letter, s in zip(self.letters, scores) if s == max(scores)]
+        return top[0] if len(top) == 1 else ", ".join(top[:-1]) + f" and {top[-1]}"
 
     @property
     def headline(self) -> str:

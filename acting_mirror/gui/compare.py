@@ -10,6 +10,7 @@ this shows them.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -130,7 +131,8 @@ class CompareWindow(QWidget):
         self.emotion_combo.currentIndexChanged.connect(
             lambda _i: self.show_emotion(self.emotion_combo.currentData()))
         legend = QLabel(f"Main face ({styles}, on A's clock):  "
-                        + "  ".join(legend_swatch(e, "━") for e in EMOTIONS))
+                        + "  ".join(legend_swatch(e, "━").replace("</span> ", "</span>&nbsp;")
+                                    for e in EMOTIONS))  # a swatch stays with its name
         legend.setWordWrap(True)
         head = QHBoxLayout()
         head.addWidget(legend, 1)
@@ -262,12 +264,23 @@ class CompareWindow(QWidget):
             return
         if self.slider.value() >= self.controller.a.n_frames - 1:
             self.seek(0)
+        # played on the wall clock: when showing every take's frame takes longer than a
+        # frame lasts (four videos, a busy computer), frames are skipped, never the time
+        self._play_from = (time.monotonic(), self.slider.value())
         self.play_timer.start()
         self.play_button.setText("❚❚  Pause")
 
+    def frame_due(self, now: float) -> int:
+        """Take A's frame that is due at ``now`` (``time.monotonic()``) while playing."""
+        started, first = self._play_from
+        return first + int((now - started) * self.controller.a.take.fps)
+
     def _tick(self) -> None:
-        k = self.slider.value() + 1
+        k = self.frame_due(time.monotonic())
+        if k <= self.slider.value():
+            return  # a tick early: this frame still shows
         if k >= self.controller.a.n_frames:
+            self.seek(self.controller.a.n_frames - 1)
             self.toggle_playing()
             return
         self.seek(k)

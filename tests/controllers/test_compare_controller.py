@@ -176,3 +176,8 @@ def test_more_takes_are_refused_in_one_sentence_when_they_cannot_be_compared(tak
         shutil.copytree(takes["second"], copies[-1])
     with pytest.raises(ScriptError, match="up to 4 takes"):
         CompareController.open(takes["first"], takes["third"], *copies)
+    tie = CompareController.open(takes["second"], copies[0], takes["first"])
+    try:
+        assert tie.best == "A and B" and "best A and B" in tie.headline
+    finally:
+        tie.close()

@@ -186,6 +186,19 @@ def test_three_takes_stand_in_three_columns_in_step_with_take_a(qtbot, more_take
     assert window.emotion_combo.currentText() == "happy"
     window.show_emotion(None)
     assert all(c.isVisible() for curves in window.curves.values() for c in curves)
+    # playing follows the wall clock: a second after Play, take A's frame 10 (10 fps) is
+    # due, whatever the frames in between took to show; at the end it stops
+    window.seek(0)
+    window.toggle_playing()
+    assert window.play_timer.isActive()
+    started = window._play_from[0]
+    assert window.frame_due(started + 1.0) == FPS and window.frame_due(started + 0.05) == 0
+    window._play_from = (started - 1.0, 0)  # as if a second went by
+    window._tick()
+    assert window.slider.value() >= FPS
+    window._play_from = (started - 60.0, 0)  # past the end
+    window._tick()
+    assert not window.play_timer.isActive() and window.slider.value() == 39
     window.close()
 
 
