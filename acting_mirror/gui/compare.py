@@ -251,6 +251,8 @@ class CompareWindow(QWidget):
         self.now_label.setText(f"{times}  ·  {where}")
         if line is not None:
             self.table.selectRow(c.changes.index(line))
+        else:
+            self.table.clearSelection()  # between lines: no line is played
 
     def seek_line(self, row: int) -> None:
         change = self.controller.changes[row]

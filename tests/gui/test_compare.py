@@ -58,6 +58,7 @@ def test_the_compare_window_shows_both_takes_in_step_and_what_changed(qtbot, two
     a = window.video_a.image.convertToFormat(window.video_a.image.Format.Format_BGR888)
     b = window.video_b.image.convertToFormat(window.video_b.image.Format.Format_BGR888)
     assert a.size() == b.size() and a != b  # different faces at the same script moment
+    assert [i.row() for i in window.table.selectionModel().selectedRows()] == [1]
     window.seek_line(0)
     assert window.slider.value() == 0
     window.close()
