@@ -56,24 +56,50 @@ class CompareWindow(QWidget):
                  profiles: ProfileStore | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
-        self.controller = CompareController.open(a, b, *more, profiles=profiles)
+        self._profiles = profiles
         self._closed = False
-        c = self.controller
-        self.titles = [take_title(side.take) for side in c.sides]
-        self.title_a, self.title_b = self.titles[0], self.titles[1]
-        self.setWindowTitle("Compare — " + ", ".join(self.titles[:-1]) + f" and {self.titles[-1]}")
-        self._build()
+        self.body: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(10, 8, 10, 8)
+        self.play_timer = QTimer(self)
+        self.play_timer.timeout.connect(self._tick)
+        self._open([Path(a), Path(b), *map(Path, more)])
         for key, slot in ((Qt.Key.Key_Space, self.toggle_playing), (Qt.Key.Key_Escape, self.close),
                           (QKeySequence.StandardKey.Close, self.close),
                           (Qt.Key.Key_Comma, lambda: self.seek(self.slider.value() - 1)),
                           (Qt.Key.Key_Period, lambda: self.seek(self.slider.value() + 1))):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
         keep_geometry(self, "compare", 1300, 800)
-        self.play_timer = QTimer(self)
+
+    def _open(self, folders: list[Path]) -> None:
+        """Compare ``folders`` (the first is the clock): a new controller, a new body."""
+        self.controller = CompareController.open(*folders, profiles=self._profiles)
+        self.folders = folders
+        c = self.controller
+        self.titles = [take_title(side.take) for side in c.sides]
+        self.title_a, self.title_b = self.titles[0], self.titles[1]
+        self.setWindowTitle("Compare — " + ", ".join(self.titles[:-1]) + f" and {self.titles[-1]}")
+        old, self.body = self.body, QWidget()
+        self._build()
+        if old is not None:
+            self._layout.removeWidget(old)
+            old.hide()  # gone from the screen now, deleted once the event loop runs
+            old.deleteLater()
+        self._layout.addWidget(self.body)
         self.play_timer.setInterval(max(5, int(round(1000.0 / c.a.take.fps))))
-        self.play_timer.timeout.connect(self._tick)
         if c.a.n_frames:
             self.seek(0)
+
+    def set_reference(self, index: int) -> None:
+        """Make take ``index`` (0: A…) the clock the others follow: it becomes take A,
+        the others keep their order (a take that stopped early makes a poor clock)."""
+        if index <= 0 or index >= len(self.folders):
+            return
+        if self.play_timer.isActive():
+            self.toggle_playing()
+        order = [self.folders[index]] + [f for i, f in enumerate(self.folders) if i != index]
+        self.controller.close()
+        self._open(order)
 
     # ------------------------------------------------------------------ layout
 
@@ -108,10 +134,20 @@ class CompareWindow(QWidget):
         self.slider.valueChanged.connect(self.seek)
         self.now_label = QLabel()
         self.now_label.setMinimumWidth(200 + 70 * len(c.sides))
+        self.reference_combo = QComboBox()
+        for letter, title in zip(c.letters, self.titles):
+            self.reference_combo.addItem(f"Clock: {letter} {title}")
+        self.reference_combo.setToolTip("The take whose clock the others follow line by line; "
+                                        "pick another to make it take A")
+        self.reference_combo.activated.connect(self.set_reference)
+        self.reference_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reference_combo.setMinimumContentsLength(24)  # long names elide; the list shows all
         transport = QHBoxLayout()
         transport.addWidget(self.play_button)
         transport.addWidget(self.slider, 1)
         transport.addWidget(self.now_label)
+        transport.addWidget(self.reference_combo)
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -163,8 +199,8 @@ class CompareWindow(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
     def _build_plot(self) -> pg.PlotWidget:

@@ -200,6 +200,13 @@ def test_three_takes_stand_in_three_columns_in_step_with_take_a(qtbot, more_take
     window._play_from = (started - 60.0, 0)  # past the end
     window._tick()
     assert not window.play_timer.isActive() and window.slider.value() == 39
+    # another take as the clock: it becomes take A, the others keep their order
+    old = window.controller
+    window.set_reference(2)
+    assert window.folders == [more_takes[2], more_takes[0], more_takes[1]]
+    assert window.controller is not old and window.controller.a.folder == more_takes[2]
+    assert "take-3" in window.label_a.text() and window.reference_combo.currentIndex() == 0
+    assert window.table.item(0, 4).text().startswith("line 1: ") and window.slider.value() == 0
     window.close()
 
 
