@@ -59,16 +59,25 @@ def _ignore_file_size_signal() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
+def _means_the_app(argv: list[str]) -> bool:
+    """No command, or options only (``--source demo``, ``--script FILE``): the app's
+    own options, as ``gui`` takes them; ``--help`` and ``--version`` stay the CLI's."""
+    if not argv:
+        return True
+    first = argv[0]
+    return first.startswith("-") and first not in ("-h", "--help", "--version")
+
+
 def main(argv: list[str] | None = None) -> int:
     _ignore_file_size_signal()
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _means_the_app(argv) and _command_module("gui") is not None:
+        argv = ["gui", *argv]  # `acting-mirror --source demo` is `acting-mirror gui --source demo`
     args = parser.parse_args(argv)
     if args.command is None:
-        gui = _command_module("gui")
-        if gui is None:
-            parser.print_help()
-            return 0
-        args = parser.parse_args(["gui", *(argv or [])])
+        parser.print_help()
+        return 0
     module = _command_module(args.command)
     try:
         return int(module.run(args) or 0)

@@ -186,10 +186,21 @@ def _write_report(take: Path, script, profile=None):
 
     report = report_for_take(take, script, overwrite=(take / REPORT_JSON).exists(),
                              profile=profile)
+    _keep_script_with_take(take, script)
     for line in report.lines:
         print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<11} "
               f"on target {line.on_target:.0%}  (read as {line.dominant or '-'})")
     return report
+
+
+def _keep_script_with_take(take: Path, script) -> None:
+    """Store the script with a take that has none, as the app does for its takes: the
+    library then groups it with the app's takes of the same script, and they can be
+    compared. A take's own script (the app's, with a teleprompter take's times) stays."""
+    from acting_mirror.core.take_script import SCRIPT_TXT, write_take_script
+
+    if script.has_times and not (Path(take) / SCRIPT_TXT).exists():
+        write_take_script(take, script)
 
 
 def _plural(n: int, word: str) -> str:

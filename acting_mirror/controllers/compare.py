@@ -1,9 +1,10 @@
-"""CompareController: two takes of the same script side by side, without Qt.
+"""CompareController: two to four takes of the same script side by side, without Qt.
 
 What changed line by line ("line 3: miss → hit"), and the clock that keeps the two videos
 in step by script line, not only by time: a moment in take A maps to the same point of
 the same line in take B (linearly between the lines' starts and ends), so a teleprompter
-take where the actor lingered on line 2 still shows line 3 beside line 3.
+take where the actor lingered on line 2 still shows line 3 beside line 3. With more than
+two takes, take A (the first) is the reference every other take follows so.
 """
 
 from __future__ import annotations
@@ -25,42 +26,60 @@ VERDICT_WORDS = {"hit": "hit", "partial": "partial", "miss": "miss", "no_face": 
 _RANK = {"hit": 3, "partial": 2, "miss": 1, "no_face": 0}
 
 
+MAX_TAKES = 4  # side by side on a 1366-wide screen, each video still large enough
+LETTERS = "ABCD"
+
+
 @dataclass(frozen=True)
 class LineChange:
-    """One script line in both takes."""
+    """One script line in every take compared: ``a``, ``b`` and, with more than two
+    takes, ``more`` (take C, D)."""
 
     index: int  # 0-based
     text: str
     targets: tuple[str, ...]
     a: LineScore | None
     b: LineScore | None
+    more: tuple[LineScore | None, ...] = ()
+
+    @property
+    def scores(self) -> tuple[LineScore | None, ...]:
+        """This line's score in each take, A first."""
+        return (self.a, self.b, *self.more)
+
+    @property
+    def verdicts(self) -> list[str]:
+        return [VERDICT_WORDS.get(s.verdict if s else None, "—") for s in self.scores]
 
     @property
     def verdict_a(self) -> str:
-        return VERDICT_WORDS.get(self.a.verdict if self.a else None, "—")
+        return self.verdicts[0]
 
     @property
     def verdict_b(self) -> str:
-        return VERDICT_WORDS.get(self.b.verdict if self.b else None, "—")
+        return self.verdicts[1]
 
     @property
     def changed(self) -> bool:
-        return self.verdict_a != self.verdict_b
+        return len(set(self.verdicts)) > 1
 
     @property
     def direction(self) -> int:
-        """+1 better in B, -1 worse, 0 the same (or not comparable)."""
-        ra = _RANK.get(self.a.verdict) if self.a else None
-        rb = _RANK.get(self.b.verdict) if self.b else None
+        """+1 better in the last take than in A, -1 worse, 0 the same (or not
+        comparable)."""
+        first, last = self.scores[0], self.scores[-1]
+        ra = _RANK.get(first.verdict) if first else None
+        rb = _RANK.get(last.verdict) if last else None
         if ra is None or rb is None or ra == rb:
             return 0
         return 1 if rb > ra else -1
 
     @property
     def summary(self) -> str:
-        """``line 3: miss → hit`` (1-based, as the actor counts), or ``line 3: hit (same)``."""
+        """``line 3: miss → hit`` (1-based, as the actor counts; with more takes
+        ``line 3: miss → partial → hit``), or ``line 3: hit (same)``."""
         if self.changed:
-            return f"line {self.index + 1}: {self.verdict_a} → {self.verdict_b}"
+            return f"line {self.index + 1}: " + " → ".join(self.verdicts)
         return f"line {self.index + 1}: {self.verdict_a} (same)"
 
 
@@ -77,15 +96,15 @@ def _script_key(take: TakeData) -> str | None:
     return None
 
 
-def line_changes(a: TakeReport, b: TakeReport) -> list[LineChange]:
-    """Every line of either report, in order, with both takes' scores."""
-    by_a = {line.index: line for line in a.lines}
-    by_b = {line.index: line for line in b.lines}
+def line_changes(a: TakeReport, b: TakeReport, *more: TakeReport) -> list[LineChange]:
+    """Every line of any report, in order, with every take's score."""
+    by_take = [{line.index: line for line in report.lines} for report in (a, b, *more)]
     changes = []
-    for index in sorted(set(by_a) | set(by_b)):
-        la, lb = by_a.get(index), by_b.get(index)
-        shown = la or lb
-        changes.append(LineChange(index, shown.text, tuple(shown.targets), la, lb))
+    for index in sorted(set().union(*by_take)):
+        scores = [lines.get(index) for lines in by_take]
+        shown = next(s for s in scores if s is not None)
+        changes.append(LineChange(index, shown.text, tuple(shown.targets), scores[0], scores[1],
+                                  tuple(scores[2:])))
     return changes
 
 
@@ -93,15 +112,17 @@ def _reached(line: LineScore | None) -> bool:
     return line is not None and line.verdict != "not_reached" and line.end_ms > line.start_ms
 
 
-def sync_knots(changes: list[LineChange], duration_a_ms: float,
-               duration_b_ms: float) -> tuple[np.ndarray, np.ndarray]:
-    """Matching moments of two takes: 0, every line reached in both (its start and end),
-    and the takes' ends; kept strictly increasing in both (the clock between is linear)."""
+def sync_knots(changes: list[LineChange], duration_a_ms: float, duration_b_ms: float,
+               side: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Matching moments of take A and take ``side`` (1: B): 0, every line reached in
+    both (its start and end), and the takes' ends; kept strictly increasing in both (the
+    clock between is linear)."""
     pairs = [(0.0, 0.0)]
     for change in changes:
-        if _reached(change.a) and _reached(change.b):
-            pairs.append((float(change.a.start_ms), float(change.b.start_ms)))
-            pairs.append((float(change.a.end_ms), float(change.b.end_ms)))
+        la, lb = change.scores[0], change.scores[side]
+        if _reached(la) and _reached(lb):
+            pairs.append((float(la.start_ms), float(lb.start_ms)))
+            pairs.append((float(la.end_ms), float(lb.end_ms)))
     pairs.append((max(duration_a_ms, 1.0), max(duration_b_ms, 1.0)))
     kept = [pairs[0]]
     for ta, tb in pairs[1:]:
@@ -111,59 +132,84 @@ def sync_knots(changes: list[LineChange], duration_a_ms: float,
 
 
 class CompareController:
-    """Two takes (``a`` the earlier one, as the user picked them) of the same script.
-    ScriptError (one sentence) when either has no report or they follow different
-    scripts."""
+    """Two to four takes of the same script, as the user picked them (the library puts
+    the oldest first): take A is the reference, whose clock the others follow line by
+    line. ScriptError (one sentence) when a take has no report, or they follow
+    different scripts."""
 
-    def __init__(self, a: ReviewController, b: ReviewController):
-        for side in (a, b):
+    def __init__(self, a: ReviewController, b: ReviewController, *more: ReviewController):
+        sides = [a, b, *more]
+        if len(sides) > MAX_TAKES:
+            raise ScriptError(f"Compare up to {MAX_TAKES} takes at a time "
+                              f"({len(sides)} were chosen).")
+        for side in sides:
             if side.report is None:
                 raise ScriptError(
                     f"The take {side.folder.name} has no report yet: review it and score it "
                     "against its script first, then compare.")
-        key_a, key_b = _script_key(a.take), _script_key(b.take)
-        if key_a is None or key_b is None or key_a != key_b:
-            raise ScriptError(
-                f"{a.folder.name} and {b.folder.name} were not acted to the same script, "
-                "so their lines cannot be compared.")
-        self.a, self.b = a, b
-        self.changes = line_changes(a.report, b.report)
-        self._knots_a, self._knots_b = self._knots()
+        key_a = _script_key(a.take)
+        for side in sides[1:]:
+            key = _script_key(side.take)
+            if key_a is None or key is None or key != key_a:
+                raise ScriptError(
+                    f"{a.folder.name} and {side.folder.name} were not acted to the same "
+                    "script, so their lines cannot be compared.")
+        self.sides = sides
+        self.changes = line_changes(*(side.report for side in sides))
+        self._knots = [self._knots_for(i) for i in range(len(sides))]
+
+    a = property(lambda self: self.sides[0])
+    b = property(lambda self: self.sides[1])
+
+    @property
+    def letters(self) -> str:
+        """``"AB"``, ``"ABC"``…: how the takes are called, in order."""
+        return LETTERS[:len(self.sides)]
 
     @classmethod
-    def open(cls, folder_a: Path | str, folder_b: Path | str, *,
+    def open(cls, folder_a: Path | str, folder_b: Path | str, *more: Path | str,
              profiles: ProfileStore | None = None) -> "CompareController":
-        if Path(folder_a).resolve() == Path(folder_b).resolve():
-            raise ScriptError("Choose two different takes to compare.")
-        a = ReviewController.open(folder_a, profiles=profiles)
+        folders = [folder_a, folder_b, *more]
+        if len({Path(f).resolve() for f in folders}) != len(folders):
+            raise ScriptError("Choose two different takes to compare." if len(folders) == 2
+                              else "The same take was chosen twice: choose two different "
+                              f"takes (up to {MAX_TAKES}) to compare.")
+        if len(folders) > MAX_TAKES:
+            raise ScriptError(f"Compare up to {MAX_TAKES} takes at a time "
+                              f"({len(folders)} were chosen).")
+        opened: list[ReviewController] = []
         try:
-            b = ReviewController.open(folder_b, profiles=profiles)
+            for folder in folders:
+                opened.append(ReviewController.open(folder, profiles=profiles))
+            return cls(*opened)
         except BaseException:
-            a.close()
-            raise
-        try:
-            return cls(a, b)
-        except BaseException:
-            a.close()
-            b.close()
+            for side in opened:
+                side.close()
             raise
 
     # ------------------------------------------------------------------ the clock
 
-    def _knots(self) -> tuple[np.ndarray, np.ndarray]:
-        return sync_knots(self.changes, self.a.take.duration_ms, self.b.take.duration_ms)
+    def _knots_for(self, side: int) -> tuple[np.ndarray, np.ndarray]:
+        return sync_knots(self.changes, self.a.take.duration_ms,
+                          self.sides[side].take.duration_ms, side)
+
+    def time_in(self, side: int, time_a_ms: float) -> float:
+        """The moment of take ``side`` (0: A, 1: B…) that matches ``time_a_ms`` of take A
+        (same line, same share of it)."""
+        ka, ks = self._knots[side]
+        return float(np.interp(time_a_ms, ka, ks))
 
     def time_in_b(self, time_a_ms: float) -> float:
-        """The moment of take B that matches ``time_a_ms`` of take A (same line, same
-        share of it)."""
-        return float(np.interp(time_a_ms, self._knots_a, self._knots_b))
+        return self.time_in(1, time_a_ms)
 
-    def time_in_a(self, time_b_ms: float) -> float:
-        return float(np.interp(time_b_ms, self._knots_b, self._knots_a))
+    def time_in_a(self, time_b_ms: float, side: int = 1) -> float:
+        ka, ks = self._knots[side]
+        return float(np.interp(time_b_ms, ks, ka))
 
-    def times_in_a(self, times_b_ms: np.ndarray) -> np.ndarray:
-        """Take B's times on take A's clock (to overlay B's curves on A's)."""
-        return np.interp(np.asarray(times_b_ms, dtype=np.float64), self._knots_b, self._knots_a)
+    def times_in_a(self, times_ms: np.ndarray, side: int = 1) -> np.ndarray:
+        """Take ``side``'s times on take A's clock (to overlay its curves on A's)."""
+        ka, ks = self._knots[side]
+        return np.interp(np.asarray(times_ms, dtype=np.float64), ks, ka)
 
     def line_at(self, time_a_ms: float) -> LineChange | None:
         """The line take A is in at ``time_a_ms``."""
@@ -172,30 +218,50 @@ class CompareController:
                 return change
         return None
 
-    def seek(self, k_a: int):
-        """Frame ``k_a`` of take A and the matching frame of take B: ``(frame_a, frame_b)``
-        (``review.Frame``, or ``None`` for a take without frames)."""
+    def seek(self, k_a: int) -> tuple:
+        """Frame ``k_a`` of take A and the matching frame of every other take:
+        ``(frame_a, frame_b, …)`` (``review.Frame``, or ``None`` for a take without
+        frames)."""
         frame_a = self.a.seek(k_a)
         time_a = frame_a.time_ms if frame_a is not None else 0.0
-        frame_b = self.b.seek(self.b.frame_at(self.time_in_b(time_a)))
-        return frame_a, frame_b
+        others = tuple(side.seek(side.frame_at(self.time_in(i, time_a)))
+                       for i, side in enumerate(self.sides) if i > 0)
+        return (frame_a, *others)
 
     # ------------------------------------------------------------------ words
 
     @property
+    def scores(self) -> list[int]:
+        """Each take's score, in whole percent."""
+        return [round(100 * side.report.score) for side in self.sides]
+
+    @property
+    def best(self) -> str:
+        """The letter(s) of the take(s) with the best score: ``"B"``, or ``"A and C"``
+        on a tie."""
+        scores = self.scores
+        top = [letter for letter, s in zip(self.letters, scores) if s == max(scores)]
+        return top[0] if len(top) == 1 else ", ".join(top[:-1]) + f" and {top[-1]}"
+
+    @property
     def headline(self) -> str:
-        """``Score 50% → 75% (+25 points); 1 line better, 0 worse``."""
-        sa, sb = round(100 * self.a.report.score), round(100 * self.b.report.score)
+        """``Score 50% → 75% (+25 points); 1 line better, 0 worse``; with more takes
+        ``Score 50% → 60% → 75% (+25 points from A to C, best C); 1 line better, 0
+        worse``."""
+        scores = self.scores
+        sa, sb = scores[0], scores[-1]
         better = sum(1 for c in self.changes if c.direction > 0)
         worse = sum(1 for c in self.changes if c.direction < 0)
         sign = "+" if sb >= sa else "−"
-        return (f"Score {sa}% → {sb}% ({sign}{abs(sb - sa)} points); "
-                f"{better} line{'s' if better != 1 else ''} better, {worse} worse")
+        span = (f"{sign}{abs(sb - sa)} points" if len(scores) == 2 else
+                f"{sign}{abs(sb - sa)} points from A to {self.letters[-1]}, best {self.best}")
+        return (" → ".join(f"{s}%" for s in scores).join(("Score ", f" ({span}); "))
+                + f"{better} line{'s' if better != 1 else ''} better, {worse} worse")
 
     def close(self) -> None:
-        self.a.close()
-        self.b.close()
+        for side in self.sides:
+            side.close()
 
 
 __all__ = ["CompareController", "LineChange", "line_changes", "sync_knots", "take_title",
-           "VERDICT_WORDS"]
+           "VERDICT_WORDS", "MAX_TAKES", "LETTERS"]

@@ -164,9 +164,9 @@ def run_app(
         logging.getLogger(__name__).debug("Acting Mirror closed.")
 
 
-def run_review(take: Path, other: Path | None = None, *, on_window=None) -> int:
-    """Open the review of ``take`` (or, with ``other``, the comparison of the two) and run
-    until it closes; ScriptError/SourceError (one sentence) when they cannot be opened.
+def run_review(take: Path, *others: Path | None, on_window=None) -> int:
+    """Open the review of ``take`` (or, with ``others``, the comparison of them all) and
+    run until it closes; ScriptError/SourceError (one sentence) when they cannot be opened.
     ``on_window(window)`` is called once the window exists."""
     import pyqtgraph as pg
 
@@ -179,14 +179,15 @@ def run_review(take: Path, other: Path | None = None, *, on_window=None) -> int:
     apply_theme(app)
     pg.setConfigOptions(antialias=True)
     profiles = ProfileStore(user_data_dir())
-    if other is None:
+    others = tuple(other for other in others if other is not None)
+    if not others:
         from acting_mirror.gui.review import ReviewWindow
 
         window = ReviewWindow(take, profiles=profiles)
     else:
         from acting_mirror.gui.compare import CompareWindow
 
-        window = CompareWindow(take, other, profiles=profiles)
+        window = CompareWindow(take, *others, profiles=profiles)
     if on_window is not None:
         on_window(window)
     window.closed.connect(app.quit)

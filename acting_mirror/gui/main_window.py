@@ -24,6 +24,7 @@ from acting_mirror.controllers.mirror import (
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.core.quality import QualityNotice
 from acting_mirror.gui.face_detail import FaceDetailView
+from acting_mirror.gui.overlay import float_over
 from acting_mirror.gui.plots import EmotionPlots
 from acting_mirror.gui.preferences import Preferences
 from acting_mirror.gui.rehearsal import Rehearsal
@@ -168,6 +169,7 @@ class MainWindow(WindowExtras, QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.stack, 1)
         left_layout.addLayout(self.transport)
+        float_over(self.banner, self.stack)  # news never pushes the video down
         self.plots = EmotionPlots(self.prefs.plot_seconds)
         self.plots.set_bars_visible(self.prefs.show_bars)
         self.plots.setMinimumWidth(300)
@@ -189,7 +191,6 @@ class MainWindow(WindowExtras, QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 8, 10, 4)
         layout.addLayout(self.source_bar)
-        layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.refresh_cameras()
@@ -568,6 +569,7 @@ class MainWindow(WindowExtras, QMainWindow):
             self.banner.show_message(message.level, message.text, "Review this take",
                                      lambda: self.rehearsal.open_review(take.folder),
                                      second=("Open folder", lambda: self.open_folder(take.folder)))
+            self.statusBar().clearMessage()  # "Recording into …" is over; the banner says it
         elif message.level:
             self.banner.show_message(message.level, message.text, "Open folder",
                                      lambda: self.open_folder(take.folder))

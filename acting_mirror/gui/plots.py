@@ -130,6 +130,9 @@ class EmotionPlots(QWidget):
             pens=[pg.mkPen(None) for _ in EMOTIONS],
         )
         bars.addItem(self.bars)
+        # the view box has its new width only once the plot's scene is laid out, after the
+        # widget's resizeEvent: labels chosen there used the old width ("angrydisgust")
+        bars.getViewBox().sigResized.connect(lambda *_: self._fit_bar_labels())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

@@ -406,13 +406,15 @@ class Rehearsal(RehearsalModes, QObject):
         self.reviews.append(review)
         return review
 
-    def open_compare(self, a: Path, b: Path):
-        """Two takes of the same script side by side; why not in the library (or the
-        window) when they cannot be compared."""
+    def open_compare(self, *folders):
+        """Two to four takes of the same script side by side (given one by one, or as one
+        list); why not in the library (or the window) when they cannot be compared."""
         from acting_mirror.gui.compare import CompareWindow
 
+        if len(folders) == 1 and isinstance(folders[0], (list, tuple)):
+            folders = tuple(folders[0])
         try:
-            window = CompareWindow(a, b, profiles=self.profiles)
+            window = CompareWindow(*folders, profiles=self.profiles)
         except ActingMirrorError as exc:
             where = self.library if self.library is not None and self.library.isVisible() else None
             if where is not None:

@@ -42,6 +42,7 @@ VERDICT_COLORS = {
     "partial": ("#F9A825", "partial"),
     "miss": ("#C62828", "miss"),
     "no_face": ("#616161", "no face"),
+    "not_reached": ("#455a64", "not reached"),
 }
 """The verdict badges' colours and words (as in report.html)."""
 
@@ -127,8 +128,9 @@ class ReportView(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("Line"), QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.lineActivated.emit(row))
-        # wrapped lines and tips need taller rows when the columns narrow
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        # every row as tall as its content, kept so as the columns change width (rows
+        # sized once, before the columns had their widths, left the first row short)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if compact:  # beside a video: the time and reading are in each row's tooltip
             for name in ("Time", "Read as"):
@@ -162,7 +164,6 @@ class ReportView(QWidget):
         self.table.setRowCount(len(report.lines))
         for row, line in enumerate(report.lines):
             self._fill_row(row, line)
-        self.table.resizeRowsToContents()
 
     def _fill_row(self, row: int, line: LineScore) -> None:
         def item(text: str, align=Qt.AlignmentFlag.AlignLeft) -> QTableWidgetItem:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acting_mirror.controllers.compare import MAX_TAKES
 from acting_mirror.core.take_catalog import (
     UNSCRIPTED, TakeGroup, TakeMeta, group_takes, read_take_meta, scan_takes, write_take_meta,
 )
@@ -83,6 +84,8 @@ def move_to_trash_or_delete(folder: Path, *, allow_delete: Callable[[], bool]) -
 ROLE_FOLDER = Qt.ItemDataRole.UserRole
 ROLE_GROUP = Qt.ItemDataRole.UserRole + 1  # the script group a take belongs to
 COLUMNS = ("Take", "Date", "Length", "Score", "Progress")
+COMPARE_TIP = (f"Select two to {MAX_TAKES} takes of the same script (Ctrl+click) to see them "
+               "side by side, the oldest as the reference")
 
 
 class TakesLibrary(QWidget):
@@ -90,7 +93,7 @@ class TakesLibrary(QWidget):
     (a message box by default; tests pass their own)."""
 
     openRequested = Signal(Path)  # review this take
-    compareRequested = Signal(Path, Path)  # compare these two takes (older first)
+    compareRequested = Signal(list)  # compare these 2-4 takes (list of Path, oldest first)
     analyseRequested = Signal()  # "Analyse a video…"
 
     def __init__(self, takes_root: Path, *, confirm: Callable[[str, str], bool] | None = None,
@@ -116,6 +119,10 @@ class TakesLibrary(QWidget):
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color:#9aa3ad")
+        self.selection_label = QLabel()  # why the selected takes cannot be compared
+        self.selection_label.setWordWrap(True)
+        self.selection_label.setStyleSheet("color:#ffca28")
+        self.selection_label.setVisible(False)
 
         buttons = self._build_buttons()
 
@@ -128,6 +135,7 @@ class TakesLibrary(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty_label)
+        layout.addWidget(self.selection_label)
         layout.addLayout(buttons)
         close_on_escape(self)
         keep_geometry(self, "library", 900, 600)
@@ -138,7 +146,7 @@ class TakesLibrary(QWidget):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
-        # two takes (Ctrl+click) can be compared
+        # two to four takes (Ctrl+click) can be compared
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setIconSize(QSize(96, 22))
         self.tree.setUniformRowHeights(False)
@@ -157,8 +165,7 @@ class TakesLibrary(QWidget):
         self.delete_button = QPushButton("Delete…")
         self.delete_button.clicked.connect(self.delete_selected)
         self.compare_button = QPushButton("Compare")
-        self.compare_button.setToolTip("Select two takes of the same script (Ctrl+click) "
-                                       "to see them side by side")
+        self.compare_button.setToolTip(COMPARE_TIP)
         self.compare_button.clicked.connect(self.compare_selected)
         self.rename_button = QPushButton("Name and note…")
         self.rename_button.setToolTip("Give the take a name and a note (kept in its folder)")
@@ -252,28 +259,48 @@ class TakesLibrary(QWidget):
         return [Path(item.data(0, ROLE_FOLDER)) for item in self.tree.selectedItems()
                 if item.data(0, ROLE_FOLDER)]
 
+    def comparable(self) -> list[Path] | None:
+        """The selected takes, oldest first, when there are two to four of one script."""
+        return self._comparable()[0]
+
     def comparable_pair(self) -> tuple[Path, Path] | None:
         """The two selected takes, older first, when they are of the same script."""
+        chosen = self.comparable()
+        return (chosen[0], chosen[1]) if chosen is not None and len(chosen) == 2 else None
+
+    def _comparable(self) -> tuple[list[Path] | None, str]:
+        """The takes to compare (or ``None``) and what to say about the selection."""
         items = [i for i in self.tree.selectedItems() if i.data(0, ROLE_FOLDER)]
-        if len(items) != 2 or items[0].data(0, ROLE_GROUP) != items[1].data(0, ROLE_GROUP):
-            return None
+        if len(items) < 2:
+            return None, ""
+        if len({i.data(0, ROLE_GROUP) for i in items}) > 1:
+            return None, ("These takes follow different scripts: select takes of one script "
+                          "to compare them.")
         if items[0].parent() is None or items[0].parent().text(0) == UNSCRIPTED:
-            return None
-        pair = sorted((Path(i.data(0, ROLE_FOLDER)) for i in items),
-                      key=lambda f: self._created.get(f, 0.0))
-        return pair[0], pair[1]
+            return None, ("Takes without a script have no lines to compare: rehearse a script "
+                          "to compare takes of it.")
+        if len(items) > MAX_TAKES:
+            return None, f"Compare up to {MAX_TAKES} takes at a time ({len(items)} are selected)."
+        chosen = sorted((Path(i.data(0, ROLE_FOLDER)) for i in items),
+                        key=lambda f: self._created.get(f, 0.0))
+        return chosen, ""
 
     def _selection_changed(self) -> None:
         one = len(self.selected_folders()) == 1
         for button in (self.open_button, self.reveal_button, self.delete_button,
                        self.rename_button):
             button.setEnabled(one)
-        self.compare_button.setEnabled(self.comparable_pair() is not None)
+        chosen, why_not = self._comparable()
+        self.compare_button.setEnabled(chosen is not None)
+        self.compare_button.setText(f"Compare {len(chosen)}" if chosen and len(chosen) > 2
+                                    else "Compare")
+        self.selection_label.setText(why_not)
+        self.selection_label.setVisible(bool(why_not))
 
     def compare_selected(self) -> None:
-        pair = self.comparable_pair()
-        if pair is not None:
-            self.compareRequested.emit(*pair)
+        chosen = self.comparable()
+        if chosen is not None:
+            self.compareRequested.emit(chosen)
 
     def rename_selected(self, meta: TakeMeta | None = None) -> TakeMeta | None:
         """Give the selected take a name and note (``meta``, else asked); the new ones."""

@@ -20,49 +20,71 @@ from PySide6.QtWidgets import (
 from acting_mirror.config import DETECTORS
 from acting_mirror.core.rates import DisplayStats
 from acting_mirror.gui.widgets import RECORD_RED
+from acting_mirror.gui.wrap_layout import WrapLayout
 
-DETECTOR_LABELS = {"haar": "Haar (fast)", "mtcnn": "MTCNN (finds more faces)",
+DETECTOR_LABELS = {"haar": "Haar (fast)", "mtcnn": "MTCNN (more faces)",
                    "mesh": "Mesh (detail)"}
+DETECTOR_TIPS = {"haar": "Haar: fast, frontal faces",
+                 "mtcnn": "MTCNN: finds more faces (turned, badly lit), slower",
+                 "mesh": "Mesh: MediaPipe's face mesh on every face (detail)"}
+URL_PLACEHOLDER = "YouTube or video link"
 
 
-class SourceBar(QHBoxLayout):
-    """Camera ▾ ⟳ · Open file… · [link] · Demo · Faces by ▾ · Script: name."""
+def _group(*widgets: QWidget, stretch_last_but: int | None = None) -> QWidget:
+    """Widgets that stay together on one row of a bar (a label and its field)."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    for i, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if i == stretch_last_but else 0)
+    return box
+
+
+def _fits_contents(combo: QComboBox) -> QComboBox:
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
+
+
+class SourceBar(WrapLayout):
+    """Camera ▾ ⟳ · Open file… [link] Demo · Faces by ▾ · Script: name; each keeps its
+    full text, and what does not fit the window's width goes on a second row."""
 
     def __init__(self, detector: str):
-        super().__init__()
-        self.setSpacing(6)
-        self.camera_combo = QComboBox()
-        self.camera_combo.setMinimumWidth(180)
+        super().__init__(spacing=6)
+        self.camera_combo = _fits_contents(QComboBox())
+        self.camera_combo.setMinimumWidth(150)
         self.camera_combo.setToolTip("Your cameras")
         self.refresh_cameras_button = QToolButton()
         self.refresh_cameras_button.setText("⟳")
         self.refresh_cameras_button.setToolTip("Look for cameras again")
         self.open_file_button = QPushButton("Open file…")
+        self.open_file_button.setToolTip("Play a video or picture file")
         self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("Paste a YouTube or video link and press Enter")
+        self.url_edit.setPlaceholderText(URL_PLACEHOLDER)
+        self.url_edit.setToolTip("Paste a YouTube or video link and press Enter")
         self.url_edit.setClearButtonEnabled(True)
-        self.url_edit.setMinimumWidth(220)
+        # the whole placeholder shows, with room for the clear button and the frame
+        self.url_edit.setMinimumWidth(
+            self.url_edit.fontMetrics().horizontalAdvance(URL_PLACEHOLDER) + 44)
         self.demo_button = QPushButton("Demo")
         self.demo_button.setToolTip("Play the bundled demo clip (loops)")
-        self.detector_combo = QComboBox()
+        self.detector_combo = _fits_contents(QComboBox())
         for name in DETECTORS:
             self.detector_combo.addItem(DETECTOR_LABELS.get(name, name), name)
+            self.detector_combo.setItemData(self.detector_combo.count() - 1,
+                                            DETECTOR_TIPS.get(name, name),
+                                            Qt.ItemDataRole.ToolTipRole)
         self.detector_combo.setCurrentIndex(DETECTORS.index(detector))
         self.detector_combo.setToolTip("How faces are found; switches live")
         self.script_label = QLabel()  # "Script: name" while one is loaded (see Rehearsal)
         self.script_label.setVisible(False)
 
-        self.addWidget(QLabel("Camera"))
-        self.addWidget(self.camera_combo)
-        self.addWidget(self.refresh_cameras_button)
-        self.addSpacing(8)
-        self.addWidget(self.open_file_button)
-        self.addWidget(self.url_edit, 1)
-        self.addWidget(self.demo_button)
-        self.addSpacing(12)
-        self.addWidget(QLabel("Faces by"))
-        self.addWidget(self.detector_combo)
-        self.addWidget(self.script_label)
+        self.add(_group(QLabel("Camera"), self.camera_combo, self.refresh_cameras_button))
+        self.add(_group(self.open_file_button, self.url_edit, self.demo_button,
+                        stretch_last_but=1), stretch=True, gap=2)
+        self.add(_group(QLabel("Faces by"), self.detector_combo), gap=6)
+        self.add(self.script_label, gap=6)
 
     def set_cameras(self, cameras: list) -> None:
         """The cameras to offer (each with ``name`` and ``spec``)."""
@@ -81,11 +103,12 @@ class SourceBar(QHBoxLayout):
             self.detector_combo.setCurrentIndex(index)
 
 
-class TransportBar(QHBoxLayout):
-    """▶ Play · ● Record · ● 00:12 n frames · ⇆ Mirror · … what is playing."""
+class TransportBar(WrapLayout):
+    """▶ Play · ● Record · ● 00:12 n frames · ⇆ Mirror · … what is playing (on a second
+    row when the video's column is too narrow for all of it)."""
 
     def __init__(self, mirror: bool):
-        super().__init__()
+        super().__init__(spacing=6)
         self.play_button = QPushButton("▶  Play")
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.setMinimumWidth(110)
@@ -107,14 +130,10 @@ class TransportBar(QHBoxLayout):
         self.mirror_button.setChecked(mirror)
         self.source_label = QLabel()
         self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.addWidget(self.play_button)
-        self.addWidget(self.record_button)
-        self.addWidget(self.elapsed_label)
-        self.addWidget(self.mic_label)
-        self.addSpacing(12)
-        self.addWidget(self.mirror_button)
-        self.addStretch(1)
-        self.addWidget(self.source_label)
+        self.source_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.add(_group(self.play_button, self.record_button, self.elapsed_label, self.mic_label))
+        self.add(self.mirror_button, gap=6)
+        self.add(self.source_label, stretch=True, gap=12)
 
     def show_recording(self, on: bool) -> None:
         """Record becomes Stop (and the elapsed time shows) while a take is recorded."""
@@ -128,7 +147,6 @@ class TransportBar(QHBoxLayout):
         self.elapsed_label.setText(
             f"<span style='color:{RECORD_RED}'>●</span> <b>{text}</b>"
             f"  <span style='color:#9aa3ad'>{frames} frames</span>")
-
 
 class StatusFigures:
     """The status bar's permanent figures, refreshed with :meth:`show`."""
@@ -171,4 +189,5 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
 
 
-__all__ = ["SourceBar", "TransportBar", "StatusFigures", "DETECTOR_LABELS", "fit_to_screen"]
+__all__ = ["SourceBar", "TransportBar", "StatusFigures", "DETECTOR_LABELS", "URL_PLACEHOLDER",
+           "fit_to_screen"]

@@ -235,3 +235,34 @@ def test_an_image_folder_still_gives_a_video(count_frames, cli, astronaut_bgr, g
     assert count_frames(tmp_path / "take" / "output.avi") == 2
     assert not (tmp_path / "take" / "output.png").exists()
     assert "Analysed 2 frames" in out
+
+
+def test_a_scored_take_keeps_its_script_so_it_groups_and_compares_with_the_apps(
+        cli, portrait_clip, tmp_path):
+    from acting_mirror.controllers.compare import CompareController
+    from acting_mirror.core.script import parse_script
+    from acting_mirror.core.take_catalog import group_takes, scan_takes
+    from acting_mirror.core.take_script import read_take_script, script_key, write_take_script
+
+    text = "0:00-0:01 happy  Hello!\n0:01-0:02 neutral Well.\n"
+    script = tmp_path / "scene.txt"
+    script.write_text(text)
+    takes = tmp_path / "takes"
+    code, out, _ = cli("process", portrait_clip, "--out", takes / "cli", "--script", script, "--quiet")
+    assert code == 0
+    stored = read_take_script(takes / "cli")
+    assert stored is not None and stored.key == script_key(parse_script(text, name="scene.txt"))
+    # a take the app recorded of the same script (it stores the script the same way)
+    assert cli("process", portrait_clip, "--out", takes / "app", "--quiet")[0] == 0
+    from acting_mirror.core.report import report_for_take
+
+    played = parse_script("# my copy, other comments\n" + text, name="my copy.txt")
+    report_for_take(takes / "app", played)
+    write_take_script(takes / "app", played)
+    assert [len(g.takes) for g in group_takes(scan_takes(takes))] == [2]  # one script, two takes
+    CompareController.open(takes / "cli", takes / "app").close()  # comparable
+    # rescoring a take keeps the script it was acted to
+    other = tmp_path / "other.txt"
+    other.write_text("0:00-0:02 sad  Something else.\n")
+    assert cli("process", takes / "app", "--script", other, "--quiet")[0] == 0
+    assert read_take_script(takes / "app").key == script_key(played)

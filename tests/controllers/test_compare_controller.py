@@ -39,7 +39,8 @@ def _square(image, size=240):
 @pytest.fixture(scope="module")
 def takes(tmp_path_factory, make_clip, _photos):
     """Take 1: the smiling astronaut throughout (line 2 asks for neutral: missed).
-    Take 2: the astronaut for 2 s, then Grace Hopper's calm face. Take 3: another script."""
+    Take 2: the astronaut for 2 s, then Grace Hopper's calm face. "other": another script.
+    "third": Grace Hopper throughout (line 1 asks for happy: missed)."""
     astronaut, hopper = _square(_photos["astronaut"]), _square(_photos["grace_hopper"])
     root = tmp_path_factory.mktemp("compare")
     made = {}
@@ -47,6 +48,7 @@ def takes(tmp_path_factory, make_clip, _photos):
         ("first", [astronaut] * (4 * FPS), SCRIPT),
         ("second", [astronaut] * (2 * FPS) + [hopper] * (2 * FPS), SCRIPT),
         ("other", [hopper] * (4 * FPS), OTHER),
+        ("third", [hopper] * (4 * FPS), SCRIPT),
     ):
         clip = make_clip(root / f"{name}.avi", [f.copy() for f in frames], FPS)
         folder = process_to_take(str(clip), out_dir=root / "takes" / name, takes_root=root).folder
@@ -137,3 +139,45 @@ def test_a_take_can_be_named_and_noted_and_the_library_shows_the_name(takes, tmp
     (folder / "take.json").write_text("{not json")
     assert read_take_meta(folder).name == ""  # a damaged file: no name, no error
     assert scan_takes(tmp_path / "takes")[0].name == "t1"
+
+
+def test_three_takes_follow_take_a_and_say_what_changed_across_all(takes):
+    compare = CompareController.open(takes["first"], takes["second"], takes["third"])
+    try:
+        assert compare.letters == "ABC" and len(compare.sides) == 3
+        line1, line2 = compare.changes
+        assert line1.verdicts[:2] == ["hit", "hit"] and line1.verdicts[2] != "hit"
+        assert line1.summary == "line 1: " + " → ".join(line1.verdicts) and line1.direction == -1
+        assert line2.verdict_a == "miss" and line2.verdicts[2] in ("hit", "partial")
+        assert line2.direction == 1  # judged from A to the last take
+        sa, sb, sc = compare.scores
+        assert sb > sa and sb > sc and compare.best == "B"
+        assert compare.headline.startswith(
+            f"Score {sa}% → {sb}% → {sc}% ({'+' if sc >= sa else '−'}{abs(sc - sa)} points "
+            "from A to C, best B); 1 line better, 1 worse")
+        frames = compare.seek(25)  # 2.5 s into take A: line 2 in every take
+        assert len(frames) == 3 and all(f is not None and f.image is not None for f in frames)
+        assert all(abs(f.time_ms - frames[0].time_ms) <= 100 for f in frames)
+    finally:
+        compare.close()
+
+
+def test_more_takes_are_refused_in_one_sentence_when_they_cannot_be_compared(takes, tmp_path):
+    import shutil
+
+    with pytest.raises(ScriptError, match="third|other") as refused:
+        CompareController.open(takes["first"], takes["second"], takes["other"])
+    assert "not acted to the same script" in str(refused.value) and "other" in str(refused.value)
+    with pytest.raises(ScriptError, match="chosen twice"):
+        CompareController.open(takes["first"], takes["second"], takes["first"])
+    copies = []
+    for i in range(3):
+        copies.append(tmp_path / f"copy{i}")
+        shutil.copytree(takes["second"], copies[-1])
+    with pytest.raises(ScriptError, match="up to 4 takes"):
+        CompareController.open(takes["first"], takes["third"], *copies)
+    tie = CompareController.open(takes["second"], copies[0], takes["first"])
+    try:
+        assert tie.best == "A and B" and "best A and B" in tie.headline
+    finally:
+        tie.close()

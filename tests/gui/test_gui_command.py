@@ -33,6 +33,30 @@ def test_gui_options_reach_the_app(monkeypatch, tmp_path):
                       "stats_interval_s": 5.0}]
 
 
+def test_the_apps_options_without_gui_open_the_app_as_gui_does(monkeypatch, tmp_path, capsys):
+    script = tmp_path / "scene.txt"
+    script.write_text("happy: Hello!\n")
+    calls = _capture_run_app(monkeypatch)
+    assert cli.main(["--source", "demo", "--script", str(script), "--detector", "mtcnn"]) == 0
+    assert cli.main(["gui", "--source", "demo", "--script", str(script), "--detector", "mtcnn"]) == 0
+    assert calls[0] == calls[1] == {"source": "demo", "script": script, "detector": "mtcnn",
+                                    "stats_interval_s": None}
+    try:  # still one line, exit 2
+        cli.main(["--nonsense"])
+    except SystemExit as done:
+        assert done.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unrecognized arguments: --nonsense" in err[0]
+    for own in (["--version"], ["--help"]):  # still the command line's own
+        try:
+            cli.main(own)
+        except SystemExit as done:
+            assert done.code == 0
+        out = capsys.readouterr().out
+        assert "acting-mirror" in out and ("COMMAND" in out or "0." in out)
+    assert len(calls) == 2
+
+
 def test_a_missing_script_is_one_line_and_exit_2(monkeypatch, tmp_path, capsys):
     calls = _capture_run_app(monkeypatch)
     assert cli.main(["gui", "--script", str(tmp_path / "nope.txt")]) == 2

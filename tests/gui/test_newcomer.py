@@ -108,10 +108,13 @@ def test_the_bar_labels_never_run_together(qtbot):
         plots.resize(width, 500)
         plots.show()
         qtbot.waitExposed(plots)
-        plots._fit_bar_labels()  # as a resize does, with the view box laid out
-        labels = plots.bar_label_texts
-        slot = plots.bar_plot.getPlotItem().getViewBox().width() / len(EMOTIONS)
-        assert all(metrics.horizontalAdvance(text) < slot for text in labels), (width, labels)
+        view = plots.bar_plot.getPlotItem().getViewBox()
+
+        def fit() -> bool:  # the labels follow the view box's own resize (not called here)
+            slot = view.width() / len(EMOTIONS)
+            return all(metrics.horizontalAdvance(t) < slot for t in plots.bar_label_texts)
+
+        qtbot.waitUntil(fit, timeout=3000)
     assert bar_labels(1000, lambda t: 8 * len(t)) == list(EMOTIONS)
     assert bar_labels(40, lambda t: 8 * len(t))[0] == "ang"
 
