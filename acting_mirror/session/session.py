@@ -381,6 +381,8 @@ class Session:
         if self.policy.paced and not self.info.live:
             generation = self.generation
             due = self._due(frame)
+            if due is None:
+                return True  # too late for this frame: the next one is read at once
             if not self._wait_until(due):
                 if self.generation == generation and not self.stopping:
                     self._held = frame  # paused while waiting: show it on resume
@@ -396,13 +398,22 @@ class Session:
                     return at
         return self._clock()
 
-    def _due(self, frame: Frame) -> float:
+    def _due(self, frame: Frame) -> float | None:
+        """When a file's ``frame`` is to be shown on the wall clock; ``None``: skip it.
+
+        A film that falls behind (analysis slower than its frame rate) re-anchors its clock
+        and plays on slower, every frame shown, except while the take records the voice:
+        the microphone runs on the wall clock, so the film then skips the frames it is more
+        than a frame late for, and the timeline's times stay with the sound's."""
         now = self._clock()
-        if self._anchor is None:
-            self._anchor = (now, frame.time_ms)
+        if self._anchor is None or (self.take is not None and self.take.frames == 0):
+            self._anchor = (now, frame.time_ms)  # a take's first frame: its time 0 is now
             return now
         wall0, media0 = self._anchor
         due = wall0 + (frame.time_ms - media0) / 1000.0
+        if self.take is not None and self.take.audio and self.take.frames:
+            frame_s = 1.0 / self.info.fps if self.info.fps > 0 else 1 / 30
+            return None if now - due > frame_s else due
         if now - due > _BEHIND_S:  # analysis is slower than the film: re-anchor, never rush
             self._anchor = (now, frame.time_ms)
             return now

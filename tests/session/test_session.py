@@ -455,3 +455,59 @@ def test_the_face_detail_is_switched_on_and_off_between_frames(make_parts, event
     session.step()
     read = [e.result.faces[0].blendshapes is not None for e in events.of(ev.FrameAnalysed)]
     assert read == [False, True, True, False, True] and len(made) == 1
+
+
+class _FakeMic:
+    """A microphone that is always there and records nothing (its clock is the wall's)."""
+
+    available, message = True, None
+
+    def __init__(self, device):
+        self.device, self.started = device, None
+
+    def start(self, folder, origin):
+        self.started = origin
+
+    def stop(self):
+        return None
+
+
+@pytest.mark.parametrize("voice", [True, False])
+def test_a_slow_film_keeps_pace_with_the_voice_by_skipping_frames(make_parts, events, tmp_path, voice):
+    # analysis takes 0.25 s a frame; the file runs at 10 fps: 2.5x slower than the film
+    wall = [0.0]
+
+    def clock():
+        wall[0] += 1e-4  # every look at the clock takes a little time
+        return wall[0]
+
+    seen = {}  # frame index -> wall time its analysis started
+
+    class SlowDetector:
+        name = "slow"
+
+        def detect(self, image):
+            seen[int(image[0, 20, 0])] = wall[0]
+            wall[0] += 0.25
+            return ()
+
+    from acting_mirror.core.analysis import Analyzer
+    from session_fakes import ReadsAs
+
+    parts = make_parts(source=lambda: FakeSource(100, fps=10.0))
+    parts = type(parts)(**{**parts.__dict__,
+                           "build_analyzer": lambda s: Analyzer(SlowDetector(), ReadsAs(), clock=clock),
+                           "build_detector": lambda s: SlowDetector(),
+                           "microphone": _FakeMic})
+    session = Session(parts, events.append, policy=LIVE, mirror=False, clock=clock)
+    session.start()
+    session.open(cmd.OpenSource("clip.mp4"))
+    session.handle(cmd.SetVoiceRecording(voice, None))
+    session.start_take(cmd.StartRecording(tmp_path, folder=tmp_path / "take"))
+    run_to_end(session)
+    first = min(seen)
+    drift_ms = [abs((k - first) * 100 - (seen[k] - seen[first]) * 1000) for k in sorted(seen)]
+    if voice:  # the film skips what it is late for: each frame shown within a frame of its time
+        assert len(seen) < 60 and max(drift_ms) <= 100 + 1, max(drift_ms)
+    else:  # no sound to keep up with: every frame is shown, the film plays on slower
+        assert len(seen) == 100 and max(drift_ms) > 10_000
