@@ -6,60 +6,12 @@ Ctrl+C leaves no file under the final name."""
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import numpy as np
 import pytest
+from mp4_check import SR, decode, ffmpeg, streams, tone
 
-from acting_mirror.audio.extract import extract_audio, has_audio
-from acting_mirror.audio.ffmpeg import ffmpeg_exe
+from acting_mirror.audio.extract import extract_audio
 from acting_mirror.audio.wavfile import read_wav, write_wav
-
-SR = 16000
-_PTS = re.compile(r"\[Parsed_a?showinfo_\d+ @ [^\]]*\] n:\s*\d+ pts:\s*-?\d+ pts_time:\s*(-?[\d.]+)")
-
-
-def tone(seconds: float, at: float, length: float = 0.5, freq: float = 880.0) -> np.ndarray:
-    out = np.zeros(int(seconds * SR), np.int16)
-    n = np.arange(int(length * SR))
-    out[int(at * SR): int(at * SR) + len(n)] = (10000 * np.sin(2 * np.pi * freq * n / SR)).astype(np.int16)
-    return out
-
-
-def ffmpeg(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", *map(str, args)],
-                          capture_output=True, timeout=120)
-
-
-def streams(path) -> list[tuple[str, str]]:
-    """(kind, codec) of each stream, as ``ffmpeg -i`` lists them."""
-    text = ffmpeg("-i", f"file:{path}").stderr.decode()
-    return [(m[1].lower(), m[2]) for m in re.finditer(r"Stream #0:\d+\S*: (\w+): (\w+)", text)]
-
-
-def decode(path):
-    """(video frames as RGB arrays with their times in s, mono audio at SR, audio start s),
-    decoded by ffmpeg on the file's own clock (``-copyts``)."""
-    assert streams(path) == [("video", "mpeg4"), ("audio", "aac")]
-    w, h = 640, 480
-    got = ffmpeg("-copyts", "-i", f"file:{path}", "-map", "0:v:0", "-vf", "showinfo",
-                 "-fps_mode", "passthrough", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1")
-    assert got.returncode == 0, got.stderr.decode()[-500:]
-    pixels = np.frombuffer(got.stdout, np.uint8).reshape(-1, h, w, 3)
-    times = [float(t) for t in _PTS.findall(got.stderr.decode())]
-    assert len(times) == len(pixels)
-    sound = ffmpeg("-copyts", "-i", f"file:{path}", "-map", "0:a:0", "-af", "ashowinfo",
-                   "-ac", "1", "-ar", SR, "-f", "s16le", "pipe:1")
-    assert sound.returncode == 0, sound.stderr.decode()[-500:]
-    start = float(_PTS.findall(sound.stderr.decode())[0])
-    return list(zip(pixels, times)), np.frombuffer(sound.stdout, "<i2"), start
-
 
 @pytest.fixture
 def take(cli, portrait_clip, tmp_path):
