@@ -75,6 +75,7 @@ class StreamFacts:
     width: int | None = None
     height: int | None = None
     fps: float | None = None
+    start_s: float | None = None  # said only when it differs from the file's start
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Probe:
     readable: bool
     streams: list[StreamFacts] = field(default_factory=list)
     duration_s: float | None = None
+    start_s: float | None = None
     first_video_s: float | None = None
     first_audio_s: float | None = None
     error: str = ""
@@ -96,13 +98,15 @@ class Probe:
 _STREAM = re.compile(r"^\s*Stream #0:\d+\S*: (\w+): ([^\s,]+)(.*)$")
 _SIZE = re.compile(r", (\d{1,5})x(\d{1,5})\b")
 _FPS = re.compile(r", (\d+(?:\.\d+)?)(k?) (?:fps|tbr)\b")
-_DURATION = re.compile(r"^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
+_DURATION = re.compile(r"^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)(?:.*?, start: (-?\d+(?:\.\d+)?))?")
+_START = re.compile(r", start (-?\d+(?:\.\d+)?)\b")
 _FIRST = re.compile(r"\[Parsed_(a?)showinfo_\d+ @ [^\]]*\] n:\s*0 pts:\s*-?\d+ pts_time:\s*(-?[\d.e+-]+)")
 
 
 def parse_header(stderr: str) -> Probe:
     """The input's streams and duration from ffmpeg's stderr (the ``Input #0`` section)."""
-    lines = stderr.splitlines()
+    # ffmpeg ends its lines with \n; a title with a form feed or U+2028 is still one line
+    lines = [line.rstrip("\r") for line in stderr.split("\n")]
     start = next((i for i, line in enumerate(lines) if line.startswith("Input #0")), None)
     if start is None:
         tail = [line.strip() for line in lines if line.strip()]
@@ -113,11 +117,14 @@ def parse_header(stderr: str) -> Probe:
             break
         if probe.duration_s is None and (m := _DURATION.match(line)):
             probe.duration_s = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+            probe.start_s = float(m[4]) if m[4] else None
             continue
         m = _STREAM.match(line)
         if m is None:
             continue
         facts = StreamFacts(m[1].lower(), m[2].lower())
+        if start := _START.search(m[3]):
+            facts.start_s = float(start[1])
         if facts.kind == "video":
             if size := _SIZE.search(m[3]):
                 facts.width, facts.height = int(size[1]), int(size[2])
@@ -127,33 +134,48 @@ def parse_header(stderr: str) -> Probe:
     return probe
 
 
-def probe(path: Path | str, *, first_frames: bool = False, timeout: float = PROBE_TIMEOUT_S) -> Probe:
-    """``path``'s streams; with ``first_frames``, also the time (s, on the file's own
-    clock: ``-copyts``) of the first decoded frame of its first video and audio streams,
-    as a player shows them (an AAC encoder's priming samples already dropped)."""
-    args = [ffmpeg_exe("Reading a video's sound"), "-hide_banner", "-nostdin", "-nostats"]
-    if first_frames:
-        args += ["-copyts", "-i", media_arg(path), "-map", "0:v:0?", "-map", "0:a:0?",
-                 "-frames:v", "1", "-frames:a", "1", "-vf", "showinfo", "-af", "ashowinfo",
-                 "-f", "null", "-"]
-    else:
-        args += ["-i", media_arg(path)]
+def _stderr_of(args: list[str], timeout: float) -> str | None:
+    """ffmpeg's stderr for ``args``; None when it ran over ``timeout`` (it is killed)."""
     try:
         done = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, timeout=timeout, **_popen_flags())
     except subprocess.TimeoutExpired:  # run() has killed it
-        return Probe(False, error=f"ffmpeg took over {timeout:.0f} s to read {path}")
+        return None
     except OSError as exc:
         raise DependencyError(f"Cannot run ffmpeg ({exc.strerror or exc}): {INSTALL_HINT}.") from exc
-    text = done.stderr.decode("utf-8", "replace")
+    return done.stderr.decode("utf-8", "replace")
+
+
+def _first_frame_s(base: list[str], path: Path | str, kind: str, timeout: float) -> float | None:
+    """When the first decoded frame of ``path``'s first ``kind`` ("v"/"a") stream is, on
+    the file's own clock (``-copyts``); one stream per run (two streams in one run race
+    each other to the end of the output)."""
+    show = "showinfo" if kind == "v" else "ashowinfo"
+    text = _stderr_of([*base, "-copyts", "-i", media_arg(path), "-map", f"0:{kind}:0",
+                       f"-frames:{kind}", "1", f"-filter:{kind}", show, "-f", "null", "-"],
+                      timeout)
+    match = _FIRST.search(text or "")
+    return float(match[2]) if match else None
+
+
+def probe(path: Path | str, *, first_frames: bool = False, timeout: float = PROBE_TIMEOUT_S) -> Probe:
+    """``path``'s streams; with ``first_frames``, also the time (s, on the file's own
+    clock) of the first decoded frame of its first video and audio streams, as a player
+    shows them (an AAC encoder's priming samples already dropped)."""
+    base = [ffmpeg_exe("Reading a video's sound"), "-hide_banner", "-nostdin", "-nostats"]
+    text = _stderr_of([*base, "-i", media_arg(path)], timeout)
+    if text is None:
+        return Probe(False, error=f"ffmpeg took over {timeout:.0f} s to read {path}")
     found = parse_header(text)
     if first_frames and found.readable:
-        for m in _FIRST.finditer(text):
-            value = float(m[2])
-            if m[1] and found.first_audio_s is None:
-                found.first_audio_s = value
-            elif not m[1] and found.first_video_s is None:
-                found.first_video_s = value
+        for kind, attr in (("video", "first_video_s"), ("audio", "first_audio_s")):
+            stream = found.first(kind)
+            if stream is None:
+                continue
+            first = _first_frame_s(base, path, kind[0], timeout)
+            if first is None:  # nothing decoded: the stream's start as the file says it
+                first = stream.start_s if stream.start_s is not None else found.start_s
+            setattr(found, attr, first)
     return found
 
 

@@ -215,8 +215,11 @@ def export_take(take: Path | str, out: Path | str, *, codec: str = "mpeg4", audi
                         progress(written, max(total, written))
                 dst.stdin.close()
             except BrokenPipeError:  # the encoder has gone: its status says why
-                pass
+                src.kill()
+                dst.wait()
+                raise OutputError(f"Cannot export {take} to {out}: {dst.message()}.") from None
             if src.wait() != 0:
+                dst.kill()
                 raise OutputError(f"Cannot export {take}: reading {OUTPUT_AVI} failed: {src.message()}.")
             if dst.wait() != 0:
                 raise OutputError(f"Cannot export {take} to {out}: {dst.message()}.")

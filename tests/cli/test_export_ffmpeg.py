@@ -139,11 +139,11 @@ def test_without_ffmpeg_export_is_one_line_and_process_keeps_the_picture(take, t
     assert not (tmp_path / "again" / "audio.wav").exists()
 
 
-@pytest.fixture
-def long_take(tmp_path):
+@pytest.fixture(scope="module")
+def long_take(tmp_path_factory):
     """A take long enough that an export is still running when the test acts: 900 frames
     of 640x480 at 30 fps (30 s) with a voice; no timeline (the frame rate places frames)."""
-    folder = tmp_path / "long"
+    folder = tmp_path_factory.mktemp("takes") / "long"
     folder.mkdir()
     rng = np.random.default_rng(7)
     base = cv2.resize(rng.integers(0, 255, (60, 80, 3), np.uint8), (640, 480),
