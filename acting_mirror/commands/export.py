@@ -17,8 +17,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import struct
 import subprocess
+import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from acting_mirror.errors import ActingMirrorError, OutputError
@@ -49,13 +53,47 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP mid-export: unwinds like Ctrl+C (ffmpeg stopped, temp file gone)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_on_signals():
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        for sig in wanted:
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def run(args: argparse.Namespace) -> int:
     from acting_mirror.commands.model import _Bar
 
     bar = _Bar("exporting", "frame")
     try:
-        result = export_take(args.take, args.out, codec=args.codec, audio=not args.no_audio,
-                             progress=bar)
+        with _stop_on_signals():
+            result = export_take(args.take, args.out, codec=args.codec,
+                                 audio=not args.no_audio, progress=bar)
+    except _Stopped as exc:
+        bar.close()
+        print(f"acting-mirror: stopped by {exc}; nothing was written to {args.out}.",
+              file=sys.stderr)
+        return 128 + exc.signum
     finally:
         bar.close()
     sound = (f", sound {result['audio_s']:.1f} s" if result["audio_s"] is not None

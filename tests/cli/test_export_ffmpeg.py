@@ -235,6 +235,22 @@ def test_ctrl_c_mid_export_leaves_no_file_and_no_ffmpeg(long_take, tmp_path):
     assert not _alive(decoder) and not _alive(encoder)
 
 
+@POSIX_PROCS
+def test_sigterm_mid_export_leaves_no_file_and_no_ffmpeg(long_take, tmp_path):
+    out = tmp_path / "share.mp4"
+    partial = tmp_path / ".share.mp4.partial.mp4"
+    run = _cli_process("export", long_take, "--out", out)
+    decoder, encoder = _freeze_mid_export(run, partial)
+    os.kill(run.pid, signal.SIGTERM)  # a logout, a service stop
+    os.kill(decoder, signal.SIGCONT)
+    _stdout, err = run.communicate(timeout=300)
+    err = err.decode()
+    assert run.returncode == 128 + signal.SIGTERM and err.count("\n") == 1, err
+    assert "SIGTERM" in err and "nothing was written" in err
+    assert not out.exists() and not partial.exists()
+    assert not _alive(decoder) and not _alive(encoder)
+
+
 def test_the_long_take_exports_whole_and_in_sync(long_take, tmp_path, cli):
     """The same 30 s take, left alone: 900 frames, the tone at 1.0 s on the picture's clock."""
     out = tmp_path / "whole.mp4"
