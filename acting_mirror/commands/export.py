@@ -230,7 +230,8 @@ def export_take(take: Path | str, out: Path | str, *, codec: str = "mpeg4", audi
                "-fps_mode", "passthrough", "-enc_time_base:v", "1:1000"]
     if samples is not None:
         encode += ["-map", "1:a:0", "-c:a", "aac", "-b:a", "96k", "-ac", "1", "-ar", str(rate)]
-    encode += ["-movflags", "+faststart", "-f", "mp4", media_arg(tmp)]
+    # -y: only the temporary name, which a killed earlier export may have left behind
+    encode += ["-movflags", "+faststart", "-f", "mp4", "-y", media_arg(tmp)]
 
     written, last = 0, -1
     try:

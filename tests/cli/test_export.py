@@ -53,6 +53,15 @@ def test_export_never_overwrites_and_says_so_in_one_line(cli, take, tmp_path):
     assert out.read_bytes() == b"mine"
 
 
+def test_a_temporary_file_left_by_a_killed_export_does_not_block_the_next(cli, take, tmp_path):
+    out = tmp_path / "take.mp4"
+    (tmp_path / ".take.mp4.partial.mp4").write_bytes(b"half a file")
+    code, _out, err = cli("export", take, "--out", out)
+    assert code == 0, err
+    assert streams(out) == [("video", "mpeg4"), ("audio", "aac")]
+    assert not (tmp_path / ".take.mp4.partial.mp4").exists()
+
+
 def test_export_refuses_bad_input_in_one_line(cli, take, tmp_path):
     for args, words in [
         ((tmp_path / "nope", "--out", tmp_path / "a.mp4"), "No such take"),
