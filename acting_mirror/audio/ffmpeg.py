@@ -257,12 +257,12 @@ class Ffmpeg:
 
     def wait(self, timeout: float | None = None) -> int:
         """Its exit status; killed (and then waited for) when it outlasts ``timeout``."""
-        for pipe in (self.proc.stdin,):
-            if pipe is not None and not pipe.closed:
-                try:
-                    pipe.close()
-                except OSError:  # BrokenPipe: it has gone already
-                    pass
+        pipe = self.proc.stdin  # our end of its input: closed, it sees the end
+        if pipe is not None and not pipe.closed:
+            try:
+                pipe.close()
+            except OSError:  # BrokenPipe: it has gone already
+                pass
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             try:
