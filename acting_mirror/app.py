@@ -194,7 +194,7 @@ def _keep_sound(input_spec: str, folder: Path) -> None:
 
     try:
         extract_audio(path, folder)  # None, quietly, when the file has no sound
-    except ActingMirrorError as exc:  # PyAV missing: the picture is the take
+    except ActingMirrorError as exc:  # no ffmpeg program: the picture is the take
         logging.getLogger(__name__).info("No sound kept from %s: %s", path, exc)
 
 

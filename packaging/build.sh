@@ -8,7 +8,9 @@
 # Environment: PYTHON (default python3) makes the clean build venv; KEEP_VENV=1 reuses
 # build/venv from an earlier run; APPIMAGE_RUNTIME=FILE names a type-2 AppImage runtime
 # (default: appimagetool if on PATH, else one built by packaging/appimage-runtime.sh from
-# TYPE2_RUNTIME_SRC and SQUASHFUSE_SRC checkouts, cloned when not given).
+# TYPE2_RUNTIME_SRC and SQUASHFUSE_SRC checkouts, cloned when not given); BUNDLE_FFMPEG=0
+# leaves imageio-ffmpeg's ffmpeg program (172 MB) out of the app: export then needs an
+# ffmpeg on PATH.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,11 +58,19 @@ env -i PATH=/usr/bin:/bin HOME="$SMOKE/home" "$APP/acting-mirror" --version
 env -i PATH=/usr/bin:/bin HOME="$SMOKE/home" "$APP/acting-mirror" process \
     "$ROOT/assets/portraits/astronaut.jpg" --out "$SMOKE/take" --quiet
 test -s "$SMOKE/take/summary.json"
+if [[ "${BUNDLE_FFMPEG:-1}" != 0 ]]; then
+    # the bundled ffmpeg program, found with no ffmpeg on PATH
+    env -i PATH=/usr/bin:/bin HOME="$SMOKE/home" "$APP/acting-mirror" export \
+        "$SMOKE/take" --out "$SMOKE/take.mp4"
+    test -s "$SMOKE/take.mp4"
+fi
 
 # 5. The desktop entry and icons travel with the folder.
 cp packaging/io.github.actingmirror.ActingMirror.desktop "$APP/"
 cp assets/icons/acting-mirror.svg assets/icons/acting-mirror-256.png "$APP/"
 cp packaging/install-desktop-entry.sh "$APP/"
+# the separate programs the app runs, and their licences (FFmpeg's is the GPL)
+cp packaging/THIRD-PARTY-PROGRAMS.md "$APP/"
 
 # 6. The tarball.
 TARBALL="$DIST/acting-mirror-$VERSION-linux-$ARCH.tar.gz"

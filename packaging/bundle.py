@@ -10,6 +10,9 @@ check it without building anything.
 - :data:`EXCLUDED_MODULES`, :func:`keep_qt_file`: what the app does not use.
 - :func:`unreferenced_libraries`: copied system libraries that nothing left in the
   bundle needs any more (dropped Qt plugins leave their GTK, cairo... behind).
+- :func:`ffmpeg_programs`: FFmpeg's ``ffmpeg`` executable from imageio-ffmpeg, shipped as
+  a separate program file (never linked into the app; PyAV, which would load FFmpeg's
+  libraries into the process, is in :data:`EXCLUDED_MODULES`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ def macos_info_plist(root: Path) -> dict:
     }
 
 EXCLUDED_MODULES = [
+    # PyAV: its wheels load a GPL FFmpeg (with x264/x265) into the process. The app runs
+    # the ffmpeg program instead; never bundle av even when the build venv has it.
+    "av",
     # the tools extra and the test tools: never part of the app
     "tensorflow", "keras", "tf_keras", "mtcnn", "tensorboard",
     "pytest", "hypothesis", "skimage", "matplotlib", "importlinter", "grimp",
@@ -167,6 +173,28 @@ def litert_libraries(package_dir: Path) -> list[Path]:
                 and not any(word in name for word in _LITERT_LEFT_OUT)):
             found.append(path)
     return found
+
+
+# FFmpeg's program, from the imageio-ffmpeg wheel: imageio_ffmpeg/binaries/ffmpeg-<os>-<arch>-vN
+# (ffmpeg-...exe on Windows). It goes into the bundle at the same place, where
+# imageio_ffmpeg.get_ffmpeg_exe() finds it, as an executable file of its own. BUNDLE_FFMPEG=0
+# at build time leaves it out (then export needs an ffmpeg on PATH).
+FFMPEG_DEST = "imageio_ffmpeg/binaries"
+
+
+def ffmpeg_programs(package_dir: Path, environ: dict | None = None) -> list[Path]:
+    """The ffmpeg executable(s) in an installed ``imageio_ffmpeg`` package (none when
+    ``BUNDLE_FFMPEG=0``)."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    if environ.get("BUNDLE_FFMPEG", "1") == "0":
+        return []
+    folder = Path(package_dir) / "binaries"
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir())
+            if p.is_file() and p.name.startswith("ffmpeg") and not p.name.endswith((".py", ".md"))]
 
 
 def keep_qt_file(dest: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -328,3 +329,24 @@ def test_install_desktop_entry_points_the_menu_at_the_unpacked_folder(tmp_path):
     removed = subprocess.run(["sh", str(folder / "install-desktop-entry.sh"), "--remove"],
                              env=env, capture_output=True, text=True)
     assert removed.returncode == 0 and not entry.exists() and not icon.exists()
+
+
+def test_pyav_is_never_bundled_and_ffmpeg_is_a_program_file(built):
+    """FFmpeg is run, never linked: PyAV is excluded, and the hook ships imageio-ffmpeg's
+    ffmpeg executable (the one the app runs) as a file of its own."""
+    analysis, _ = built
+    assert "av" in analysis.kwargs["excludes"]
+    assert "av" not in _imported_top_levels()
+    import imageio_ffmpeg
+
+    package = Path(imageio_ffmpeg.__file__).parent
+    programs = _bundle().ffmpeg_programs(package, environ={})
+    assert [p.resolve() for p in programs] == [Path(imageio_ffmpeg.get_ffmpeg_exe()).resolve()]
+    assert all(os.access(p, os.X_OK) for p in programs)
+    assert _bundle().ffmpeg_programs(package, environ={"BUNDLE_FFMPEG": "0"}) == []
+    hook = (PACKAGING / "hooks" / "hook-imageio_ffmpeg.py").read_text()
+    assert "ffmpeg_programs" in hook and "binaries" in hook
+    assert _bundle().FFMPEG_DEST == "imageio_ffmpeg/binaries"
+    notes = (PACKAGING / "THIRD-PARTY-PROGRAMS.md").read_text()
+    assert "GPL" in notes and "source" in notes
+    assert "THIRD-PARTY-PROGRAMS.md" in (PACKAGING / "build.sh").read_text()
