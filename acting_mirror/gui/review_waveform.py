@@ -25,11 +25,12 @@ STRIP_HEIGHT = 58
 def envelope(samples: np.ndarray, rate: int, points: int = ENVELOPE_POINTS
              ) -> tuple[np.ndarray, np.ndarray]:
     """``(times_s, peak)``: the peak (0..1 of the take's loudest slice) of each slice of
-    ``samples``; at most ``points`` slices, each a whole number of samples."""
+    ``samples``; at most ``points`` slices, each a whole number of samples and at least
+    10 ms (an envelope, not the wave itself)."""
     x = np.asarray(samples).reshape(-1)
     if x.size == 0 or rate <= 0:
         return np.zeros(0), np.zeros(0)
-    step = max(1, -(-x.size // max(1, int(points))))
+    step = max(1, rate // 100, -(-x.size // max(1, int(points))))  # 10 ms at the finest
     n = -(-x.size // step)
     padded = np.zeros(n * step, dtype=np.int32)
     padded[: x.size] = np.abs(x.astype(np.int32))
