@@ -185,3 +185,50 @@ def test_the_sound_heard_is_the_picture_shown_from_a_seek_and_after_a_scrub(
     # when the machine is busy: that is the GUI thread, not the clock
     assert -frame_ms - 15.0 <= q[1] <= 15.0
     assert q[0] >= -frame_ms - 50.0 and q[2] <= 50.0
+
+
+def test_muted_the_picture_plays_on_in_silence_and_a_step_sounds_its_frame(
+        pulse, qtbot, noise_take, tmp_path, monkeypatch):
+    from acting_mirror.gui.review import ReviewWindow
+
+    monkeypatch.setenv("ACTING_MIRROR_SETTINGS", str(tmp_path / "settings.ini"))
+    folder, sound = noise_take
+    window = ReviewWindow(folder)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.sound.available, window.sound.message
+    rec_dir = tmp_path / "heard"
+    rec_dir.mkdir()
+    recorder = MicRecorder(None, rate=RATE, clock=time.perf_counter)
+    t0 = time.perf_counter()
+    recorder.start(rec_dir, t0)
+    assert wait_for(lambda: recorder.active and (rec_dir / AUDIO_WAV).stat().st_size > 8000)
+
+    window.sound.set_muted(True)
+    window.seek_time(1000.0)
+    window.play()
+    qtbot.waitUntil(lambda: window.current_time_ms >= 2000.0, timeout=20000)  # the clock runs
+    window.pause()
+    muted_until = time.perf_counter() - t0
+    window.sound.set_muted(False)
+    wait_for(lambda: False, timeout=0.3)
+    window.seek_time(3000.0)
+    step_at = time.perf_counter() - t0
+    window.step(1)  # one frame on: its sound, briefly
+    grain_ms = window.current_time_ms
+    wait_for(lambda: False, timeout=0.5)
+    recorder.stop()
+    window.close()
+
+    heard, rate = read_wav(rec_dir / AUDIO_WAV)
+    loud = np.abs(heard.astype(np.int32)) > 3000
+    assert not loud[: int(muted_until * RATE)].any()  # muted: nothing came out
+    after = loud[int(step_at * RATE):]
+    span = np.flatnonzero(after)
+    assert len(span) > 0
+    length_ms = 1000.0 * (span[-1] - span[0]) / RATE
+    print(f"\nthe step's grain: {length_ms:.0f} ms heard (60 ms asked)")
+    assert 40.0 <= length_ms <= 90.0
+    pairs = heard_as(heard[int(step_at * RATE):], sound)
+    assert pairs, "the grain is the take's sound"
+    assert all(abs(1000 * t - grain_ms) <= 60.0 for _r, t in pairs)
