@@ -178,7 +178,7 @@ th,td{border-bottom:1px solid #e0e0e0;padding:.45em .5em;text-align:left;vertica
 th{background:#f5f5f5;font-weight:600}
 .badge{color:#fff;border-radius:1em;padding:.1em .7em;font-size:.9em;white-space:nowrap}
 .num{text-align:right;white-space:nowrap}
-td.voice{font-size:.9em;min-width:9em}
+.voice{color:#0277BD;font-size:.92em}
 td.line{min-width:16em}
 .table-wrap{max-width:100%;overflow-x:auto}
 .tip{color:#424242;font-size:.92em}
@@ -204,8 +204,9 @@ def render_html(
     speech: dict | None = None,
 ) -> str:
     """The report as one self-contained HTML page. ``speech``: report.json's data; when
-    its lines carry speech timing, the table gains a "Voice" column and the partner's
-    lines a line on the face while listening."""
+    its lines carry speech timing, each line's cell says when the actor started speaking,
+    how long, and the face while speaking and silent; the partner's lines get a list of
+    the face while listening."""
     esc = html.escape
     counts = report.counts()
     tally = ", ".join(
@@ -234,7 +235,6 @@ def render_html(
     voice = {int(d["index"]): d.get("speech") for d in (speech or {}).get("lines", ())
              if isinstance(d, dict) and "speech" in d}
     rows = "\n".join(_table_row(line, voice if voice else None) for line in report.lines)
-    voice_head = '<th>Voice</th>' if voice else ""
     listening = _listening_html((speech or {}).get("listening")) if voice else ""
     legend = "".join(
         f'<span><i class="swatch" style="background:{emotion_color_hex(e)}"></i>{esc(e)}</span>'
@@ -267,7 +267,7 @@ def render_html(
 <table>
 <thead><tr><th>#</th><th>Time</th><th>Target</th><th>Line</th><th>Verdict</th>
 <th class="num">On target</th><th class="num">Target prob.</th><th>Read as</th>
-<th class="num">Reached after</th><th class="num">Face visible</th>{voice_head}</tr></thead>
+<th class="num">Reached after</th><th class="num">Face visible</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -329,10 +329,10 @@ def _listening_html(listening) -> str:
             f"listening):</p>\n<ul class=\"muted\">{items}</ul>")
 
 
-def _voice_cell(speech) -> str:
-    """The Voice column: when the actor started speaking from the line's start, how long
+def _voice_html(speech) -> str:
+    """Under the line: when the actor started speaking from the line's start, how long
     they spoke, and the face while speaking and while silent."""
-    return f'<td class="voice">{html.escape(speech_words(speech))}</td>'
+    return f'<div class="voice">Voice: {html.escape(speech_words(speech))}</div>'
 
 
 def _table_row(line: LineScore, voice: dict | None = None) -> str:
@@ -347,6 +347,8 @@ def _table_row(line: LineScore, voice: dict | None = None) -> str:
         reached = "—"
     tip = line.tip
     tip_html = f'<div class="tip">Tip: {esc(tip)}</div>' if tip else ""
+    if voice is not None:
+        tip_html += _voice_html(voice.get(line.index))
     tip_html += _actions_html(line)
     return (
         f"<tr><td>{line.index + 1}</td>"
@@ -357,9 +359,7 @@ def _table_row(line: LineScore, voice: dict | None = None) -> str:
         f'<td class="num">{_pct(line.mean_target_prob)}</td>'
         f"<td>{esc(line.dominant or '—')}</td>"
         f'<td class="num">{reached}</td>'
-        f'<td class="num">{_pct(line.face_fraction)}</td>'
-        + (_voice_cell(voice.get(line.index)) if voice is not None else "")
-        + "</tr>"
+        f'<td class="num">{_pct(line.face_fraction)}</td></tr>'
     )
 
 

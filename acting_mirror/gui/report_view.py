@@ -92,6 +92,7 @@ class ReportView(QWidget):
             "QLabel#disclaimer { background:#3a2f12; color:#ffe082; border-left:4px solid #F9A825;"
             " padding:6px 10px; border-radius:3px; }")
 
+        self._compact = compact
         self._build_table(compact)
         self.legend_label = QLabel(
             f"<span style='color:#9aa3ad'>hit: at least {_pct(HIT_ON_TARGET)} of the line's face "
@@ -175,7 +176,8 @@ class ReportView(QWidget):
         lines = self.report.lines if self.report is not None else []
         for row, line in enumerate(lines if speech else []):
             words = speech_words(speech.get(line.index))
-            cell = QTableWidgetItem(words.replace(" · ", "\n"))
+            parts = words.split(" · ")  # beside a video: the face while speaking in the tooltip
+            cell = QTableWidgetItem("\n".join(parts[:2] if self._compact else parts))
             cell.setToolTip(f"Your voice on line {line.index + 1}: {words}")
             self.table.setItem(row, COLUMNS.index("Voice"), cell)
         self.table.resizeRowsToContents()

@@ -38,6 +38,15 @@ NO_SOUND = "No sound in this take."
 MUTE_TEXT = ("Mute (M)", "Muted (M)")
 
 
+def length_note(sound_s: float, picture_s: float) -> str:
+    """What to say when the sound and the picture of a take differ in length by more than
+    a second and a twentieth ("" when they agree)."""
+    if abs(sound_s - picture_s) <= max(1.0, 0.05 * max(sound_s, picture_s)):
+        return ""
+    return (f"The sound ({sound_s:.1f} s) and the picture ({picture_s:.1f} s) of this take "
+            "differ in length: they may not line up.")
+
+
 class ReviewSound(QObject):
     """The sound of ``window`` (a ReviewWindow); :attr:`widget` goes under its curves."""
 
@@ -57,6 +66,7 @@ class ReviewSound(QObject):
             self.strip.setVisible(False)
         else:
             samples, rate = sound
+            self.message = length_note(len(samples) / rate, take.duration_ms / 1000.0)
             self.strip.set_sound(samples, rate)
             self.strip.set_segments(read_segments(take.folder) or [])
             player = player_factory(samples, rate)
@@ -64,6 +74,7 @@ class ReviewSound(QObject):
                 self.player = player
             else:
                 self.message = player.message or "No audio output."
+                player.close()
         self.mute_button = QToolButton()
         self.mute_button.setCheckable(True)
         self.mute_button.setText(MUTE_TEXT[0])

@@ -187,7 +187,8 @@ def test_the_report_shows_speech_timing_where_the_take_has_it(qtbot, sound_take,
     assert view.cell_text(0, "Voice").splitlines()[:2] == ["in 0.3 s", "spoke 1.2 s"]
     assert "face:" in view.cell_text(1, "Voice") and "speaking" in view.cell_text(1, "Voice")
     page = (sound_take / REPORT_HTML).read_text()
-    assert "<th>Voice</th>" in page and "in 0.3 s · spoke 1.3 s" in page
+    assert 'class="voice">Voice: in 0.3 s · spoke 1.2 s · face:' in page
+    assert "Voice: in 0.3 s · spoke 1.3 s" in page
     window.close()
 
     # a take without sound: no Voice column anywhere
@@ -195,6 +196,15 @@ def test_the_report_shows_speech_timing_where_the_take_has_it(qtbot, sound_take,
     other = _open(qtbot, quiet)
     other.score_with(parse_script(SCRIPT))
     assert other.report_view.table.isColumnHidden(7)
-    assert "Voice" not in (quiet / REPORT_HTML).read_text()
+    assert "Voice:" not in (quiet / REPORT_HTML).read_text()
     assert not (quiet / SPEECH_JSON).exists()
     other.close()
+
+
+def test_a_sound_and_picture_of_different_lengths_are_said_to_differ():
+    from acting_mirror.gui.review_sound import length_note
+
+    assert length_note(12.3, 12.0) == ""
+    assert length_note(600.0, 590.0) == ""  # within 5 %
+    note = length_note(48.5, 11.5)
+    assert "48.5 s" in note and "11.5 s" in note and "may not line up" in note
