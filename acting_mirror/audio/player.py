@@ -71,7 +71,7 @@ class TakePlayer:
         self.message = ""
         self.backend = ""
         # how much the device still holds when it asks for more: measured on PulseAudio
-        # (tests/audio/test_review_sound.py) as about 0.8 of the period asked for
+        # (tests/audio/test_review_playback.py) as about 0.8 of the period asked for
         self.latency_ms = LATENCY_PERIODS * self._buffer_ms
         self.muted = False
         self._start = 0  # sample the current run started from

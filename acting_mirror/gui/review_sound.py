@@ -98,7 +98,8 @@ class ReviewSound(QObject):
         layout.addWidget(self.strip)
         layout.addLayout(row)
         self.mute_shortcut = QShortcut(QKeySequence(Qt.Key.Key_M), window)
-        self.mute_shortcut.activated.connect(self.mute_button.toggle)
+        self.mute_shortcut.activated.connect(
+            lambda: self.mute_button.isEnabled() and self.mute_button.toggle())
         window.reportChanged.connect(lambda _r: self.show_line_speech())
 
     # --- state ---------------------------------------------------------------------------

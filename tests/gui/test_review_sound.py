@@ -95,6 +95,10 @@ def test_a_take_without_sound_reviews_silently_and_says_so_once(qtbot, silent_ta
     window.play()
     qtbot.waitUntil(lambda: not window.playing, timeout=20000)  # plays to the end
     assert window.current == window.take.n_frames - 1
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    QTest.keyClick(window, Qt.Key.Key_M)  # nothing to mute
+    assert not sound.muted
     window.step(-1)  # no grain, no error
     assert window.current == window.take.n_frames - 2
     assert sound.note.text() == NO_SOUND
