@@ -27,7 +27,7 @@ from acting_mirror.core.scoring import (
     HIT_ON_TARGET, MIN_FACE_FRACTION, PARTIAL_ON_TARGET, LineScore, TakeReport,
     estimate_frame_ms, primary_rows, score_take,
 )
-from acting_mirror.core.speech_timing import report_extras
+from acting_mirror.core.speech_timing import listening_words, report_extras, speech_words
 from acting_mirror.core.timeline import TimelineTable, read_timeline
 from acting_mirror.core.types import EMOTIONS
 from acting_mirror.core.takefiles import (  # noqa: F401  (the GUI imports them from here)
@@ -153,7 +153,7 @@ def write_report(
         data.update(report_extras(script, table, take_dir, data["lines"]))
     json_text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     html_text = render_html(report, table, title=take_dir.name, calibration=calibration,
-                            profile=profile)
+                            profile=profile, speech=data)
     json_path, html_path = take_dir / REPORT_JSON, take_dir / REPORT_HTML
     write_text_atomic(json_path, json_text)
     write_text_atomic(html_path, html_text)
@@ -178,6 +178,7 @@ th,td{border-bottom:1px solid #e0e0e0;padding:.45em .5em;text-align:left;vertica
 th{background:#f5f5f5;font-weight:600}
 .badge{color:#fff;border-radius:1em;padding:.1em .7em;font-size:.9em;white-space:nowrap}
 .num{text-align:right;white-space:nowrap}
+.voice{color:#0277BD;font-size:.92em}
 td.line{min-width:16em}
 .table-wrap{max-width:100%;overflow-x:auto}
 .tip{color:#424242;font-size:.92em}
@@ -200,8 +201,12 @@ def render_html(
     title: str = "take",
     calibration: NeutralCalibration | None = None,
     profile=None,
+    speech: dict | None = None,
 ) -> str:
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page. ``speech``: report.json's data; when
+    its lines carry speech timing, each line's cell says when the actor started speaking,
+    how long, and the face while speaking and silent; the partner's lines get a list of
+    the face while listening."""
     esc = html.escape
     counts = report.counts()
     tally = ", ".join(
@@ -227,7 +232,10 @@ def render_html(
         calib += (f" Face actions were measured from {report.profile}'s relaxed face; their "
                   "profile's personal reading did no better than the model on its routine, "
                   "so the model's reading was kept.")
-    rows = "\n".join(_table_row(line) for line in report.lines)
+    voice = {int(d["index"]): d.get("speech") for d in (speech or {}).get("lines", ())
+             if isinstance(d, dict) and "speech" in d}
+    rows = "\n".join(_table_row(line, voice if voice else None) for line in report.lines)
+    listening = _listening_html((speech or {}).get("listening")) if voice else ""
     legend = "".join(
         f'<span><i class="swatch" style="background:{emotion_color_hex(e)}"></i>{esc(e)}</span>'
         for e in EMOTIONS
@@ -265,6 +273,7 @@ def render_html(
 </tbody>
 </table>
 </div>
+{listening}
 <p class="muted">A line is a <em>hit</em> when at least {_pct(HIT_ON_TARGET)} of its face
 frames read as a target, <em>partial</em> from {_pct(PARTIAL_ON_TARGET)}, otherwise a
 <em>miss</em>; <em>no face</em> when your face was visible in under
@@ -312,7 +321,21 @@ def _actions_html(line: LineScore) -> str:
     return f'<table class="acts">{"".join(rows)}</table>'
 
 
-def _table_row(line: LineScore) -> str:
+def _listening_html(listening) -> str:
+    if not isinstance(listening, list) or not listening:
+        return ""
+    items = "".join(f"<li>{html.escape(listening_words(e))}</li>" for e in listening)
+    return (f'<p class="muted">Your face while your partner spoke (the face while '
+            f"listening):</p>\n<ul class=\"muted\">{items}</ul>")
+
+
+def _voice_html(speech) -> str:
+    """Under the line: when the actor started speaking from the line's start, how long
+    they spoke, and the face while speaking and while silent."""
+    return f'<div class="voice">Voice: {html.escape(speech_words(speech))}</div>'
+
+
+def _table_row(line: LineScore, voice: dict | None = None) -> str:
     esc = html.escape
     colour, label = _VERDICT_STYLE.get(line.verdict, ("#616161", line.verdict))
     targets = " or ".join(
@@ -324,6 +347,8 @@ def _table_row(line: LineScore) -> str:
         reached = "—"
     tip = line.tip
     tip_html = f'<div class="tip">Tip: {esc(tip)}</div>' if tip else ""
+    if voice is not None:
+        tip_html += _voice_html(voice.get(line.index))
     tip_html += _actions_html(line)
     return (
         f"<tr><td>{line.index + 1}</td>"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from acting_mirror.core.script import Script
-from acting_mirror.core.takefiles import SPEECH_JSON
+from acting_mirror.core.takefiles import REPORT_JSON, SPEECH_JSON
 from acting_mirror.core.timeline import TimelineTable
 from acting_mirror.core.types import EMOTIONS
 
@@ -134,3 +134,46 @@ def report_extras(script: Script, table: TimelineTable, take_dir: Path | str,
         found = lines.get(int(d["index"]))
         d["speech"] = found.to_dict() if found is not None else None
     return {"listening": listening}
+
+
+def speech_words(speech: dict | None) -> str:
+    """A line's ``speech`` entry (report.json) in a few words, for the report's tables:
+    ``"in 0.4 s · spoke 1.8 s · face: happy speaking, neutral silent"``; ``"not spoken"``
+    for ``None``."""
+    if not isinstance(speech, dict):
+        return "not spoken"
+    try:
+        parts = [f"in {int(speech['start_ms']) / 1000:.1f} s",
+                 f"spoke {int(speech['spoken_ms']) / 1000:.1f} s"]
+    except (KeyError, TypeError, ValueError):
+        return "not spoken"
+    faces = []
+    for key, word in (("face_speaking", "speaking"), ("face_silent", "silent")):
+        face = speech.get(key)
+        if isinstance(face, dict) and face.get("dominant"):
+            faces.append(f"{face['dominant']} {word}")
+    if faces:
+        parts.append("face: " + ", ".join(faces))
+    return " · ".join(parts)
+
+
+def listening_words(entry: dict) -> str:
+    """A partner line's ``listening`` entry in words: ``"line 3 (ANNA): listening neutral"``."""
+    face = entry.get("face_listening") if isinstance(entry, dict) else None
+    who = f" ({entry.get('speaker')})" if isinstance(entry, dict) and entry.get("speaker") else ""
+    index = entry.get("index") if isinstance(entry, dict) else None
+    head = f"line {int(index) + 1}{who}" if isinstance(index, int) else f"a partner line{who}"
+    if isinstance(face, dict) and face.get("dominant"):
+        return f"{head}: listening {face['dominant']} ({face.get('frames', 0)} frames)"
+    return f"{head}: no face while listening"
+
+
+def read_line_speech(take_dir: Path | str) -> dict[int, dict | None] | None:
+    """Each line's ``speech`` entry from the take's ``report.json``, by line index;
+    ``None`` when the report has no speech timing (a take without sound)."""
+    try:
+        data = json.loads((Path(take_dir) / REPORT_JSON).read_text(encoding="utf-8"))
+        found = {int(d["index"]): d.get("speech") for d in data["lines"] if "speech" in d}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return found or None

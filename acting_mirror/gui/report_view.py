@@ -27,6 +27,7 @@ from acting_mirror.controllers.mirror import could_not_open
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.script import format_time
+from acting_mirror.core.speech_timing import read_line_speech, speech_words
 from acting_mirror.core.scoring import (
     DISCLAIMER,
     HIT_ON_TARGET,
@@ -46,7 +47,7 @@ VERDICT_COLORS = {
 }
 """The verdict badges' colours and words (as in report.html)."""
 
-COLUMNS = ("#", "Time", "Target", "Line", "Verdict", "On target", "Read as")
+COLUMNS = ("#", "Time", "Target", "Line", "Verdict", "On target", "Read as", "Voice")
 MODEL_NOTE = DISCLAIMER  # for reports written before they carried their own disclaimer
 
 
@@ -71,6 +72,7 @@ class ReportView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, compact: bool = False):
         super().__init__(parent)
         self.report: TakeReport | None = None
+        self.speech: dict[int, dict | None] | None = None  # report.json's per-line timing
         self.score_label = QLabel()
         font = QFont()
         font.setPointSizeF(font.pointSizeF() * 2.6)
@@ -91,6 +93,7 @@ class ReportView(QWidget):
             "QLabel#disclaimer { background:#3a2f12; color:#ffe082; border-left:4px solid #F9A825;"
             " padding:6px 10px; border-radius:3px; }")
 
+        self._compact = compact
         self._build_table(compact)
         self.legend_label = QLabel(
             f"<span style='color:#9aa3ad'>hit: at least {_pct(HIT_ON_TARGET)} of the line's face "
@@ -132,6 +135,7 @@ class ReportView(QWidget):
         # sized once, before the columns had their widths, left the first row short)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.table.setColumnHidden(COLUMNS.index("Voice"), True)  # shown with speech timing
         if compact:  # beside a video: the time and reading are in each row's tooltip
             for name in ("Time", "Read as"):
                 self.table.setColumnHidden(COLUMNS.index(name), True)
@@ -164,6 +168,20 @@ class ReportView(QWidget):
         self.table.setRowCount(len(report.lines))
         for row, line in enumerate(report.lines):
             self._fill_row(row, line)
+        self.set_speech(self.speech)
+
+    def set_speech(self, speech: dict[int, dict | None] | None) -> None:
+        """Each line's speech timing (report.json's ``speech``, by line index) in the Voice
+        column; ``None`` (a take without sound) hides the column."""
+        self.speech = speech
+        self.table.setColumnHidden(COLUMNS.index("Voice"), not speech)
+        lines = self.report.lines if self.report is not None else []
+        for row, line in enumerate(lines if speech else []):
+            words = speech_words(speech.get(line.index))
+            parts = words.split(" · ")  # beside a video: the face while speaking in the tooltip
+            cell = QTableWidgetItem("\n".join(parts[:2] if self._compact else parts))
+            cell.setToolTip(f"Your voice on line {line.index + 1}: {words}")
+            self.table.setItem(row, COLUMNS.index("Voice"), cell)
 
     def _fill_row(self, row: int, line: LineScore) -> None:
         def item(text: str, align=Qt.AlignmentFlag.AlignLeft) -> QTableWidgetItem:
@@ -226,6 +244,7 @@ class ReportDialog(QDialog):
         self.setModal(False)
         self.view = ReportView()
         self.view.set_report(report)
+        self.view.set_speech(read_line_speech(self.take_dir))
         self.review_button = QPushButton("Review take")
         self.review_button.setToolTip("Watch the take with its curves and the script")
         self.review_button.clicked.connect(self._review)

@@ -49,6 +49,7 @@ from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
+from acting_mirror.gui.review_sound import ReviewSound
 from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.widgets import VideoView
 from acting_mirror.gui.window_memory import keep_geometry
@@ -107,6 +108,7 @@ class ReviewWindow(QWidget):
         self.play_timer.timeout.connect(self._play_tick)
         if self.take.n_frames:
             self.seek(0)
+        self.sound.show_line_speech()
 
     # the review's state lives in its controller; these read it
     current = property(lambda self: self.controller.current)
@@ -126,6 +128,8 @@ class ReviewWindow(QWidget):
         left_layout.addWidget(self.now_label)
         left_layout.addWidget(self.legend)
         left_layout.addWidget(self._build_plot(), 2)
+        self.sound = ReviewSound(self)  # audio.wav in sync, and its waveform strip
+        left_layout.addWidget(self.sound.widget)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -472,6 +476,7 @@ class ReviewWindow(QWidget):
             self.slider.setValue(frame.index)
             self.slider.blockSignals(False)
         self._show_now(frame.index, frame.time_ms)
+        self.sound.follow(frame.time_ms)
         return frame.decoded
 
     def explain_frame(self) -> ExplainJob | None:
@@ -520,6 +525,7 @@ class ReviewWindow(QWidget):
     def step(self, delta: int) -> None:
         self.pause()
         self.seek(self.current + int(delta))
+        self.sound.grain(self.current_time_ms)
 
     def _slider_moved(self, value: int) -> None:
         if value != self.current:
@@ -571,11 +577,13 @@ class ReviewWindow(QWidget):
             return
         if first != self.current:
             self.seek(first)
+        self.sound.play(self.current_time_ms)
         self.play_timer.start()
         self.play_button.setText("❚❚  Pause")
 
     def pause(self) -> None:
         self.controller.pause()
+        self.sound.pause()
         if self.play_timer.isActive():
             self.play_timer.stop()
         self.play_button.setText("▶  Play")
@@ -587,7 +595,10 @@ class ReviewWindow(QWidget):
             self.play()
 
     def _play_tick(self) -> None:
-        k = self.controller.next_frame()
+        k = self.sound.clock_frame()  # the sound's clock leads while it plays
+        if k is not None and k == self.current:
+            return
+        k = self.controller.next_frame() if k is None else k
         if k is None or not self.seek(k):
             self.pause()
 
@@ -598,6 +609,7 @@ class ReviewWindow(QWidget):
             return
         self._closed = True
         self.play_timer.stop()
+        self.sound.close()
         self.controller.close()
         self.closed.emit()
 
