@@ -49,6 +49,7 @@ from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
+from acting_mirror.gui.review_actions import FaceActionPicker
 from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.widgets import VideoView
 from acting_mirror.gui.window_memory import keep_geometry
@@ -126,6 +127,8 @@ class ReviewWindow(QWidget):
         left_layout.addWidget(self.now_label)
         left_layout.addWidget(self.legend)
         left_layout.addWidget(self._build_plot(), 2)
+        self.actions = FaceActionPicker(self.take.table, self.plot.getPlotItem())  # any face action
+        left_layout.addWidget(self.actions)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
