@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -129,7 +130,11 @@ class CalibrationDialog(QDialog):
         self._live_page = self._build_live()
         self._check_page = self._build_check()
         self.result_view = RoutineResultView()
-        for page in (self._intro_page, self._live_page, self._check_page, self.result_view):
+        self._result_page = QScrollArea()  # many warnings must not squeeze the table
+        self._result_page.setWidget(self.result_view)
+        self._result_page.setWidgetResizable(True)
+        self._result_page.setFrameShape(QScrollArea.Shape.NoFrame)
+        for page in (self._intro_page, self._live_page, self._check_page, self._result_page):
             self.pages.addWidget(page)
 
         self.cancel_button = QPushButton("Cancel")
@@ -238,7 +243,7 @@ class CalibrationDialog(QDialog):
         c, step = self.controller, self.phase
         page = {Step.INTRO: self._intro_page, Step.COUNTDOWN: self._live_page,
                 Step.RECORDING: self._live_page, Step.CHECK: self._check_page,
-                Step.LEARNING: self._check_page, Step.RESULT: self.result_view}[step]
+                Step.LEARNING: self._check_page, Step.RESULT: self._result_page}[step]
         self.pages.setCurrentWidget(page)
         self.detail_label.setText(
             "" if self.face_detail_on else

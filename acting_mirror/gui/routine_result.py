@@ -29,9 +29,12 @@ class RoutineResultView(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(10)
         self.grid.setVerticalSpacing(4)
-        for col, text in enumerate(("", "read right (held-out frames)", "CNN alone", "")):
+        for col, text in enumerate(("", "read right", "model alone", "")):
             head = QLabel(text)
             head.setStyleSheet(MUTED)
+            head.setToolTip("Share of the routine's frames of each emotion read right by a "
+                            "profile fitted without them (cross-validated), and by the "
+                            "emotion model alone")
             self.grid.addWidget(head, 0, col)
         self.bars: dict[str, QProgressBar] = {}
         self.cnn_labels: dict[str, QLabel] = {}
@@ -105,7 +108,8 @@ class RoutineResultView(QWidget):
                             "routine, so scores keep the model's reading (your relaxed baseline "
                             "is still used). Record it again with clearer expressions.")
         self.warnings_label.setText(
-            "".join(f"<p style='{WARNING}'>⚠ {w[0].upper() + w[1:]}.</p>" for w in warnings)
+            "".join(f"<p style='{WARNING}; margin:0 0 4px 0'>⚠ {w[0].upper() + w[1:].rstrip('.')}.</p>"
+                    for w in warnings)
             if warnings else "<p>No warnings: every recording was steady and distinct.</p>")
         self.note_label.setText(
             neutral + "<p>Save it under your name; with <b>Calibrated</b> on, the live cues, "
