@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from acting_mirror.controllers.calibration import CalibrationController, Step
-from acting_mirror.controllers.routine import Outcome, RoutineStep
+from acting_mirror.controllers.routine import Outcome, RoutineStep, learn
 from acting_mirror.core.calibration import NeutralCalibration, ProfileStore
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.profile import ExpressionProfileStore
@@ -386,11 +386,13 @@ class CalibrationDialog(QDialog):
         """Learn off the GUI thread (it takes a few hundred ms); the result comes back
         through ``_learned``."""
         self._show_step()
-        generation, actor = self.controller.generation, self.actor
+        c = self.controller
+        generation, actor, full = c.generation, self.actor, c.full
+        recordings = list(c.recordings)  # taken here: the thread never reads live state
 
         def work() -> None:
             try:
-                outcome = self.controller.learn(actor)
+                outcome = learn(recordings, actor, full=full)
             except Exception as exc:  # noqa: BLE001 - a bug: say it instead of hanging
                 log.exception("Learning the expression profile failed.")
                 outcome = Outcome(None, problem=f"Learning failed unexpectedly ({exc}).")

@@ -385,6 +385,10 @@ class Rehearsal(RehearsalModes, QObject):
         self.panel.set_calibrated(True)
         self._prefs.calibrated = True
         self.controller.calibration_saved(actor)
+        if self.controller.expression_profile() is not None:
+            self.window.statusBar().showMessage(
+                f"{actor}'s expression profile is saved: with Calibrated on, the live cues and "
+                "reports use it.", 10000)
 
     def _turn_face_detail_on(self) -> None:
         """The routine learns from the face mesh: switch it on as View › Face detail does."""
