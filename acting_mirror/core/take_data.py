@@ -91,7 +91,8 @@ def load_take(folder: Path | str, *, probe_video: VideoProbe) -> TakeData:
     times = times - origin
     if origin:
         table = TimelineTable(table.frame - offset, table.time_ms - int(round(origin)),
-                              table.face_id, table.primary, table.boxes, table.probs)
+                              table.face_id, table.primary, table.boxes, table.probs,
+                              table.blendshapes, table.pose, table.quality)
 
     rows = primary_rows(table)
     order = np.argsort(rows.time_ms, kind="stable")

@@ -5,8 +5,8 @@ place the window plugs in.
 - scripted takes: the countdown, then recording with the script's clock started on the
   take's first frame (a file source restarts from its beginning), the lines shaded on the
   live curves, the teleprompter keys, and the report when the take ends;
-- File menu: Open script…, Open take…, Takes library…, Analyse a video…, Calibrate
-  neutral face…; the actor profile and the "Calibrated" switch;
+- File menu: Open script…, Open take…, Takes library…, Analyse a video…, Calibrate:
+  your expression profile… (the guided routine, or the neutral face only); the actor profile and the "Calibrated" switch;
 - review windows and the takes library.
 
 The state and rules (the phase, the script, what the keys mean, the calibration choice)
@@ -178,7 +178,7 @@ class Rehearsal(RehearsalModes, QObject):
         self.library_action.triggered.connect(self.show_library)
         self.analyse_action = QAction("&Analyse a video…", w)
         self.analyse_action.triggered.connect(self.choose_video_to_analyse)
-        self.calibrate_action = QAction("&Calibrate neutral face…", w)
+        self.calibrate_action = QAction("&Calibrate: your expression profile…", w)
         self.calibrate_action.triggered.connect(self.calibrate)
         self.import_action = QAction("&Import screenplay…", w)
         self.import_action.triggered.connect(self.choose_screenplay)
@@ -330,10 +330,10 @@ class Rehearsal(RehearsalModes, QObject):
         self.panel.show_state(state)
         self.controller.show_state(state)
 
-    def feed_point(self, time_ms: int, probs) -> None:
-        """Every analysed frame's primary-face reading (calibration records these)."""
+    def feed_point(self, time_ms: int, probs, blendshapes=None, pose=None) -> None:
+        """Every analysed frame's primary-face reading (the calibration routine records these)."""
         if self.calibration_dialog is not None:
-            self.calibration_dialog.feed(time_ms, probs)
+            self.calibration_dialog.feed(time_ms, probs, blendshapes, pose)
 
     def redraw(self) -> None:
         """With the window's plot timer: slide the shaded lines with the curves."""
@@ -368,9 +368,13 @@ class Rehearsal(RehearsalModes, QObject):
         if self.window.controller.source is None:
             self.window.banner.show_message(
                 "info", "Open your camera first: calibration records your relaxed face.")
-        dialog = CalibrationDialog(self.profiles, actor=self.controller.actor, parent=self.window)
+        dialog = CalibrationDialog(
+            self.profiles, actor=self.controller.actor, expressions=self.controller.expressions,
+            face_detail_on=self._prefs.face_detail, turn_face_detail_on=self._turn_face_detail_on,
+            parent=self.window)
         dialog.saved.connect(self._calibration_saved)
         dialog.finished.connect(self._calibration_closed)
+        getattr(self.window, "picture_observers", []).append(dialog.show_picture)  # its live view
         dialog.show()
         self.calibration_dialog = dialog
         return dialog
@@ -381,8 +385,21 @@ class Rehearsal(RehearsalModes, QObject):
         self.panel.set_calibrated(True)
         self._prefs.calibrated = True
         self.controller.calibration_saved(actor)
+        if self.controller.expression_profile() is not None:
+            self.window.statusBar().showMessage(
+                f"{actor}'s expression profile is saved: with Calibrated on, the live cues and "
+                "reports use it.", 10000)
+
+    def _turn_face_detail_on(self) -> None:
+        """The routine learns from the face mesh: switch it on as View › Face detail does."""
+        menus = getattr(self.window, "menus", None)
+        if menus is not None:
+            menus.detail_action.setChecked(True)
 
     def _calibration_closed(self, _result: int) -> None:
+        observers = getattr(self.window, "picture_observers", [])
+        if self.calibration_dialog is not None and self.calibration_dialog.show_picture in observers:
+            observers.remove(self.calibration_dialog.show_picture)
         if self.calibration_dialog is not None:
             self.calibration_dialog.deleteLater()
         self.calibration_dialog = None

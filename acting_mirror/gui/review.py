@@ -49,6 +49,7 @@ from acting_mirror.gui.face_detail import FaceDetailView
 from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.gui.plots import legend_swatch, style_plot
 from acting_mirror.gui.report_view import ReportView
+from acting_mirror.gui.review_actions import FaceActionPicker
 from acting_mirror.gui.review_sound import ReviewSound
 from acting_mirror.gui.script_regions import ScriptRegions
 from acting_mirror.gui.widgets import VideoView
@@ -130,6 +131,8 @@ class ReviewWindow(QWidget):
         left_layout.addWidget(self._build_plot(), 2)
         self.sound = ReviewSound(self)  # audio.wav in sync, and its waveform strip
         left_layout.addWidget(self.sound.widget)
+        self.actions = FaceActionPicker(self.take.table, self.plot.getPlotItem())  # any face action
+        left_layout.addWidget(self.actions)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)

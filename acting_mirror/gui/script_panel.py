@@ -258,7 +258,7 @@ class ScriptPanel(LineShowing, QWidget):
         self.calibrated_check.toggled.connect(self.calibratedToggled)
         self.calibrate_button = QToolButton()
         self.calibrate_button.setText("Calibrate…")
-        self.calibrate_button.setToolTip("Record a few seconds of your relaxed face")
+        self.calibrate_button.setToolTip("Learn your expression profile (a guided routine) or your relaxed face")
         self.calibrate_button.clicked.connect(self.calibrateRequested)
         row = QHBoxLayout()
         row.addWidget(QLabel("Actor"))

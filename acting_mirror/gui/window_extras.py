@@ -146,9 +146,9 @@ class WindowExtras:
     def _redraw_plots(self) -> None:
         points = self.worker.worker.points
         while points:
-            generation, time_ms, probs = points.popleft()
+            generation, time_ms, probs, blendshapes, pose = points.popleft()
             self.plots.add_point(generation, time_ms, probs)
-            self.rehearsal.feed_point(time_ms, probs)
+            self.rehearsal.feed_point(time_ms, probs, blendshapes, pose)
         self.plots.redraw()
         self.rehearsal.redraw()
 

@@ -8,8 +8,9 @@ session's; this module only carries things across threads:
   session's :class:`~acting_mirror.session.session.Inbox` with :meth:`AnalysisWorker.send`;
 * session -> window: Qt signals (queued across threads) for events, a
   :class:`LatestMailbox` for pictures (latest wins: a slow window skips stale pictures,
-  the recorder never does), and a bounded deque of ``(generation, time_ms, probs)``
-  points for the plots (every analysed frame; the window drains them).
+  the recorder never does), and a bounded deque of ``(generation, time_ms, probs,
+  blendshapes, pose)`` points of the main face for the plots and the calibration routine
+  (every analysed frame; the window drains them).
 
 ``observers`` are called with every session event on the worker's thread: the live
 bench counts frames and takes through them (see ``bench/live.py``).
@@ -111,7 +112,8 @@ class AnalysisWorker(QObject):
         super().__init__()
         self.inbox = Inbox()
         self.display: LatestMailbox[DisplayFrame] = LatestMailbox()
-        self.points: deque[tuple[int, int, np.ndarray | None]] = deque(maxlen=points_capacity)
+        self.points: deque[tuple[int, int, np.ndarray | None, np.ndarray | None, tuple | None]] = \
+            deque(maxlen=points_capacity)
         self.observers: list[SessionObserver] = []
         self._settings = settings
         self._mirror = bool(mirror)
@@ -183,8 +185,10 @@ class AnalysisWorker(QObject):
         primary = result.primary
         if event.fresh:
             probs = primary.shown_probs if primary is not None else None
-            # the smoother hands out a fresh array each frame: no copy needed
-            self.points.append((event.generation, result.frame.time_ms, probs))
+            blend = primary.blendshapes if primary is not None else None
+            pose = primary.pose if primary is not None else None
+            # the smoothers hand out fresh arrays each frame: no copy needed
+            self.points.append((event.generation, result.frame.time_ms, probs, blend, pose))
         packet = DisplayFrame(
             image=display_image(event.annotated),
             index=result.frame.index,

@@ -156,7 +156,7 @@ def test_every_analysed_frame_reaches_the_plots_even_when_pictures_are_skipped(q
         handle.send(OpenSource(str(face_clip)))
         qtbot.waitUntil(lambda: bool(events.ended), timeout=20000)
         # nobody took the pictures (latest wins), but all 15 points are queued in order
-        times = [t for _, t, _ in handle.worker.points]
+        times = [point[1] for point in handle.worker.points]
         assert len(times) == 15 and times == sorted(times)
         assert handle.worker.display.replaced >= 1
     finally:
