@@ -8,9 +8,9 @@
 # Environment: PYTHON (default python3) makes the clean build venv; KEEP_VENV=1 reuses
 # build/venv from an earlier run; APPIMAGE_RUNTIME=FILE names a type-2 AppImage runtime
 # (default: appimagetool if on PATH, else one built by packaging/appimage-runtime.sh from
-# TYPE2_RUNTIME_SRC and SQUASHFUSE_SRC checkouts, cloned when not given); BUNDLE_FFMPEG=0
-# leaves imageio-ffmpeg's ffmpeg program (172 MB) out of the app: export then needs an
-# ffmpeg on PATH.
+# TYPE2_RUNTIME_SRC and SQUASHFUSE_SRC checkouts, cloned when not given); BUNDLE_FFMPEG=1
+# ships imageio-ffmpeg's ffmpeg program (172 MB, GPL: a separate program) in the app; by
+# default it is left out and export uses an ffmpeg on PATH.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,7 +58,7 @@ env -i PATH=/usr/bin:/bin HOME="$SMOKE/home" "$APP/acting-mirror" --version
 env -i PATH=/usr/bin:/bin HOME="$SMOKE/home" "$APP/acting-mirror" process \
     "$ROOT/assets/portraits/astronaut.jpg" --out "$SMOKE/take" --quiet
 test -s "$SMOKE/take/summary.json"
-if [[ "${BUNDLE_FFMPEG:-1}" != 0 ]]; then
+if [[ "${BUNDLE_FFMPEG:-0}" == 1 ]]; then
     # the bundled ffmpeg program, found with no ffmpeg on PATH
     env -i PATH=/usr/bin:/bin HOME="$SMOKE/home" "$APP/acting-mirror" export \
         "$SMOKE/take" --out "$SMOKE/take.mp4"

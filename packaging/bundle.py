@@ -177,18 +177,20 @@ def litert_libraries(package_dir: Path) -> list[Path]:
 
 # FFmpeg's program, from the imageio-ffmpeg wheel: imageio_ffmpeg/binaries/ffmpeg-<os>-<arch>-vN
 # (ffmpeg-...exe on Windows). It goes into the bundle at the same place, where
-# imageio_ffmpeg.get_ffmpeg_exe() finds it, as an executable file of its own. BUNDLE_FFMPEG=0
-# at build time leaves it out (then export needs an ffmpeg on PATH).
+# imageio_ffmpeg.get_ffmpeg_exe() finds it, as an executable file of its own, when the build
+# is run with BUNDLE_FFMPEG=1. By default it is left out (172 MB would put the folder past
+# its 370 MB target): export and a video's sound then use an ffmpeg on PATH, or say in one
+# line that there is none.
 FFMPEG_DEST = "imageio_ffmpeg/binaries"
 
 
 def ffmpeg_programs(package_dir: Path, environ: dict | None = None) -> list[Path]:
-    """The ffmpeg executable(s) in an installed ``imageio_ffmpeg`` package (none when
-    ``BUNDLE_FFMPEG=0``)."""
+    """The ffmpeg executable(s) in an installed ``imageio_ffmpeg`` package to ship (none
+    unless ``BUNDLE_FFMPEG=1``)."""
     import os
 
     environ = os.environ if environ is None else environ
-    if environ.get("BUNDLE_FFMPEG", "1") == "0":
+    if environ.get("BUNDLE_FFMPEG", "0") != "1":
         return []
     folder = Path(package_dir) / "binaries"
     if not folder.is_dir():

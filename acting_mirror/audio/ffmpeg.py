@@ -29,7 +29,11 @@ from pathlib import Path
 
 from acting_mirror.errors import DependencyError
 
-INSTALL_HINT = "pip install imageio-ffmpeg (or install FFmpeg's ffmpeg program on PATH)"
+INSTALL_HINT = (
+    "install FFmpeg's ffmpeg program (Debian/Ubuntu: sudo apt install ffmpeg)"
+    if getattr(sys, "frozen", False)  # the double-clickable app: pip means nothing there
+    else "pip install imageio-ffmpeg (or install FFmpeg's ffmpeg program on PATH)"
+)
 # an ffmpeg that neither writes, reads nor says anything for this long is hung: killed
 STALL_S = 60.0
 PROBE_TIMEOUT_S = 120.0

@@ -4,8 +4,8 @@ The app never links FFmpeg: ``acting_mirror.audio.ffmpeg`` runs the ``ffmpeg`` p
 subprocess (``export``; a video's sound in ``process``). ``imageio_ffmpeg.get_ffmpeg_exe()``
 looks for it in the package's ``binaries`` folder, so it is collected there as a binary
 (it keeps its executable bit; a static build needs no libraries). ``packaging/bundle.py``'s
-``ffmpeg_programs`` names it (checked by tests/packaging/test_spec.py); BUNDLE_FFMPEG=0
-leaves it out. Its licence: packaging/THIRD-PARTY-PROGRAMS.md, copied into the app folder.
+``ffmpeg_programs`` names it (checked by tests/packaging/test_spec.py) when the build runs
+with BUNDLE_FFMPEG=1; by default it is left out. Its licence: packaging/THIRD-PARTY-PROGRAMS.md, copied into the app folder.
 """
 
 import sys

@@ -340,7 +340,8 @@ def test_pyav_is_never_bundled_and_ffmpeg_is_a_program_file(built):
     import imageio_ffmpeg
 
     package = Path(imageio_ffmpeg.__file__).parent
-    programs = _bundle().ffmpeg_programs(package, environ={})
+    assert _bundle().ffmpeg_programs(package, environ={}) == []  # left out by default
+    programs = _bundle().ffmpeg_programs(package, environ={"BUNDLE_FFMPEG": "1"})
     assert [p.resolve() for p in programs] == [Path(imageio_ffmpeg.get_ffmpeg_exe()).resolve()]
     assert all(os.access(p, os.X_OK) for p in programs)
     assert _bundle().ffmpeg_programs(package, environ={"BUNDLE_FFMPEG": "0"}) == []
