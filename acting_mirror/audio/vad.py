@@ -8,7 +8,8 @@ the BSD-licensed ``webrtcvad-wheels``), on a WAV file or a live stream of chunks
   known playback spans of the partner's lines (plus an echo tail) are removed, unless the
   actor wears a headset (then the microphone cannot hear the partner).
 - :class:`VoiceAdvance`: teleprompter scripts, ``next_line_due``: the actor has spoken the
-  line showing now and then paused ``pause_ms``: the next line comes up.
+  line showing now and then paused ``pause_ms``: the next line comes up. On a partner's
+  line the partner's own playback is the voice to wait for (it spoke, then the pause).
 - :func:`write_speech` / :func:`read_speech`: ``speech.json`` in the take, which the
   report reads (:mod:`acting_mirror.core.speech_timing`).
 """
@@ -159,7 +160,10 @@ class VoiceAdvance:
     spoken at least ``min_speech_ms`` since the line came up and then been silent for
     ``pause_ms``. Call :meth:`line_shown` when a line comes up (by voice or by key).
     With ``headset=False`` frames heard while the partner plays (and ``echo_ms`` after)
-    are not the actor's."""
+    are not the actor's. A partner's line (``line_shown(t, partner_line=True)``) waits
+    for the partner's playback instead: it counts as the line's voice, so the next line
+    comes up ``pause_ms`` after the partner has finished (or, with no playback, after the
+    actor has read it aloud)."""
 
     def __init__(self, pause_ms: int = 800, *, min_speech_ms: int = 300,
                  headset: bool = False, echo_ms: int = ECHO_MS):
@@ -167,21 +171,24 @@ class VoiceAdvance:
         self.min_speech_ms = min_speech_ms
         self.headset = headset
         self.echo_ms = echo_ms
+        self._partner_until = -1e18  # kept across lines: an echo outlasts a key press
         self.line_shown(0.0)
 
-    def line_shown(self, time_ms: float) -> None:
+    def line_shown(self, time_ms: float, partner_line: bool = False) -> None:
         self._shown = float(time_ms)
+        self._partner_line = bool(partner_line)
         self._spoken = 0.0
         self._last_voice: float | None = None
-        self._partner_until = -1e18
         self._due = False
 
     def update(self, time_ms: float, speech: bool, partner_playing: bool = False) -> bool:
-        if time_ms < self._shown:
-            return False
         if partner_playing:
             self._partner_until = time_ms + FRAME_MS + self.echo_ms
-        if speech and (self.headset or time_ms >= self._partner_until):
+        if time_ms < self._shown:
+            return False
+        heard = (partner_playing and self._partner_line) or (
+            speech and (self.headset or time_ms >= self._partner_until))
+        if heard:
             self._spoken += FRAME_MS
             self._last_voice = time_ms + FRAME_MS
             return False
@@ -237,16 +244,40 @@ class ActorVoice:
     ``pause_ms=None`` only records (no voice-driven advance)."""
 
     def __init__(self, sample_rate: int = 16000, *, pause_ms: int | None = 800,
-                 headset: bool = False, partner_playing=lambda: False, aggressiveness: int = 2):
+                 headset: bool = False, partner_playing=lambda: False, aggressiveness: int = 2,
+                 min_speech_ms: int = 300):
         import threading
 
         self._lock = threading.Lock()
         self._det = VoiceDetector(sample_rate, aggressiveness=aggressiveness)
-        self._advance = None if pause_ms is None else VoiceAdvance(pause_ms, headset=headset)
+        self._min_speech_ms = min_speech_ms
+        self._advance = None if pause_ms is None else VoiceAdvance(
+            pause_ms, headset=headset, min_speech_ms=min_speech_ms)
         self.headset = headset
         self._partner_playing = partner_playing
         self._partner: list[list[float]] = []
         self._due: float | None = None
+
+    @property
+    def advancing(self) -> bool:
+        """Whether the lines follow the voice (``pause_ms`` was not ``None``)."""
+        with self._lock:
+            return self._advance is not None
+
+    def set_advance(self, pause_ms: int | None, headset: bool) -> None:
+        """Change the settings mid-take (``None``: stop following the voice); the line
+        showing now starts its wait again."""
+        with self._lock:
+            self.headset = bool(headset)
+            self._due = None
+            if pause_ms is None:
+                self._advance = None
+            elif self._advance is None:
+                self._advance = VoiceAdvance(pause_ms, headset=headset,
+                                             min_speech_ms=self._min_speech_ms)
+                self._advance.line_shown(self._det._t)
+            else:
+                self._advance.pause_ms, self._advance.headset = int(pause_ms), bool(headset)
 
     def attach(self, mic) -> "ActorVoice":
         mic.on_chunk(self.hear)
@@ -265,12 +296,13 @@ class ActorVoice:
             if self._advance is not None and self._due is None:
                 self._due = next_line_due(frames, self._advance, playing)
 
-    def line_shown(self, time_ms: float) -> None:
-        """A new line came up (by voice or by key) at timeline ``time_ms``."""
+    def line_shown(self, time_ms: float, partner_line: bool = False) -> None:
+        """A new line came up (by voice or by key) at timeline ``time_ms``;
+        ``partner_line``: the partner's, whose playback is the voice to wait for."""
         with self._lock:
             self._due = None
             if self._advance is not None:
-                self._advance.line_shown(time_ms)
+                self._advance.line_shown(time_ms, partner_line)
 
     def due(self) -> float | None:
         """The timeline time the actor finished the line showing now (once), or None."""

@@ -97,6 +97,11 @@ class Session:
         self._detail = None  # the main face's mesh reader, kept while switched off
         self._mic = None  # the microphone, made on the first SetVoiceRecording(True)
         self._record_voice = False
+        self._heard_mics: set[int] = set()  # mics whose chunks reach _hear_chunk
+        self._voice_advance = cmd.SetVoiceAdvance()  # untimed lines follow the voice
+        self._voice = None  # the take's ActorVoice (audio.vad): hears the mic's chunks
+        self._voice_origin = 0.0  # the clock reading of the take's time 0
+        self._voice_line: int | None = None  # the line it was last told about
         self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
@@ -189,6 +194,8 @@ class Session:
             self._set_face_detail(command.on)
         elif isinstance(command, cmd.SetVoiceRecording):
             self._set_voice_recording(command.on, command.device)
+        elif isinstance(command, cmd.SetVoiceAdvance):
+            self._set_voice_advance(command)
         elif isinstance(command, cmd.SetMeshDrawn):
             self._annotator.draw_mesh = bool(command.on)
             self._refresh_still()
@@ -312,22 +319,114 @@ class Session:
         self._record_voice = bool(on)
 
     def _start_voice(self, take: TakeInProgress, clock_origin: float) -> None:
-        """The take's first frame: the microphone starts, its time 0 this frame's."""
+        """The take's first frame: the microphone starts, its time 0 this frame's, and
+        the actor's voice is listened to (speech.json; an untimed script's lines follow
+        it)."""
         mic = self._mic
         if not self._record_voice or mic is None or not mic.available:
             return
+        self._voice = self._actor_voice(mic, take)
+        self._voice_origin, self._voice_line = clock_origin, None
         try:
             mic.start(take.folder.path, clock_origin)
         except ActingMirrorError as exc:
+            self._voice = None
             self._emit(ev.MicrophoneChanged(False, str(exc)))
             return
         take.audio = True
         self._emit(ev.MicrophoneChanged(True))
+        if self._voice is not None:
+            self._line_up()  # the first line is showing
+            if self._voice.advancing:
+                setting = self._voice_advance
+                self._emit(ev.VoiceListening(True, setting.pause_ms, setting.headset))
+
+    def _actor_voice(self, mic, take: TakeInProgress):
+        """An ActorVoice fed by ``mic``'s chunks (once per microphone), or None when the
+        microphone gives no chunks or voice detection cannot run here."""
+        from acting_mirror.audio.vad import ActorVoice
+
+        if not hasattr(mic, "on_chunk"):
+            return None
+        try:
+            voice = ActorVoice(int(getattr(mic, "rate", 16000)), pause_ms=self._advance_pause(take),
+                               headset=self._voice_advance.headset,
+                               partner_playing=self._app_speaking)
+        except (ActingMirrorError, ValueError) as exc:
+            log.warning("No voice detection: %s", exc)
+            return None
+        if id(mic) not in self._heard_mics:
+            self._heard_mics.add(id(mic))
+            mic.on_chunk(self._hear_chunk)
+        return voice
+
+    def _advance_pause(self, take: TakeInProgress | None) -> int | None:
+        """The pause the lines wait for in ``take``, or None: they do not follow the voice
+        (switched off, not a scripted take, or a timed script, which follows its clock)."""
+        setting = self._voice_advance
+        if (not setting.on or take is None or not take.scripted or self.script is None
+                or self.script.script.timed):
+            return None
+        return setting.pause_ms
+
+    def _hear_chunk(self, chunk, time_ms: float) -> None:
+        """The microphone's reader thread: one chunk for the take's ActorVoice."""
+        voice = self._voice
+        if voice is not None:
+            voice.hear(chunk, time_ms)
+
+    def _app_speaking(self) -> bool:
+        """The app's own voice is playing (the partner's line or a spoken cue): any
+        thread, so it reads the attributes once."""
+        partner, cues = self.partner, self._cue_voice
+        return bool((partner is not None and partner.speaking)
+                    or (cues is not None and getattr(cues, "speaking", False)))
+
+    def _set_voice_advance(self, command: cmd.SetVoiceAdvance) -> None:
+        low, high = cmd.PAUSE_MS_RANGE
+        setting = replace(command, on=bool(command.on), headset=bool(command.headset),
+                          pause_ms=int(min(high, max(low, command.pause_ms))))
+        was = self._voice is not None and self._voice.advancing
+        self._voice_advance = setting
+        if self._voice is None:
+            return
+        self._voice.set_advance(self._advance_pause(self.take), setting.headset)
+        self._voice_line = None
+        self._line_up()
+        now = self._voice.advancing
+        if now or was:
+            self._emit(ev.VoiceListening(now, setting.pause_ms, setting.headset))
+
+    def _line_up(self) -> None:
+        """Tell the take's ActorVoice when a new line comes up (by voice or by key)."""
+        voice, script = self._voice, self.script
+        if voice is None or script is None or script.shown == self._voice_line:
+            return
+        self._voice_line = script.shown
+        cue = script.shown_cue
+        if cue is not None:
+            voice.line_shown((self._clock() - self._voice_origin) * 1000.0, cue.partner)
+
+    def _voice_due(self) -> None:
+        """Before a recorded frame of an untimed take: the actor finished the line (and
+        paused), so the frame shows the next one, as the key would."""
+        if self._voice is not None and self._voice.due() is not None:
+            self._next_line()
 
     def _stop_voice(self, take: TakeInProgress) -> None:
+        voice, self._voice = self._voice, None
         if take.audio and self._mic is not None:
             info = self._mic.stop()
             self._emit(ev.MicrophoneChanged(False, getattr(info, "message", None) or None))
+        if voice is not None:
+            if voice.advancing:
+                setting = self._voice_advance
+                self._emit(ev.VoiceListening(False, setting.pause_ms, setting.headset))
+            if take.audio:
+                try:
+                    voice.finish(take.folder.path)  # speech.json, read by the report
+                except OSError as exc:
+                    log.warning("Cannot write speech.json: %s", exc)
 
     def _set_face_detail(self, on: bool) -> None:
         """The face mesh on the main face, on or off (kept once built)."""
@@ -493,6 +592,8 @@ class Session:
             self._analysed.tick(t1)
             if self.script is not None:
                 recorded = self.take is not None and self.take.scripted
+                if recorded:
+                    self._voice_due()
                 cue = self.script.update(frame.time_ms, result.primary, recorded=recorded)
                 if recorded and self.partner is not None:
                     self.partner.follow(cue.cue)  # says a partner line once, never waits
@@ -685,8 +786,17 @@ class Session:
             self.start_take(self._loop_take)
 
     def _advance_script(self) -> None:
-        if self.script is None or self.take is None or not self.take.scripted:
+        """The key (AdvanceScript): the next line, and the end of the take after the last."""
+        if not self._next_line():
             return
-        self.script.advance()
         if self.policy.script_ends_take and self.script.take_complete:
             self._script_done()
+
+    def _next_line(self) -> bool:
+        """The next line of an untimed scripted take, by key or by voice; the voice's
+        wait starts again with it."""
+        if self.script is None or self.take is None or not self.take.scripted:
+            return False
+        self.script.advance()
+        self._line_up()
+        return True
