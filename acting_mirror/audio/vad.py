@@ -163,7 +163,8 @@ class VoiceAdvance:
     are not the actor's. A partner's line (``line_shown(t, partner_line=True)``) waits
     for the partner's playback instead: it counts as the line's voice, so the next line
     comes up ``pause_ms`` after the partner has finished (or, with no playback, after the
-    actor has read it aloud)."""
+    actor has read it aloud). A line nobody says (a stage direction:
+    ``line_shown(t, read_ms=...)``) stays up for ``read_ms``, then the next comes up."""
 
     def __init__(self, pause_ms: int = 800, *, min_speech_ms: int = 300,
                  headset: bool = False, echo_ms: int = ECHO_MS):
@@ -174,9 +175,11 @@ class VoiceAdvance:
         self._partner_until = -1e18  # kept across lines: an echo outlasts a key press
         self.line_shown(0.0)
 
-    def line_shown(self, time_ms: float, partner_line: bool = False) -> None:
+    def line_shown(self, time_ms: float, partner_line: bool = False,
+                   read_ms: float | None = None) -> None:
         self._shown = float(time_ms)
         self._partner_line = bool(partner_line)
+        self._read_until = None if read_ms is None else float(time_ms) + float(read_ms)
         self._spoken = 0.0
         self._last_voice: float | None = None
         self._due = False
@@ -185,6 +188,11 @@ class VoiceAdvance:
         if partner_playing:
             self._partner_until = time_ms + FRAME_MS + self.echo_ms
         if time_ms < self._shown:
+            return False
+        if self._read_until is not None:  # a line to read, not to say
+            if not self._due and time_ms + FRAME_MS >= self._read_until:
+                self._due = True
+                return True
             return False
         heard = (partner_playing and self._partner_line) or (
             speech and (self.headset or time_ms >= self._partner_until))
@@ -201,6 +209,12 @@ class VoiceAdvance:
     @property
     def spoken_ms(self) -> float:
         return self._spoken
+
+
+def reading_ms(text: str, pause_ms: int = 800) -> int:
+    """How long a line nobody says (a stage direction) stays up when the lines follow the
+    voice: time to read it (about 250 words a minute) and the pause, at least 1.5 s."""
+    return int(max(1500, 240 * len(text.split()) + pause_ms))
 
 
 def next_line_due(frames: list[tuple[float, bool]], advance: VoiceAdvance,
@@ -296,13 +310,15 @@ class ActorVoice:
             if self._advance is not None and self._due is None:
                 self._due = next_line_due(frames, self._advance, playing)
 
-    def line_shown(self, time_ms: float, partner_line: bool = False) -> None:
+    def line_shown(self, time_ms: float, partner_line: bool = False,
+                   read_ms: float | None = None) -> None:
         """A new line came up (by voice or by key) at timeline ``time_ms``;
-        ``partner_line``: the partner's, whose playback is the voice to wait for."""
+        ``partner_line``: the partner's, whose playback is the voice to wait for;
+        ``read_ms``: a line nobody says (a stage direction), up for that long."""
         with self._lock:
             self._due = None
             if self._advance is not None:
-                self._advance.line_shown(time_ms, partner_line)
+                self._advance.line_shown(time_ms, partner_line, read_ms)
 
     def due(self) -> float | None:
         """The timeline time the actor finished the line showing now (once), or None."""

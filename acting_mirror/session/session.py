@@ -405,7 +405,10 @@ class Session:
         self._voice_line = script.shown
         cue = script.shown_cue
         if cue is not None:
-            voice.line_shown((self._clock() - self._voice_origin) * 1000.0, cue.partner)
+            from acting_mirror.audio.vad import reading_ms
+
+            read = reading_ms(cue.text, self._voice_advance.pause_ms) if cue.direction else None
+            voice.line_shown((self._clock() - self._voice_origin) * 1000.0, cue.partner, read)
 
     def _voice_due(self) -> None:
         """Before a recorded frame of an untimed take: the actor finished the line (and

@@ -50,22 +50,33 @@ def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
                      samples.astype(np.float64)).astype(np.int16)
 
 
-@pytest.fixture(scope="module")
-def room():
-    """The scene as the microphone hears it (16 kHz) and where each line is said (ms):
-    the actor's lines in one voice, MAYA's (the app's playback, leaking into the room) in
-    another, each followed by GAP_S of silence."""
-    script = parse_script(SCENE_TEXT, name="scene.txt")
+def render_room(text: str, gaps_s: dict[int, float] = {}):
+    """``text``'s lines as the microphone hears them (16 kHz) and where each is said (ms):
+    the actor's lines in one voice, the partner's (the app's playback, leaking into the
+    room) in another, each followed by GAP_S of silence (or ``gaps_s[line]``); a stage
+    direction is silence."""
+    script = parse_script(text, name="scene.txt")
     pieces, spans, t = [np.zeros(int(0.8 * SR), np.int16)], [], 0.8
-    for who, cue in zip(WHO, script.cues):
-        samples, rate = speech.synthesize(cue.text, 170, "en+f3" if who == "partner" else "en")
+    for k, cue in enumerate(script.cues):
+        gap = gaps_s.get(k, GAP_S)
+        if cue.direction:
+            spans.append(None)
+            pieces.append(np.zeros(int(gap * SR), np.int16))
+            t += gap
+            continue
+        samples, rate = speech.synthesize(cue.text, 170, "en+f3" if cue.partner else "en")
         s = to_16k(samples, rate)
         loud = np.flatnonzero(np.abs(s.astype(np.int32)) > 300)
         s = s[loud[0]: loud[-1] + 1]  # the speech itself, without espeak's own silence
         spans.append((int(t * 1000), int((t + len(s) / SR) * 1000)))
-        pieces += [s, np.zeros(int(GAP_S * SR), np.int16)]
-        t += len(s) / SR + GAP_S
+        pieces += [s, np.zeros(int(gap * SR), np.int16)]
+        t += len(s) / SR + gap
     return script, np.concatenate(pieces), spans
+
+
+@pytest.fixture(scope="module")
+def room():
+    return render_room(SCENE_TEXT)
 
 
 class Clock:
@@ -143,7 +154,7 @@ class PlayedVoice:
 
 
 def run_scene(make_parts, events, tmp_path, room, *, headset=False, keys_at_ms=(),
-              partner_span=None, advance=True, pause_ms=PAUSE_MS):
+              partner_span=None, advance=True, pause_ms=PAUSE_MS, text=SCENE_TEXT):
     """Rehearse the scene with the voice advance on; the lines shown as
     ``[(line, mic time ms it came up)]`` and the finished take."""
     script, signal_, spans = room
@@ -159,7 +170,7 @@ def run_scene(make_parts, events, tmp_path, room, *, headset=False, keys_at_ms=(
     session.open(cmd.OpenSource("clip"))
     session.handle(cmd.SetVoiceRecording(True))
     session.handle(cmd.SetVoiceAdvance(advance, pause_ms, headset))
-    session.handle(cmd.SetScript(script, text=SCENE_TEXT))
+    session.handle(cmd.SetScript(script, text=text))
     session.handle(cmd.StartRecording(tmp_path, scripted=True, write_video=False))
     shown: list[tuple[int | None, float]] = []
     keys = list(keys_at_ms)
@@ -255,3 +266,21 @@ def test_a_longer_pause_setting_waits_longer(make_parts, events, tmp_path, room)
     assert [line for line, _t in shown] == [0, 1, 2, 3, None]
     for (_line, at), (_s, end) in zip(shown[1:], spans):
         assert end + 1200 - FRAME_MS <= at <= end + 1200 + LATE_MS
+
+
+def test_a_stage_direction_stays_up_for_its_reading_time(make_parts, events, tmp_path):
+    """Nobody says a direction: it stays up long enough to read, then the next line."""
+    from acting_mirror.audio.vad import reading_ms
+
+    text = ("happy  So. You finally came back.\n"
+            "[She slides the envelope across the table.]\n"
+            "sad    Where else would I be?\n")
+    read = reading_ms("She slides the envelope across the table.", PAUSE_MS)
+    scene = render_room(text, {0: PAUSE_MS / 1000 + read / 1000 + 1.0})
+    shown, take, spans = run_scene(make_parts, events, tmp_path, scene, partner_span=(0, 0),
+                                   text=text)
+    assert [line for line, _t in shown] == [0, 1, 2, None]
+    direction_up = shown[1][1]
+    assert direction_up + read - 20 <= shown[2][1] <= direction_up + read + LATE_MS
+    assert shown[2][1] < spans[2][0]  # up before the actor says it
+    assert take.complete
