@@ -70,7 +70,10 @@ class WindowExtras:
         when it starts, briefly, the status bar."""
         from acting_mirror.gui.voice_menu import listening_message
 
-        self.mic_label.setText("🎙 voice · listening" if on else "🎙 voice")
+        self.mic_label.setText("🎙 listening" if on else "🎙 voice")
+        self.mic_label.setToolTip(
+            "Your voice is being recorded with this take"
+            + ("; the next line comes up when you pause" if on else ""))
         if on:
             self.statusBar().showMessage(listening_message(pause_ms, headset), 8000)
 

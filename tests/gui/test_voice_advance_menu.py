@@ -99,6 +99,7 @@ def test_a_teleprompter_take_follows_the_voice(make_window, qtbot, tmp_path, mak
     window.rehearsal.start_take()
     qtbot.waitUntil(lambda: window.recording_folder is not None, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: "listening" in window.mic_label.text(), timeout=TIMEOUT_MS)
+    assert "when you pause" in window.mic_label.toolTip()
     assert window.mic_label.isVisible()
     assert "next line comes up when you pause (0.8 s)" in window.statusBar().currentMessage()
     assert panel.line_label.text() == "Look at that view!"
