@@ -342,3 +342,57 @@ class ActorVoice:
         with self._lock:
             heard = self._det.finish()
         return write_speech(folder, heard, spans, headset=self.headset)
+
+
+@dataclass(frozen=True)
+class VoiceTimes:
+    """An untimed script's lines timed by a recorded voice (:func:`lines_by_voice`)."""
+
+    spans: tuple[Segment, ...]  # (start_ms, end_ms) of each line reached, in order
+    heard: tuple[Segment, ...]  # the voice's segments
+    duration_ms: int
+
+    @property
+    def reached(self) -> int:
+        return len(self.spans)
+
+
+def lines_by_voice(cues, samples: np.ndarray, sample_rate: int, *, pause_ms: int = 800,
+                   min_speech_ms: int = 300) -> VoiceTimes:
+    """When each of ``cues`` (an untimed script's lines) would have come up had the take
+    followed the voice in ``samples`` (int16, time 0 = the first sample), by the live
+    take's rule: a line moves on once it has been spoken and a pause of ``pause_ms``
+    followed; a stage direction after its reading time. A recording holds no known
+    playback, so a partner's line moves on after whatever voice says it (the partner's,
+    played aloud while recording, or the actor reading it) and the pause. A line the sound
+    ends in (never finished) runs to its end; the lines after it are not reached."""
+    if sample_rate not in RATES:
+        n = int(round(len(samples) * 16000 / sample_rate))
+        samples = np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)),
+                            samples.astype(np.float64)).astype(np.int16) if len(samples) else samples
+        sample_rate = 16000
+    detector = VoiceDetector(sample_rate)
+    frames = detector.feed(np.asarray(samples, dtype=np.int16))
+    duration = int(round(1000 * len(samples) / sample_rate))
+    advance = VoiceAdvance(pause_ms, min_speech_ms=min_speech_ms, headset=True)
+    cues = list(cues)
+    spans: list[Segment] = []
+    start = 0
+
+    def show(k: int, at: int) -> None:
+        cue = cues[k]
+        advance.line_shown(at, read_ms=reading_ms(cue.text, pause_ms) if cue.direction else None)
+
+    if cues:
+        show(0, 0)
+        for t, speech in frames:
+            if advance.update(t, speech):
+                at = int(round(t + FRAME_MS))
+                spans.append((start, at))
+                start = at
+                if len(spans) == len(cues):
+                    break
+                show(len(spans), at)
+        if len(spans) < len(cues) and duration > start:
+            spans.append((start, max(duration, start + 1)))
+    return VoiceTimes(tuple(spans), tuple(detector.finish()), duration)
