@@ -154,7 +154,8 @@ class PlayedVoice:
 
 
 def run_scene(make_parts, events, tmp_path, room, *, headset=False, keys_at_ms=(),
-              partner_span=None, advance=True, pause_ms=PAUSE_MS, text=SCENE_TEXT):
+              partner_span=None, advance=True, pause_ms=PAUSE_MS, text=SCENE_TEXT,
+              commands_at=()):
     """Rehearse the scene with the voice advance on; the lines shown as
     ``[(line, mic time ms it came up)]`` and the finished take."""
     script, signal_, spans = room
@@ -173,13 +174,13 @@ def run_scene(make_parts, events, tmp_path, room, *, headset=False, keys_at_ms=(
     session.handle(cmd.SetScript(script, text=text))
     session.handle(cmd.StartRecording(tmp_path, scripted=True, write_video=False))
     shown: list[tuple[int | None, float]] = []
-    keys = list(keys_at_ms)
+    keys = sorted([(t, cmd.AdvanceScript()) for t in keys_at_ms] + list(commands_at),
+                  key=lambda pair: pair[0])
     while session.take is not None:
         clock.t += 1 / FPS
         mic.pump()
-        if keys and mic.now_ms >= keys[0]:
-            keys.pop(0)
-            session.handle(cmd.AdvanceScript())
+        while keys and mic.now_ms >= keys[0][0]:
+            session.handle(keys.pop(0)[1])
         if not session.step():
             break
         line = session.script.shown if session.take is not None else None
@@ -284,3 +285,21 @@ def test_a_stage_direction_stays_up_for_its_reading_time(make_parts, events, tmp
     assert direction_up + read - 20 <= shown[2][1] <= direction_up + read + LATE_MS
     assert shown[2][1] < spans[2][0]  # up before the actor says it
     assert take.complete
+
+
+def test_switched_off_mid_take_the_voice_no_longer_moves_the_lines(make_parts, events, tmp_path,
+                                                                    room):
+    """Off during MAYA's line: her line and the rest wait for keys; on again during the
+    actor's next words, the lines follow the voice again from there."""
+    _script, _signal, spans = room
+    off_at, on_at = spans[1][0] + 500, spans[2][0] + 100
+    shown, _take, spans = run_scene(
+        make_parts, events, tmp_path, room,
+        commands_at=[(off_at, cmd.SetVoiceAdvance(False)),
+                     (spans[1][1] + 2000, cmd.AdvanceScript()),  # the key, for MAYA's line
+                     (on_at, cmd.SetVoiceAdvance(True, PAUSE_MS))])
+    assert [line for line, _t in shown] == [0, 1, 2, 3, None]
+    assert spans[1][1] + 2000 <= shown[2][1] <= spans[1][1] + 2000 + 120  # by the key only
+    end3 = spans[2][1]
+    assert end3 + PAUSE_MS - FRAME_MS <= shown[3][1] <= end3 + PAUSE_MS + LATE_MS
+    assert [e.on for e in events.of(ev.VoiceListening)] == [True, False, True, False]
