@@ -42,6 +42,7 @@ from acting_mirror.session.parts import (  # noqa: F401 - the session's ports, r
 from acting_mirror.session.reading import Opening, Reconnect, StampedSource, source_info
 from acting_mirror.session.script_run import ScriptRun
 from acting_mirror.session.take import TakeFolder, TakeInProgress
+from acting_mirror.session.voice import TakeVoice
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +98,7 @@ class Session:
         self._detail = None  # the main face's mesh reader, kept while switched off
         self._mic = None  # the microphone, made on the first SetVoiceRecording(True)
         self._record_voice = False
-        self._heard_mics: set[int] = set()  # mics whose chunks reach _hear_chunk
-        self._voice_advance = cmd.SetVoiceAdvance()  # untimed lines follow the voice
-        self._voice = None  # the take's ActorVoice (audio.vad): hears the mic's chunks
-        self._voice_origin = 0.0  # the clock reading of the take's time 0
-        self._voice_line: int | None = None  # the line it was last told about
+        self.voice = TakeVoice(emit, clock, self._app_speaking)  # speech.json, lines by voice
         self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
@@ -195,7 +192,7 @@ class Session:
         elif isinstance(command, cmd.SetVoiceRecording):
             self._set_voice_recording(command.on, command.device)
         elif isinstance(command, cmd.SetVoiceAdvance):
-            self._set_voice_advance(command)
+            self.voice.set(command, self.script, self.take is not None and self.take.scripted)
         elif isinstance(command, cmd.SetMeshDrawn):
             self._annotator.draw_mesh = bool(command.on)
             self._refresh_still()
@@ -325,55 +322,16 @@ class Session:
         mic = self._mic
         if not self._record_voice or mic is None or not mic.available:
             return
-        self._voice = self._actor_voice(mic, take)
-        self._voice_origin, self._voice_line = clock_origin, None
+        self.voice.start(mic, clock_origin, self.script, take.scripted)
         try:
             mic.start(take.folder.path, clock_origin)
         except ActingMirrorError as exc:
-            self._voice = None
+            self.voice.cancel()
             self._emit(ev.MicrophoneChanged(False, str(exc)))
             return
         take.audio = True
         self._emit(ev.MicrophoneChanged(True))
-        if self._voice is not None:
-            self._line_up()  # the first line is showing
-            if self._voice.advancing:
-                setting = self._voice_advance
-                self._emit(ev.VoiceListening(True, setting.pause_ms, setting.headset))
-
-    def _actor_voice(self, mic, take: TakeInProgress):
-        """An ActorVoice fed by ``mic``'s chunks (once per microphone), or None when the
-        microphone gives no chunks or voice detection cannot run here."""
-        from acting_mirror.audio.vad import ActorVoice
-
-        if not hasattr(mic, "on_chunk"):
-            return None
-        try:
-            voice = ActorVoice(int(getattr(mic, "rate", 16000)), pause_ms=self._advance_pause(take),
-                               headset=self._voice_advance.headset,
-                               partner_playing=self._app_speaking)
-        except (ActingMirrorError, ValueError) as exc:
-            log.warning("No voice detection: %s", exc)
-            return None
-        if id(mic) not in self._heard_mics:
-            self._heard_mics.add(id(mic))
-            mic.on_chunk(self._hear_chunk)
-        return voice
-
-    def _advance_pause(self, take: TakeInProgress | None) -> int | None:
-        """The pause the lines wait for in ``take``, or None: they do not follow the voice
-        (switched off, not a scripted take, or a timed script, which follows its clock)."""
-        setting = self._voice_advance
-        if (not setting.on or take is None or not take.scripted or self.script is None
-                or self.script.script.timed):
-            return None
-        return setting.pause_ms
-
-    def _hear_chunk(self, chunk, time_ms: float) -> None:
-        """The microphone's reader thread: one chunk for the take's ActorVoice."""
-        voice = self._voice
-        if voice is not None:
-            voice.hear(chunk, time_ms)
+        self.voice.started(self.script)
 
     def _app_speaking(self) -> bool:
         """The app's own voice is playing (the partner's line or a spoken cue): any
@@ -382,54 +340,11 @@ class Session:
         return bool((partner is not None and partner.speaking)
                     or (cues is not None and getattr(cues, "speaking", False)))
 
-    def _set_voice_advance(self, command: cmd.SetVoiceAdvance) -> None:
-        low, high = cmd.PAUSE_MS_RANGE
-        setting = replace(command, on=bool(command.on), headset=bool(command.headset),
-                          pause_ms=int(min(high, max(low, command.pause_ms))))
-        was = self._voice is not None and self._voice.advancing
-        self._voice_advance = setting
-        if self._voice is None:
-            return
-        self._voice.set_advance(self._advance_pause(self.take), setting.headset)
-        self._voice_line = None
-        self._line_up()
-        now = self._voice.advancing
-        if now or was:
-            self._emit(ev.VoiceListening(now, setting.pause_ms, setting.headset))
-
-    def _line_up(self) -> None:
-        """Tell the take's ActorVoice when a new line comes up (by voice or by key)."""
-        voice, script = self._voice, self.script
-        if voice is None or script is None or script.shown == self._voice_line:
-            return
-        self._voice_line = script.shown
-        cue = script.shown_cue
-        if cue is not None:
-            from acting_mirror.audio.vad import reading_ms
-
-            read = reading_ms(cue.text, self._voice_advance.pause_ms) if cue.direction else None
-            voice.line_shown((self._clock() - self._voice_origin) * 1000.0, cue.partner, read)
-
-    def _voice_due(self) -> None:
-        """Before a recorded frame of an untimed take: the actor finished the line (and
-        paused), so the frame shows the next one, as the key would."""
-        if self._voice is not None and self._voice.due() is not None:
-            self._next_line()
-
     def _stop_voice(self, take: TakeInProgress) -> None:
-        voice, self._voice = self._voice, None
         if take.audio and self._mic is not None:
             info = self._mic.stop()
             self._emit(ev.MicrophoneChanged(False, getattr(info, "message", None) or None))
-        if voice is not None:
-            if voice.advancing:
-                setting = self._voice_advance
-                self._emit(ev.VoiceListening(False, setting.pause_ms, setting.headset))
-            if take.audio:
-                try:
-                    voice.finish(take.folder.path)  # speech.json, read by the report
-                except OSError as exc:
-                    log.warning("Cannot write speech.json: %s", exc)
+        self.voice.stop(take.folder.path, take.audio)
 
     def _set_face_detail(self, on: bool) -> None:
         """The face mesh on the main face, on or off (kept once built)."""
@@ -595,8 +510,8 @@ class Session:
             self._analysed.tick(t1)
             if self.script is not None:
                 recorded = self.take is not None and self.take.scripted
-                if recorded:
-                    self._voice_due()
+                if recorded and self.voice.due():  # the actor said the line, then paused
+                    self._next_line()
                 cue = self.script.update(frame.time_ms, result.primary, recorded=recorded)
                 if recorded and self.partner is not None:
                     self.partner.follow(cue.cue)  # says a partner line once, never waits
@@ -801,5 +716,5 @@ class Session:
         if self.script is None or self.take is None or not self.take.scripted:
             return False
         self.script.advance()
-        self._line_up()
+        self.voice.line_up(self.script)
         return True
