@@ -101,8 +101,8 @@ def test_a_spoken_scene_advances_by_voice_through_the_null_sink(pulse, tmp_path)
             origin.append(event.captured_at)
         cue = event.cue.cue if event.cue is not None else None
         line = None if cue is None else script.cues.index(cue)
-        if not shown or shown[-1][0] != line:
-            shown.append((line, (event.captured_at - origin[0]) * 1000.0))
+        if not shown or shown[-1][0] != line:  # delivered now (the mic's time 0: origin)
+            shown.append((line, (time.perf_counter() - origin[0]) * 1000.0))
             if line in spoken:  # the actor answers their line after a moment
                 threading.Timer(0.3, actor_says, args=(line,)).start()
 
@@ -135,7 +135,8 @@ def test_a_spoken_scene_advances_by_voice_through_the_null_sink(pulse, tmp_path)
     data = json.loads((finished.folder / "speech.json").read_text())
     ups = [t for _line, t in shown]
     for k, cue in enumerate(script.cues):
-        start, end = ups[k] - 1000 / FPS, ups[k + 1]  # a line's sound may start in its frame
+        # a line's sound may start while its frame is being delivered
+        start, end = ups[k] - 1000 / FPS, ups[k + 1]
         if cue.partner:  # MAYA's playback, not the actor's voice, held her line up
             (played,) = [p for p in data["partner"] if start <= p[0] < end]
             assert end >= played[1] + PAUSE_MS - 2 * FRAME_MS

@@ -71,15 +71,21 @@ class SpeakingMic:
 
 
 def test_the_menu_is_remembered_and_sent(make_window, qtbot):
+    from acting_mirror.session.commands import SetVoiceAdvance
+
     window = make_window()
     menu = window.menus.voice_advance_menu
     assert menu.follow_action.isChecked() and menu.pause_actions[800].isChecked()
     assert not menu.headset_action.isChecked()
+    sent, send = [], window.send
+    window.send = lambda command: (sent.append(command), send(command))
     menu.pause_actions[1200].trigger()
     menu.headset_action.setChecked(True)
     assert window.prefs.voice_pause_ms == 1200 and window.prefs.headset
     menu.follow_action.setChecked(False)
     assert not window.prefs.voice_advance
+    assert sent == [SetVoiceAdvance(True, 1200, False), SetVoiceAdvance(True, 1200, True),
+                    SetVoiceAdvance(False, 1200, True)]
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
