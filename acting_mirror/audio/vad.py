@@ -8,7 +8,8 @@ the BSD-licensed ``webrtcvad-wheels``), on a WAV file or a live stream of chunks
   known playback spans of the partner's lines (plus an echo tail) are removed, unless the
   actor wears a headset (then the microphone cannot hear the partner).
 - :class:`VoiceAdvance`: teleprompter scripts, ``next_line_due``: the actor has spoken the
-  line showing now and then paused ``pause_ms``: the next line comes up.
+  line showing now and then paused ``pause_ms``: the next line comes up. On a partner's
+  line the partner's own playback is the voice to wait for (it spoke, then the pause).
 - :func:`write_speech` / :func:`read_speech`: ``speech.json`` in the take, which the
   report reads (:mod:`acting_mirror.core.speech_timing`).
 """
@@ -159,7 +160,11 @@ class VoiceAdvance:
     spoken at least ``min_speech_ms`` since the line came up and then been silent for
     ``pause_ms``. Call :meth:`line_shown` when a line comes up (by voice or by key).
     With ``headset=False`` frames heard while the partner plays (and ``echo_ms`` after)
-    are not the actor's."""
+    are not the actor's. A partner's line (``line_shown(t, partner_line=True)``) waits
+    for the partner's playback instead: it counts as the line's voice, so the next line
+    comes up ``pause_ms`` after the partner has finished (or, with no playback, after the
+    actor has read it aloud). A line nobody says (a stage direction:
+    ``line_shown(t, read_ms=...)``) stays up for ``read_ms``, then the next comes up."""
 
     def __init__(self, pause_ms: int = 800, *, min_speech_ms: int = 300,
                  headset: bool = False, echo_ms: int = ECHO_MS):
@@ -167,21 +172,31 @@ class VoiceAdvance:
         self.min_speech_ms = min_speech_ms
         self.headset = headset
         self.echo_ms = echo_ms
+        self._partner_until = -1e18  # kept across lines: an echo outlasts a key press
         self.line_shown(0.0)
 
-    def line_shown(self, time_ms: float) -> None:
+    def line_shown(self, time_ms: float, partner_line: bool = False,
+                   read_ms: float | None = None) -> None:
         self._shown = float(time_ms)
+        self._partner_line = bool(partner_line)
+        self._read_until = None if read_ms is None else float(time_ms) + float(read_ms)
         self._spoken = 0.0
         self._last_voice: float | None = None
-        self._partner_until = -1e18
         self._due = False
 
     def update(self, time_ms: float, speech: bool, partner_playing: bool = False) -> bool:
-        if time_ms < self._shown:
-            return False
         if partner_playing:
             self._partner_until = time_ms + FRAME_MS + self.echo_ms
-        if speech and (self.headset or time_ms >= self._partner_until):
+        if time_ms < self._shown:
+            return False
+        if self._read_until is not None:  # a line to read, not to say
+            if not self._due and time_ms + FRAME_MS >= self._read_until:
+                self._due = True
+                return True
+            return False
+        heard = (partner_playing and self._partner_line) or (
+            speech and (self.headset or time_ms >= self._partner_until))
+        if heard:
             self._spoken += FRAME_MS
             self._last_voice = time_ms + FRAME_MS
             return False
@@ -194,6 +209,12 @@ class VoiceAdvance:
     @property
     def spoken_ms(self) -> float:
         return self._spoken
+
+
+def reading_ms(text: str, pause_ms: int = 800) -> int:
+    """How long a line nobody says (a stage direction) stays up when the lines follow the
+    voice: time to read it (about 250 words a minute) and the pause, at least 1.5 s."""
+    return int(max(1500, 240 * len(text.split()) + pause_ms))
 
 
 def next_line_due(frames: list[tuple[float, bool]], advance: VoiceAdvance,
@@ -237,16 +258,40 @@ class ActorVoice:
     ``pause_ms=None`` only records (no voice-driven advance)."""
 
     def __init__(self, sample_rate: int = 16000, *, pause_ms: int | None = 800,
-                 headset: bool = False, partner_playing=lambda: False, aggressiveness: int = 2):
+                 headset: bool = False, partner_playing=lambda: False, aggressiveness: int = 2,
+                 min_speech_ms: int = 300):
         import threading
 
         self._lock = threading.Lock()
         self._det = VoiceDetector(sample_rate, aggressiveness=aggressiveness)
-        self._advance = None if pause_ms is None else VoiceAdvance(pause_ms, headset=headset)
+        self._min_speech_ms = min_speech_ms
+        self._advance = None if pause_ms is None else VoiceAdvance(
+            pause_ms, headset=headset, min_speech_ms=min_speech_ms)
         self.headset = headset
         self._partner_playing = partner_playing
         self._partner: list[list[float]] = []
         self._due: float | None = None
+
+    @property
+    def advancing(self) -> bool:
+        """Whether the lines follow the voice (``pause_ms`` was not ``None``)."""
+        with self._lock:
+            return self._advance is not None
+
+    def set_advance(self, pause_ms: int | None, headset: bool) -> None:
+        """Change the settings mid-take (``None``: stop following the voice); the line
+        showing now starts its wait again."""
+        with self._lock:
+            self.headset = bool(headset)
+            self._due = None
+            if pause_ms is None:
+                self._advance = None
+            elif self._advance is None:
+                self._advance = VoiceAdvance(pause_ms, headset=headset,
+                                             min_speech_ms=self._min_speech_ms)
+                self._advance.line_shown(self._det._t)
+            else:
+                self._advance.pause_ms, self._advance.headset = int(pause_ms), bool(headset)
 
     def attach(self, mic) -> "ActorVoice":
         mic.on_chunk(self.hear)
@@ -265,12 +310,15 @@ class ActorVoice:
             if self._advance is not None and self._due is None:
                 self._due = next_line_due(frames, self._advance, playing)
 
-    def line_shown(self, time_ms: float) -> None:
-        """A new line came up (by voice or by key) at timeline ``time_ms``."""
+    def line_shown(self, time_ms: float, partner_line: bool = False,
+                   read_ms: float | None = None) -> None:
+        """A new line came up (by voice or by key) at timeline ``time_ms``;
+        ``partner_line``: the partner's, whose playback is the voice to wait for;
+        ``read_ms``: a line nobody says (a stage direction), up for that long."""
         with self._lock:
             self._due = None
             if self._advance is not None:
-                self._advance.line_shown(time_ms)
+                self._advance.line_shown(time_ms, partner_line, read_ms)
 
     def due(self) -> float | None:
         """The timeline time the actor finished the line showing now (once), or None."""
@@ -294,3 +342,57 @@ class ActorVoice:
         with self._lock:
             heard = self._det.finish()
         return write_speech(folder, heard, spans, headset=self.headset)
+
+
+@dataclass(frozen=True)
+class VoiceTimes:
+    """An untimed script's lines timed by a recorded voice (:func:`lines_by_voice`)."""
+
+    spans: tuple[Segment, ...]  # (start_ms, end_ms) of each line reached, in order
+    heard: tuple[Segment, ...]  # the voice's segments
+    duration_ms: int
+
+    @property
+    def reached(self) -> int:
+        return len(self.spans)
+
+
+def lines_by_voice(cues, samples: np.ndarray, sample_rate: int, *, pause_ms: int = 800,
+                   min_speech_ms: int = 300) -> VoiceTimes:
+    """When each of ``cues`` (an untimed script's lines) would have come up had the take
+    followed the voice in ``samples`` (int16, time 0 = the first sample), by the live
+    take's rule: a line moves on once it has been spoken and a pause of ``pause_ms``
+    followed; a stage direction after its reading time. A recording holds no known
+    playback, so a partner's line moves on after whatever voice says it (the partner's,
+    played aloud while recording, or the actor reading it) and the pause. A line the sound
+    ends in (never finished) runs to its end; the lines after it are not reached."""
+    if sample_rate not in RATES:
+        n = int(round(len(samples) * 16000 / sample_rate))
+        samples = np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)),
+                            samples.astype(np.float64)).astype(np.int16) if len(samples) else samples
+        sample_rate = 16000
+    detector = VoiceDetector(sample_rate)
+    frames = detector.feed(np.asarray(samples, dtype=np.int16))
+    duration = int(round(1000 * len(samples) / sample_rate))
+    advance = VoiceAdvance(pause_ms, min_speech_ms=min_speech_ms, headset=True)
+    cues = list(cues)
+    spans: list[Segment] = []
+    start = 0
+
+    def show(k: int, at: int) -> None:
+        cue = cues[k]
+        advance.line_shown(at, read_ms=reading_ms(cue.text, pause_ms) if cue.direction else None)
+
+    if cues:
+        show(0, 0)
+        for t, speech in frames:
+            if advance.update(t, speech):
+                at = int(round(t + FRAME_MS))
+                spans.append((start, at))
+                start = at
+                if len(spans) == len(cues):
+                    break
+                show(len(spans), at)
+        if len(spans) < len(cues) and duration > start:
+            spans.append((start, max(duration, start + 1)))
+    return VoiceTimes(tuple(spans), tuple(detector.finish()), duration)

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from acting_mirror.config import AnalysisSettings, default_takes_dir
-from acting_mirror.core.takefiles import EXIT_ENDED_EARLY, REPORT_HTML, REPORT_JSON, TIMELINE_CSV
+from acting_mirror.core.takefiles import (
+    AUDIO_WAV, EXIT_ENDED_EARLY, REPORT_HTML, REPORT_JSON, TIMELINE_CSV,
+)
 from acting_mirror.errors import ActingMirrorError
 
 
@@ -47,6 +49,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="score with NAME's expression profile (acting-mirror profile learn): "
                    "emotions re-read with their personal mapping where the face mesh ran "
                    "(use with --script; --detail to run the mesh)")
+    p.add_argument("--pause", type=float, default=0.8, metavar="SECONDS",
+                   help="with a --script without times: the lines are timed by the voice in "
+                   "the recording's sound, each moving on after it was said and a pause this "
+                   "long (default 0.8, as in the app)")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames (cameras, streams)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -60,20 +66,23 @@ def run(args: argparse.Namespace) -> int:
     script = _load_script(args.script) if args.script else None
     profile = _load_profile(getattr(args, "actor", None), script)
     input_path = Path(args.input)
+    pause_ms = _pause_ms(args.pause)
+    voiced = script is not None and not script.has_times  # timed by the recording's voice
     if input_path.is_dir() and (input_path / TIMELINE_CSV).is_file():
         if script is None:
             raise ActingMirrorError(
                 f"{input_path} is a take folder: give --script FILE to report on it "
                 "against a script (its video is not analysed again)."
             )
+        if voiced:
+            if not (input_path / AUDIO_WAV).is_file():
+                raise ActingMirrorError(_no_sound(args.script, f"the take {input_path}"))
+            script, unplayed = _lines_by_voice(input_path, script, args.input, pause_ms)
+            return _report_existing_take(input_path, script, profile, unplayed)
         return _report_existing_take(input_path, script, profile)
 
-    if script is not None and not script.has_times:
-        raise ActingMirrorError(
-            f"{args.script} is a teleprompter script (its lines have no times), so a "
-            "recording cannot be scored against it: add times to its lines, or rehearse "
-            "it in the app, where each line is timed as you play it."
-        )
+    if voiced and not _has_sound(args.input):
+        raise ActingMirrorError(_no_sound(args.script, args.input))
     settings = AnalysisSettings(detector=args.detector, model_path=args.model,
                                 face_detail=args.detail, align=args.align, clahe=args.clahe)
     bar = _ProgressBar(disabled=args.quiet)
@@ -93,8 +102,12 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     print(_summary_paragraph(outcome))
     if script is not None:
-        _warn_if_longer(script, outcome.summary)
-        report = _write_report(outcome.folder, script, profile)
+        unplayed = ()
+        if voiced:
+            script, unplayed = _lines_by_voice(outcome.folder, script, args.input, pause_ms)
+        else:
+            _warn_if_longer(script, outcome.summary)
+        report = _write_report(outcome.folder, script, profile, unplayed)
         print(f"Score {report.score:.0%} -> {outcome.folder / REPORT_HTML}")
     if not outcome.complete:
         reason = outcome.ended_early.rstrip(".")
@@ -175,17 +188,17 @@ def _load_profile(actor: str | None, script):
     return ExpressionProfileStore(user_data_dir()).load(actor)
 
 
-def _report_existing_take(take: Path, script, profile=None) -> int:
-    report = _write_report(take, script, profile)
+def _report_existing_take(take: Path, script, profile=None, unplayed=()) -> int:
+    report = _write_report(take, script, profile, unplayed)
     print(f"Report for {take}: score {report.score:.0%} -> {take / REPORT_HTML}")
     return 0
 
 
-def _write_report(take: Path, script, profile=None):
+def _write_report(take: Path, script, profile=None, unplayed=()):
     from acting_mirror.core.report import report_for_take
 
     report = report_for_take(take, script, overwrite=(take / REPORT_JSON).exists(),
-                             profile=profile)
+                             profile=profile, unplayed=tuple(unplayed))
     _keep_script_with_take(take, script)
     for line in report.lines:
         print(f"  line {line.index + 1}: {'/'.join(line.targets):<16} {line.verdict:<11} "
@@ -201,6 +214,58 @@ def _keep_script_with_take(take: Path, script) -> None:
 
     if script.has_times and not (Path(take) / SCRIPT_TXT).exists():
         write_take_script(take, script)
+
+
+def _pause_ms(seconds: float) -> int:
+    from acting_mirror.session.commands import PAUSE_MS_RANGE
+
+    low, high = PAUSE_MS_RANGE
+    if not low <= seconds * 1000 <= high:
+        raise ActingMirrorError(
+            f"--pause {seconds:g} is out of range: give {low / 1000:g} to {high / 1000:g} seconds.")
+    return int(round(seconds * 1000))
+
+
+def _no_sound(script_path, what) -> str:
+    return (f"{script_path} is a teleprompter script (its lines have no times) and {what} "
+            "has no sound to time them by the voice: add times to its lines, or rehearse it "
+            "in the app, where each line is timed as you play it.")
+
+
+def _has_sound(spec: str) -> bool:
+    """A video file (or the demo) with an audio track."""
+    from acting_mirror.app import resolve_spec
+    from acting_mirror.audio.extract import has_audio
+
+    path = Path(resolve_spec(spec))
+    return path.is_file() and has_audio(path)
+
+
+def _lines_by_voice(folder: Path, script, spec: str, pause_ms: int):
+    """The untimed ``script`` timed by the voice in the take's sound (its ``audio.wav``,
+    taken from ``spec`` when the take has none yet): the lines reached, with the times
+    they would have come up in the app, and the lines never reached. Writes
+    ``speech.json`` when the take has none."""
+    from acting_mirror.app import resolve_spec
+    from acting_mirror.audio.extract import extract_audio
+    from acting_mirror.audio.vad import lines_by_voice, write_speech
+    from acting_mirror.audio.wavfile import read_wav
+    from acting_mirror.core.script import Script
+    from acting_mirror.core.takefiles import SPEECH_JSON
+
+    if not (folder / AUDIO_WAV).is_file():  # --no-video keeps no sound: the voice needs it
+        extract_audio(Path(resolve_spec(spec)), folder)
+    samples, rate = read_wav(folder / AUDIO_WAV)
+    times = lines_by_voice(script.cues, samples, rate, pause_ms=pause_ms)
+    if not (folder / SPEECH_JSON).exists():
+        write_speech(folder, list(times.heard), headset=True)
+    if not times.spans:
+        raise ActingMirrorError(f"{folder / AUDIO_WAV} holds no sound to time the lines by.")
+    n = times.reached
+    print(f"Lines timed by the voice in the sound (next line after a {pause_ms / 1000:g} s "
+          f"pause): {n} of {_plural(len(script.cues), 'line')} reached.")
+    reached = Script(script.cues[:n], timed=False, source=script.source, role=script.role)
+    return reached.with_times(list(times.spans)), script.cues[n:]
 
 
 def _plural(n: int, word: str) -> str:

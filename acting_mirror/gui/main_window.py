@@ -32,6 +32,7 @@ from acting_mirror.gui.widgets import EmptyState, MessageBanner, VideoView
 from acting_mirror.gui.window_extras import WindowExtras
 from acting_mirror.gui.window_bars import DETECTOR_LABELS, SourceBar, StatusFigures, TransportBar, fit_to_screen
 from acting_mirror.gui.window_memory import fit_inside_screen
+from acting_mirror.gui.voice_menu import voice_advance_command
 from acting_mirror.gui.window_menus import WindowMenus
 from acting_mirror.gui.worker import (
     DEMO_SPEC, AnalysisWorker, SetDetector, SetMeshDrawn, SetMirror, SetVoiceRecording,
@@ -282,6 +283,7 @@ class MainWindow(WindowExtras, QMainWindow):
             (worker.sourceReconnecting, self._on_source_reconnecting),
             (worker.partnerVoiceUnavailable, self._on_partner_voice_unavailable),
             (worker.microphoneChanged, self._on_microphone_changed),
+            (worker.voiceListening, self._on_voice_listening),
             (worker.playingChanged, self._on_playing_changed),
             (worker.detectorChanged, self._on_detector_changed),
             (worker.detectorFailed, self._on_detector_failed),
@@ -449,6 +451,7 @@ class MainWindow(WindowExtras, QMainWindow):
     def _on_ready(self, detector: str) -> None:
         if self.prefs.record_voice:
             self.send(SetVoiceRecording(True, self.prefs.microphone))
+        self.send(voice_advance_command(self.prefs))
         if self.prefs.draw_mesh:
             self.send(SetMeshDrawn(True))
         self.controller.on_ready()

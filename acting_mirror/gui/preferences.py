@@ -178,6 +178,38 @@ class Preferences:
         self._s.setValue("audio/microphone", device or "")
 
     @property
+    def voice_advance(self) -> bool:
+        """Untimed scripts' lines come up when the actor has spoken and paused (on by
+        default; it needs the voice recorded)."""
+        return _as_bool(self._s.value("audio/voice_advance"), True)
+
+    @voice_advance.setter
+    def voice_advance(self, on: bool) -> None:
+        self._s.setValue("audio/voice_advance", bool(on))
+
+    @property
+    def voice_pause_ms(self) -> int:
+        """How long a pause brings the next line (ms; 300-5000, default 800)."""
+        try:
+            value = int(self._s.value("audio/voice_pause_ms", 800))
+        except (TypeError, ValueError):
+            return 800
+        return min(5000, max(300, value))
+
+    @voice_pause_ms.setter
+    def voice_pause_ms(self, ms: int) -> None:
+        self._s.setValue("audio/voice_pause_ms", int(ms))
+
+    @property
+    def headset(self) -> bool:
+        """The actor wears headphones: the microphone cannot hear the partner's voice."""
+        return _as_bool(self._s.value("audio/headset"), False)
+
+    @headset.setter
+    def headset(self, on: bool) -> None:
+        self._s.setValue("audio/headset", bool(on))
+
+    @property
     def draw_mesh(self) -> bool:
         """Dot the face mesh on the picture (off by default)."""
         return _as_bool(self._s.value("view/draw_mesh"), False)

@@ -65,6 +65,18 @@ class WindowExtras:
             self.statusBar().showMessage(
                 f"{message.rstrip('.')}. Takes are recorded without your voice.", 10000)
 
+    def _on_voice_listening(self, on: bool, pause_ms: int, headset: bool) -> None:
+        """A scripted take follows the voice (or no longer): the indicator says so, and
+        when it starts, briefly, the status bar."""
+        from acting_mirror.gui.voice_menu import listening_message
+
+        self.mic_label.setText("🎙 listening" if on else "🎙 voice")
+        self.mic_label.setToolTip(
+            "Your voice is being recorded with this take"
+            + ("; the next line comes up when you pause" if on else ""))
+        if on:
+            self.statusBar().showMessage(listening_message(pause_ms, headset), 8000)
+
     def set_mesh_drawn(self, on: bool) -> None:
         """Dot the face mesh's points on the picture (and in takes recorded from now on)."""
         self.prefs.draw_mesh = on

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from acting_mirror.controllers.mirror import describe_spec
 from acting_mirror.gui.preferences import PLOT_WINDOWS_S, Preferences
+from acting_mirror.gui.voice_menu import install_voice_advance_menu
 from acting_mirror.session.session import DEMO_SPEC
 
 
@@ -120,6 +121,7 @@ class WindowMenus:
         view_menu.addAction(self.voice_action)
         self.microphone_menu = view_menu.addMenu("Micro&phone")
         self.microphone_menu.aboutToShow.connect(self._fill_microphones)
+        self.voice_advance_menu = install_voice_advance_menu(view_menu, w, self.prefs)
         self.mesh_action = QAction("Draw the face &mesh", w, checkable=True)
         self.mesh_action.setChecked(self.prefs.draw_mesh)
         self.mesh_action.toggled.connect(w.set_mesh_drawn)

@@ -36,7 +36,7 @@ from acting_mirror.gui.imaging import bgr_to_qimage
 from acting_mirror.session import events as ev
 from acting_mirror.session.commands import (  # noqa: F401 - re-exported for the windows
     AdvanceScript, OpenSource, SetCalibration, SetDetector, SetFaceDetail, SetMeshDrawn,
-    SetMirror, SetPlaying, SetVoiceRecording,
+    SetMirror, SetPlaying, SetVoiceAdvance, SetVoiceRecording,
     SetScript, Shutdown, StartRecording, StopRecording,
 )
 from acting_mirror.session.events import SourceInfo, TakeInfo  # noqa: F401 - re-exported
@@ -92,6 +92,7 @@ class AnalysisWorker(QObject):
     sourceReconnecting = Signal(str, int, float)  # spec, failed tries, seconds to the next
     partnerVoiceUnavailable = Signal(str)  # why the partner's lines cannot be spoken
     microphoneChanged = Signal(bool, str)  # open or closed; why it cannot record, if so
+    voiceListening = Signal(bool, int, bool)  # lines follow the voice: on, pause ms, headset
     playingChanged = Signal(bool)
     detectorChanged = Signal(str)
     detectorFailed = Signal(str, str)  # name, message
@@ -129,6 +130,7 @@ class AnalysisWorker(QObject):
                 e.spec, e.attempt, e.next_in_s),
             ev.PartnerVoiceUnavailable: lambda e: self.partnerVoiceUnavailable.emit(e.message),
             ev.MicrophoneChanged: lambda e: self.microphoneChanged.emit(e.on, e.message or ""),
+            ev.VoiceListening: lambda e: self.voiceListening.emit(e.on, e.pause_ms, e.headset),
             ev.PlayingChanged: lambda e: self.playingChanged.emit(e.playing),
             ev.DetectorChanged: lambda e: self.detectorChanged.emit(e.name),
             ev.DetectorFailed: lambda e: self.detectorFailed.emit(e.name, e.message),

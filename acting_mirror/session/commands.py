@@ -50,6 +50,22 @@ class SetVoiceRecording:
 
 
 @dataclass(frozen=True)
+class SetVoiceAdvance:
+    """Untimed scripts follow the actor's voice (with the microphone recording): the next
+    line comes up once the line showing has been spoken and then ``pause_ms`` of silence
+    has passed (the key still works). ``headset``: the actor wears headphones, so the
+    microphone cannot hear the partner's voice and nothing it hears is set aside."""
+
+    on: bool = True
+    pause_ms: int = 800
+    headset: bool = False
+
+
+PAUSE_MS_RANGE = (300, 5000)
+"""The pauses a voice-advanced line may wait for (shorter ones are breaths)."""
+
+
+@dataclass(frozen=True)
 class SetMeshDrawn:
     """Dot the face mesh on the picture (and in ``output.avi``) or not."""
 
@@ -125,6 +141,7 @@ class Shutdown:
 
 
 Command = (
-    OpenSource | SetPlaying | SetDetector | SetMirror | SetFaceDetail | SetVoiceRecording | SetMeshDrawn | StartRecording | SetScript
+    OpenSource | SetPlaying | SetDetector | SetMirror | SetFaceDetail | SetVoiceRecording
+    | SetVoiceAdvance | SetMeshDrawn | StartRecording | SetScript
     | SetCalibration | AdvanceScript | StopRecording | Shutdown
 )

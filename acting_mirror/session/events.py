@@ -118,6 +118,17 @@ class MicrophoneChanged:
 
 
 @dataclass(frozen=True)
+class VoiceListening:
+    """A scripted take follows the actor's voice (``on``: from now; off: no longer):
+    the next line comes up after a pause of ``pause_ms``; ``headset``: the partner's
+    playback is not set aside."""
+
+    on: bool
+    pause_ms: int = 800
+    headset: bool = False
+
+
+@dataclass(frozen=True)
 class PlayingChanged:
     playing: bool
 
@@ -180,6 +191,6 @@ class FrameAnalysed:
 
 Event = (
     Ready | Fatal | SourceOpening | SourceOpened | SourceFailed | SourceEnded
-    | SourceReconnecting | PartnerVoiceUnavailable | MicrophoneChanged | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
+    | SourceReconnecting | PartnerVoiceUnavailable | MicrophoneChanged | VoiceListening | PlayingChanged | DetectorChanged | DetectorFailed | MirrorChanged | TakeStarted
     | TakeFinished | RecordingFailed | FrameAnalysed
 )

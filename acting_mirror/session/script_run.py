@@ -34,6 +34,7 @@ class ScriptRun:
         self.follower = ScriptFollower(script, calibration, profile=profile)
         self._pending = False  # begin_take() called, first recorded frame not seen yet
         self.in_take = False
+        self.shown: int | None = None  # untimed take: the position of the line shown now
 
     def set_calibration(self, calibration: NeutralCalibration | None, actor: str = "") -> None:
         """Switch the calibration (takes in progress go on with the new one)."""
@@ -45,18 +46,27 @@ class ScriptRun:
         self.follower = ScriptFollower(self.script, self.calibration, profile=self.profile)
         self._pending = True
         self.in_take = True
+        self.shown = None
 
     def update(self, time_ms: int, primary: Face | None, *, recorded: bool) -> CueState:
         """The state for one analysed frame; ``recorded``: the frame went into the take."""
         if self._pending and recorded:
             self._pending = False
             self.follower.start(time_ms)
+            self.shown = None if self.script.timed else 0
         return self.follower.update(time_ms, primary)
 
     def advance(self) -> None:
         """Teleprompter: the next line (ignored unless a take is running)."""
-        if self.in_take and not self.script.timed and self.follower.started:
+        if self.in_take and not self.script.timed and self.follower.started \
+                and not self.follower.finished:
             self.follower.advance()
+            self.shown = None if self.follower.finished else (self.shown or 0) + 1
+
+    @property
+    def shown_cue(self):
+        """The line (a :class:`~acting_mirror.core.script.Cue`) an untimed take shows now."""
+        return None if self.shown is None else self.script.cues[self.shown]
 
     @property
     def take_complete(self) -> bool:
@@ -72,6 +82,7 @@ class ScriptRun:
         from acting_mirror.core.report import report_for_take
 
         follower, self.in_take, self._pending = self.follower, False, False
+        self.shown = None
         self.follower = ScriptFollower(self.script, self.calibration, profile=self.profile)
         if folder is None or frames == 0 or not follower.started:
             return None, None

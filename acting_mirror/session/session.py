@@ -43,6 +43,7 @@ from acting_mirror.session.parts import (  # noqa: F401 - the session's ports, r
 from acting_mirror.session.reading import Opening, Reconnect, StampedSource, source_info
 from acting_mirror.session.script_run import ScriptRun
 from acting_mirror.session.take import TakeFolder, TakeInProgress
+from acting_mirror.session.voice import TakeVoice
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class Session:
         self._detail = None  # the main face's mesh reader, kept while switched off
         self._mic = None  # the microphone, made on the first SetVoiceRecording(True)
         self._record_voice = False
+        self.voice = TakeVoice(emit, clock, self._app_speaking)  # speech.json, lines by voice
         self._looping = False
         self._analysed = RateMeter(clock=clock)
         self.stopping = False
@@ -190,6 +192,8 @@ class Session:
             self._set_face_detail(command.on)
         elif isinstance(command, cmd.SetVoiceRecording):
             self._set_voice_recording(command.on, command.device)
+        elif isinstance(command, cmd.SetVoiceAdvance):
+            self.voice.set(command, self.script, self.take is not None and self.take.scripted)
         elif isinstance(command, cmd.SetMeshDrawn):
             self._annotator.draw_mesh = bool(command.on)
             self._refresh_still()
@@ -313,22 +317,35 @@ class Session:
         self._record_voice = bool(on)
 
     def _start_voice(self, take: TakeInProgress, clock_origin: float) -> None:
-        """The take's first frame: the microphone starts, its time 0 this frame's."""
+        """The take's first frame: the microphone starts, its time 0 this frame's, and
+        the actor's voice is listened to (speech.json; an untimed script's lines follow
+        it)."""
         mic = self._mic
         if not self._record_voice or mic is None or not mic.available:
             return
+        self.voice.start(mic, clock_origin, self.script, take.scripted)
         try:
             mic.start(take.folder.path, clock_origin)
         except ActingMirrorError as exc:
+            self.voice.cancel()
             self._emit(ev.MicrophoneChanged(False, str(exc)))
             return
         take.audio = True
         self._emit(ev.MicrophoneChanged(True))
+        self.voice.started(self.script)
+
+    def _app_speaking(self) -> bool:
+        """The app's own voice is playing (the partner's line or a spoken cue): any
+        thread, so it reads the attributes once."""
+        partner, cues = self.partner, self._cue_voice
+        return bool((partner is not None and partner.speaking)
+                    or (cues is not None and getattr(cues, "speaking", False)))
 
     def _stop_voice(self, take: TakeInProgress) -> None:
         if take.audio and self._mic is not None:
             info = self._mic.stop()
             self._emit(ev.MicrophoneChanged(False, getattr(info, "message", None) or None))
+        self.voice.stop(take.folder.path, take.audio)
 
     def _set_face_detail(self, on: bool) -> None:
         """The face mesh on the main face, on or off (kept once built)."""
@@ -505,6 +522,8 @@ class Session:
             self._analysed.tick(t1)
             if self.script is not None:
                 recorded = self.take is not None and self.take.scripted
+                if recorded and self.voice.due():  # the actor said the line, then paused
+                    self._next_line()
                 cue = self.script.update(frame.time_ms, result.primary, recorded=recorded)
                 if recorded and self.partner is not None:
                     self.partner.follow(cue.cue)  # says a partner line once, never waits
@@ -697,8 +716,17 @@ class Session:
             self.start_take(self._loop_take)
 
     def _advance_script(self) -> None:
-        if self.script is None or self.take is None or not self.take.scripted:
+        """The key (AdvanceScript): the next line, and the end of the take after the last."""
+        if not self._next_line():
             return
-        self.script.advance()
         if self.policy.script_ends_take and self.script.take_complete:
             self._script_done()
+
+    def _next_line(self) -> bool:
+        """The next line of an untimed scripted take, by key or by voice; the voice's
+        wait starts again with it."""
+        if self.script is None or self.take is None or not self.take.scripted:
+            return False
+        self.script.advance()
+        self.voice.line_up(self.script)
+        return True
