@@ -168,6 +168,17 @@ def listening_words(entry: dict) -> str:
     return f"{head}: no face while listening"
 
 
+def read_listening(take_dir: Path | str) -> list[dict]:
+    """The take's ``listening`` entries from its ``report.json`` (the face during each
+    partner line); ``[]`` when there are none or the report cannot be read."""
+    try:
+        data = json.loads((Path(take_dir) / REPORT_JSON).read_text(encoding="utf-8"))
+        entries = data.get("listening") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
 def read_line_speech(take_dir: Path | str) -> dict[int, dict | None] | None:
     """Each line's ``speech`` entry from the take's ``report.json``, by line index;
     ``None`` when the report has no speech timing (a take without sound)."""

@@ -27,7 +27,12 @@ from acting_mirror.controllers.mirror import could_not_open
 from acting_mirror.core.palette import emotion_color_hex
 from acting_mirror.core.takefiles import REPORT_HTML
 from acting_mirror.core.script import format_time
-from acting_mirror.core.speech_timing import read_line_speech, speech_words
+from acting_mirror.core.speech_timing import (
+    listening_words,
+    read_line_speech,
+    read_listening,
+    speech_words,
+)
 from acting_mirror.core.scoring import (
     DISCLAIMER,
     HIT_ON_TARGET,
@@ -114,6 +119,10 @@ class ReportView(QWidget):
         layout.addWidget(self.calibration_label)
         layout.addWidget(self.disclaimer_label)
         layout.addWidget(self.table, 1)
+        self.listening_label = QLabel()  # the face while the partner spoke, with sound only
+        self.listening_label.setWordWrap(True)
+        self.listening_label.setVisible(False)
+        layout.addWidget(self.listening_label)
         layout.addWidget(self.legend_label)
 
     def _build_table(self, compact: bool) -> None:
@@ -183,6 +192,14 @@ class ReportView(QWidget):
             cell.setToolTip(f"Your voice on line {line.index + 1}: {words}")
             self.table.setItem(row, COLUMNS.index("Voice"), cell)
 
+    def set_listening(self, entries: list[dict]) -> None:
+        """How the face read while the partner spoke (report.json's ``listening``), under
+        the table; hidden when there is none."""
+        words = [listening_words(e) for e in entries]
+        self.listening_label.setText("While your partner spoke: " + "; ".join(words) + "."
+                                     if words else "")
+        self.listening_label.setVisible(bool(words))
+
     def _fill_row(self, row: int, line: LineScore) -> None:
         def item(text: str, align=Qt.AlignmentFlag.AlignLeft) -> QTableWidgetItem:
             it = QTableWidgetItem(text)
@@ -245,6 +262,7 @@ class ReportDialog(QDialog):
         self.view = ReportView()
         self.view.set_report(report)
         self.view.set_speech(read_line_speech(self.take_dir))
+        self.view.set_listening(read_listening(self.take_dir))
         self.review_button = QPushButton("Review take")
         self.review_button.setToolTip("Watch the take with its curves and the script")
         self.review_button.clicked.connect(self._review)

@@ -24,7 +24,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from acting_mirror.audio.player import TakePlayer, load_take_sound
-from acting_mirror.core.speech_timing import read_line_speech, read_segments
+from acting_mirror.core.speech_timing import read_line_speech, read_listening, read_segments
 from acting_mirror.core.takefiles import AUDIO_WAV
 from acting_mirror.gui.review_waveform import WaveformStrip
 
@@ -200,6 +200,7 @@ class ReviewSound(QObject):
         view = getattr(self.window, "report_view", None)
         if view is not None and hasattr(view, "set_speech"):
             view.set_speech(read_line_speech(self.window.folder))
+            view.set_listening(read_listening(self.window.folder))
 
 
 __all__ = ["ReviewSound", "NO_SOUND", "PLAY_TICK_MS"]

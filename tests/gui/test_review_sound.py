@@ -213,3 +213,19 @@ def test_a_sound_and_picture_of_different_lengths_are_said_to_differ():
     assert length_note(600.0, 590.0) == ""  # within 5 %
     note = length_note(48.5, 11.5)
     assert "48.5 s" in note and "11.5 s" in note and "may not line up" in note
+
+
+def test_the_review_says_how_the_face_read_while_the_partner_spoke(qtbot, sound_take, no_output):
+    scene = parse_script(
+        "0:00-0:02 happy  I got the part!\n"
+        "0:02-0:04 @THEO: Where is it?\n",
+        name="scene.txt",
+    )
+    window = _open(qtbot, sound_take)
+    window.score_with(scene)
+    data = json.loads((sound_take / REPORT_JSON).read_text())
+    assert [entry["speaker"] for entry in data["listening"]] == ["THEO"]
+    label = window.report_view.listening_label
+    assert label.isVisible()
+    assert label.text().startswith("While your partner spoke: line 2 (THEO): ")
+    window.close()
