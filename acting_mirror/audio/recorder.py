@@ -358,7 +358,9 @@ class MicRecorder:
     def _close_proc(self) -> None:
         with self._lock:
             proc, self._proc = self._proc, None
-            self._stopping = True
+            # a program that already ended on its own (an unplugged microphone) was not
+            # stopped by us: its reader thread still says why
+            self._stopping = proc is not None and proc.poll() is None
             self._recent.clear()
         if proc is not None:
             if proc.poll() is None:

@@ -103,7 +103,9 @@ class Prefetcher:
         except queue.Empty:
             pass
         if self._started:
-            self._thread.join(timeout=2.0)
+            # a frame being decoded finishes first (never release a capture mid-read); on a
+            # loaded machine that took over 2 s
+            self._thread.join(timeout=10.0)
         self.source.close()
 
     def __enter__(self) -> "Prefetcher":

@@ -37,10 +37,17 @@ def take(cli, portrait_clip, tmp_path):
 
 
 def _cli_process(*args, env=None, **kw) -> subprocess.Popen:
-    """``acting-mirror ARGS`` as its own process (the CLI's own Ctrl+C handling included)."""
+    """``acting-mirror ARGS`` as its own process (the CLI's own Ctrl+C handling included).
+
+    Ctrl+C is restored in the child: a shell's background job (`.ci/run &`) starts with
+    SIGINT ignored, and then Python, rightly, never turns it into KeyboardInterrupt."""
     return subprocess.Popen([sys.executable, "-m", "acting_mirror", *map(str, args)],
                             cwd=kw.pop("cwd", None), env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, **kw)
+                            stderr=subprocess.PIPE, preexec_fn=_default_sigint, **kw)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_hostile_file_names_are_only_names(cli, take, tmp_path, monkeypatch):
