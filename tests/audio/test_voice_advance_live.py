@@ -123,6 +123,7 @@ def test_a_spoken_scene_advances_by_voice_through_the_null_sink(pulse, tmp_path)
     finally:
         inbox.put(cmd.Shutdown())
         runner.join(20)
+        session.close()  # as the app's worker does after run(): the source's decoder stops
         for p in players:
             p.wait(timeout=10)
     (finished,) = [e.take for e in events if isinstance(e, ev.TakeFinished)]
