@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,16 +12,8 @@ import numpy as np
 import pytest
 
 from acting_mirror.audio.wavfile import write_wav
+from audio_polling import wait_for
 
-
-def wait_for(predicate, timeout=20.0, step=0.02):
-    """Poll until ``predicate()`` (the deadline only guards against hanging forever)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 @dataclass

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,17 +21,7 @@ from acting_mirror.audio.clock import ClockFit, ClockNotes, align, fit_clock, re
 from acting_mirror.audio.recorder import MicRecorder, devices, finish_take_audio
 from acting_mirror.audio.wavfile import StreamingWav, read_wav, repair_wav
 from acting_mirror.core.takefiles import AUDIO_CLOCK, AUDIO_WAV
-
-
-
-def wait_for(predicate, timeout=20.0, step=0.02):
-    """Poll until ``predicate()`` (the deadline only guards against hanging forever)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
+from audio_polling import wait_for
 
 SR = 16000
 FRAME_MS = 1000 / 30

@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 
 import numpy as np
 import pytest
 
 from acting_mirror.audio.partner import PartnerVoice, find_player
 from acting_mirror.core.script import parse_script
+from audio_polling import wait_for as _wait
 
 SCENE = parse_script(
     "[INT. KITCHEN - NIGHT]\n"
@@ -23,15 +23,6 @@ SCENE = parse_script(
 )
 SR = 22050
 
-
-def _wait(predicate, timeout=20.0, step=0.02):
-    """Poll until ``predicate()`` (a deadline only guards against hanging forever)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 @pytest.fixture

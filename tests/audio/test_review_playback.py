@@ -22,16 +22,8 @@ from acting_mirror.app import process_to_take  # noqa: E402
 from acting_mirror.audio.recorder import MicRecorder  # noqa: E402
 from acting_mirror.audio.wavfile import read_wav, write_wav  # noqa: E402
 from acting_mirror.core.takefiles import AUDIO_WAV  # noqa: E402
+from audio_polling import wait_for
 
-
-def wait_for(predicate, timeout=20.0, step=0.02):
-    """Poll until ``predicate()`` (the deadline only guards against hanging forever)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 FPS = 25

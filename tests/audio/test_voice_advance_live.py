@@ -24,20 +24,12 @@ from acting_mirror.session import commands as cmd
 from acting_mirror.session import events as ev
 from acting_mirror.session.parts import Inbox
 from acting_mirror.session.session import LIVE, Session
+from audio_polling import wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None,
                                 reason="espeak-ng is not installed (CI installs it)")
 
 
-
-def wait_for(predicate, timeout=20.0, step=0.05):
-    """Poll until ``predicate()`` (the deadline only guards against hanging forever)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 FPS = 10.0
