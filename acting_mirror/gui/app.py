@@ -153,15 +153,23 @@ def run_app(
     for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, lambda *_: window.quit_now())
-    heartbeat = QTimer()  # lets Python run its signal handlers while Qt waits
+    try:
+        return _exec(app)
+    finally:
+        window.shutdown()
+        logging.getLogger(__name__).debug("Acting Mirror closed.")
+
+
+def _exec(app) -> int:
+    """``app.exec()``, with a heartbeat that lets Python run its signal handlers while Qt
+    waits."""
+    heartbeat = QTimer()
     heartbeat.start(250)
     heartbeat.timeout.connect(lambda: None)
     try:
         return int(app.exec())
     finally:
         heartbeat.stop()
-        window.shutdown()
-        logging.getLogger(__name__).debug("Acting Mirror closed.")
 
 
 def run_review(take: Path, *others: Path | None, on_window=None) -> int:
@@ -194,13 +202,9 @@ def run_review(take: Path, *others: Path | None, on_window=None) -> int:
     window.show()
     previous = {signum: signal.signal(signum, lambda *_: window.close())
                 for signum in (signal.SIGINT, signal.SIGTERM)}
-    heartbeat = QTimer()
-    heartbeat.start(250)
-    heartbeat.timeout.connect(lambda: None)
     try:
-        return int(app.exec())
+        return _exec(app)
     finally:
-        heartbeat.stop()
         window.shutdown()
         window.deleteLater()
         for signum, handler in previous.items():
