@@ -56,6 +56,7 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings(), make: Callab
         keyframe_interval=settings.keyframe_interval,
         full_height=360 if haar else 480,
         roi_face_px=36 if haar else 48,
+        wait_when_lost=settings.wait_when_lost,
     )
     return KeyframeDetector(
         detector,

@@ -91,6 +91,10 @@ class AnalysisSettings:
     keyframe_interval: int = 10  # full-frame detection every N frames, refined in between
     # run keyframes' full detection on a helper thread, so no frame waits for it
     background_detection: bool = True
+    # when every face is lost (a cut, the actor left), look for faces on that very frame
+    # (True: what a file's analysis wants), or only on the helper thread while frames keep
+    # flowing faceless for a few frames (False: live, where a stalled picture is worse)
+    wait_when_lost: bool = True
     # faces the emotion model reads per frame at most (0: all); the main face and new
     # faces are always read, the others take turns and show their last reading
     reading_budget: int = 0

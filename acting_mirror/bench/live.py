@@ -92,15 +92,16 @@ def stamp_code(image: np.ndarray, index: int) -> None:
         strip[:, width - x - _CODE_CELL:width - x] = value
 
 
-def _decode_word(read: Callable[[int, int], int], width: int, height: int) -> int | None:
+def _decode_word(read: Callable[[int, int], int], width: int, height: int,
+                 scale: float = 1.0) -> int | None:
     """The index coded in a picture (``read(x, y)`` gives a pixel's brightness), trying the
     left copy then the right one; ``None`` when neither passes its check bits (e.g. a face
-    box was drawn over both)."""
-    y = height - _CODE_CELL // 2
+    box was drawn over both). ``scale``: the picture's size against the stamped frame's."""
+    y = min(height - 1, int((height / scale - _CODE_CELL / 2) * scale))
     for side in (0, 1):
         word = 0
         for bit in range(_CODE_BITS):
-            x = bit * _CODE_CELL + _CODE_CELL // 2
+            x = int((bit * _CODE_CELL + _CODE_CELL / 2) * scale)
             if side:
                 x = width - 1 - x
             if read(x, y) > 127:
@@ -117,13 +118,15 @@ def read_code(image: np.ndarray) -> int | None:
     return _decode_word(lambda x, y: int(image[y, x].mean()), width, height)
 
 
-def read_code_qimage(image) -> int | None:
-    """:func:`read_code` for a ``QImage``."""
+def read_code_qimage(image, frame_width: int | None = None) -> int | None:
+    """:func:`read_code` for a ``QImage``, which may be the stamped frame scaled down from
+    ``frame_width`` pixels wide."""
     def brightness(x: int, y: int) -> int:
         rgb = image.pixel(x, y)
         return (((rgb >> 16) & 0xFF) + ((rgb >> 8) & 0xFF) + (rgb & 0xFF)) // 3
 
-    return _decode_word(brightness, image.width(), image.height())
+    scale = image.width() / frame_width if frame_width else 1.0
+    return _decode_word(brightness, image.width(), image.height(), scale)
 
 
 # --------------------------------------------------------------------------- camera
@@ -387,7 +390,7 @@ class LatencyHistogram:
 
 
 _PARTS = ("wait", "analyse", "handover", "paint")
-_STAGES = ("detect", "classify", "track", "annotate", "record")  # as the worker times them
+_STAGES = ("detect", "classify", "detail", "track", "annotate", "record")  # as the worker times them
 
 
 class _Probe:
@@ -480,7 +483,8 @@ class _Probe:
         if self.window is not None and self.window.video.image is not packet.image:
             return  # something else is on the view (not a frame of ours)
         self.painted += 1
-        code = read_code_qimage(packet.image)
+        camera = self.camera
+        code = read_code_qimage(packet.image, camera.width if camera is not None else None)
         if code is None:
             self.unreadable += 1
         elif code != packet.index & _CODE_MASK:

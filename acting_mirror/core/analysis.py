@@ -59,8 +59,13 @@ class Analyzer:
 
     def analyze(self, frame: Frame) -> FrameResult:
         clock = self._clock
+        t_follow = clock()
+        followed = self._follow(frame.image)
         t0 = clock()
-        faces = self.detector.detect(frame.image)
+        if followed is not None:
+            faces = self.detector.detect_following(frame.image, followed)
+        else:
+            faces = self.detector.detect(frame.image)
         t1 = clock()
         faces = self.tracker.update(faces)
         t2 = clock()
@@ -85,8 +90,16 @@ class Analyzer:
             "track": (t2 - t1 + t5 - t4) * 1e3,  # tracking and smoothing
         }
         if self.detail is not None or self.quality is not None:
-            timings["detail"] = (t4 - t3) * 1e3
+            timings["detail"] = (t4 - t3 + t0 - t_follow) * 1e3
         return FrameResult(frame=frame, faces=faces, timings_ms=timings)
+
+    def _follow(self, image: np.ndarray):
+        """The main face as the detail reader follows it into this frame, when both it and
+        the detector can (see ``FaceDetailReader.follow``); else ``None``."""
+        follow = getattr(self.detail, "follow", None)
+        if follow is None or not hasattr(self.detector, "detect_following"):
+            return None
+        return follow(image)
 
 
 def _with_quality(image: np.ndarray, faces, judge) -> tuple[Face, ...]:

@@ -14,7 +14,12 @@ from acting_mirror.core.types import Faces, Frame, FrameResult
 
 @runtime_checkable
 class FaceDetector(Protocol):
-    """Finds faces in a BGR image; boxes are clamped to the image."""
+    """Finds faces in a BGR image; boxes are clamped to the image.
+
+    Optionally ``detect_following(image, followed)``: the same, given one face of this
+    frame another tracker has already found (``FaceDetailReader.follow``), so the detector
+    need not look for it.
+    """
 
     name: str
 
@@ -30,7 +35,11 @@ class EmotionClassifier(Protocol):
 
 @runtime_checkable
 class FaceDetailReader(Protocol):
-    """Adds ``mesh``, ``blendshapes`` and ``pose`` to the faces it reads (the main face)."""
+    """Adds ``mesh``, ``blendshapes`` and ``pose`` to the faces it reads (the main face).
+
+    Optionally ``follow(image) -> Face | None``: the main face of this new frame as the
+    reader tracks it from the last, before any detection (read already).
+    """
 
     def read(self, image: np.ndarray, faces: Faces) -> Faces: ...
 

@@ -117,12 +117,15 @@ class MainWindow(WindowExtras, QMainWindow):
         if model is not None:
             self.prefs.model_path = Path(model)  # kept: the app starts with it next time too
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET,
+                                    wait_when_lost=False,  # live: never stall the picture
                                     face_detail=self.prefs.face_detail,
                                     model_path=self.prefs.model_path)
         self.worker = WorkerHandle(AnalysisWorker(settings, parts=self._session_parts(services),
                                                   mirror=self.prefs.mirror))
         self._update_controls()  # nothing works before the models load
         self._connect_worker(self.worker.worker)
+        self.video.size_observers.append(self._fit_pictures)
+        self._fit_pictures(self.video.device_size())
         # scripts, scripted takes, reports, review, takes library, calibration
         self.rehearsal = Rehearsal(self, profiles=profiles)
         self.rehearsal.install_menus(self.file_menu, self.view_menu, before=self.takes_folder_action)
@@ -270,6 +273,10 @@ class MainWindow(WindowExtras, QMainWindow):
         self.mirror_button.setToolTip(controls.mirror_tip)
 
     # ================================================================== worker wiring
+
+    def _fit_pictures(self, size: tuple[int, int]) -> None:
+        """The worker makes its pictures at the video view's size (see VideoView)."""
+        self.worker.worker.display_fit = size
 
     def _connect_worker(self, worker: AnalysisWorker) -> None:
         for signal, slot in (

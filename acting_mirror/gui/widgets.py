@@ -40,7 +40,10 @@ class VideoView(QWidget):
 
     Every callable in ``paint_observers`` is called as ``observer(latency_s)`` the first
     time each new picture is painted, with the time from its capture to now (the
-    window's live figures and the live bench listen here).
+    window's live figures and the live bench listen here). Every callable in
+    ``size_observers`` is called as ``observer((width, height))`` with the view's size in
+    device pixels whenever it changes, so a picture can be made at that size beforehand: one
+    that already fits (within a pixel or two) is painted as it is, not rescaled.
     """
 
     def __init__(self, parent: QWidget | None = None):
@@ -53,7 +56,18 @@ class VideoView(QWidget):
         self._badge: str | None = None
         self._note: str | None = None
         self.paint_observers: list[Callable[[float], None]] = []
+        self.size_observers: list[Callable[[tuple[int, int]], None]] = []
         self.frames_shown = 0
+
+    def device_size(self) -> tuple[int, int]:
+        ratio = self.devicePixelRatioF()
+        return (round(self.width() * ratio), round(self.height() * ratio))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        size = self.device_size()
+        for observer in self.size_observers:
+            observer(size)
 
     def sizeHint(self) -> QSize:
         return QSize(960, 540)
@@ -95,8 +109,16 @@ class VideoView(QWidget):
         picture = self.rect()
         if self._image is not None:
             picture = fit_rect(self._image.size(), self.rect())
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(picture, self._image)
+            ratio = self.devicePixelRatioF()
+            own = self._image.size()
+            if (abs(picture.width() * ratio - own.width()) <= 2
+                    and abs(picture.height() * ratio - own.height()) <= 2):
+                # made to fit already (see size_observers): a copy, no rescale
+                self._image.setDevicePixelRatio(ratio)
+                painter.drawImage(picture.topLeft(), self._image)
+            else:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawImage(picture, self._image)
         if self._badge:
             self._paint_badge(painter, self._badge, picture)
         if self._note:

@@ -5,17 +5,28 @@ The main face's box seeds MediaPipe's face mesh (:class:`~acting_mirror.vision.f
 which then tracks that face from its own landmarks frame to frame; when the main face
 changes, the new one's box seeds it again. Faces the detector already read with the mesh
 (``--detector mesh``) are left as they are.
+
+``follow(image)`` runs the mesh on the next frame *before* detection: while it still holds
+the main face, that face's box comes from the mesh, in the detector's own box shape (the
+offset and size the detector's box had against the mesh's when the mesh was seeded), so
+the detector need not search for it (see ``KeyframeDetector.detect_following``). That
+saves the main face's per-frame refinement and most keyframes, which is what lets the
+mesh run on the main face at 30 fps live.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from acting_mirror.core.types import Face, Faces
+from acting_mirror.core.types import Box, Face, Faces
 from acting_mirror.vision.face_mesh import FaceMesh, MeshFace
 
 MIN_OVERLAP = 0.3
 """A mesh face belongs to the main face when their boxes overlap at least this much (IoU)."""
+
+BoxShape = tuple[float, float, float, float]
+"""A detector's box against the mesh's: centre offset (x, y) and size (w, h), each as a
+fraction of the mesh box's width or height."""
 
 
 class MainFaceDetail:
@@ -26,23 +37,52 @@ class MainFaceDetail:
 
     def __init__(self, mesh: FaceMesh | None = None):
         self.mesh = mesh if mesh is not None else FaceMesh(max_faces=1, keyframe_interval=0)
+        self._followed: Box | None = None  # the main face's box in the last frame read
+        self._shape: BoxShape | None = None  # the detector's box shape against the mesh's
+
+    def follow(self, image: np.ndarray) -> Face | None:
+        """The main face in ``image`` (the next frame) as the mesh follows it from the last
+        one, with mesh, blendshapes and pose, its box in the detector's shape; ``None`` when
+        the mesh holds no face or has lost this one."""
+        if self._followed is None or self._shape is None or not self.mesh._tracked:
+            return None
+        found = self.mesh.track(image)
+        # the mesh lost the face and its own detector found one again (a cut): that one
+        refound = "detector" in self.mesh.timings_ms
+        height, width = image.shape[:2]
+        for candidate in found:
+            if candidate.age or candidate.blendshapes is None:
+                continue
+            box = _shaped(candidate.box(), self._shape).clamp(width, height)
+            if box is not None and (refound or box.iou(self._followed) >= MIN_OVERLAP):
+                self._followed = box
+                return Face(box=box, score=float(candidate.presence),
+                            landmarks=candidate.five_points(), mesh=candidate.points,
+                            blendshapes=candidate.blendshapes, pose=candidate.pose)
+        self._followed = None  # lost, or it became another face: the detector looks again
+        return None
 
     def read(self, image: np.ndarray, faces: Faces) -> Faces:
         index = next((i for i, f in enumerate(faces) if f.primary), None)
         if index is None:
+            self._followed = None
             return faces
         main = faces[index]
         if main.blendshapes is not None:
-            return faces  # the detector read it already
+            return faces  # the detector (or follow) read it already
         found = self.mesh.track(image, seeds=[main])
         best = _best_overlap(found, main)
         if best is None:
+            self._followed = None
             return faces
+        self._shape = _shape_of(main.box, best.box())
+        self._followed = main.box
         read = main.with_(mesh=best.points, blendshapes=best.blendshapes, pose=best.pose)
         return faces[:index] + (read,) + faces[index + 1:]
 
     def reset(self) -> None:
         self.mesh.reset()
+        self._followed = None
 
     def close(self) -> None:
         self.mesh.close()
@@ -57,6 +97,20 @@ def _best_overlap(found: list[MeshFace], face: Face) -> MeshFace | None:
         if iou >= best_iou:
             best, best_iou = candidate, iou
     return best
+
+
+def _shape_of(box: Box, mesh_box: Box) -> BoxShape:
+    (cx, cy), (mx, my) = box.center, mesh_box.center
+    mw, mh = max(mesh_box.w, 1), max(mesh_box.h, 1)
+    return ((cx - mx) / mw, (cy - my) / mh, box.w / mw, box.h / mh)
+
+
+def _shaped(mesh_box: Box, shape: BoxShape) -> Box:
+    """A box of ``shape`` against ``mesh_box`` (see :data:`BoxShape`)."""
+    (mx, my), (dx, dy, sw, sh) = mesh_box.center, shape
+    cx, cy = mx + dx * mesh_box.w, my + dy * mesh_box.h
+    w, h = sw * mesh_box.w, sh * mesh_box.h
+    return Box.from_xyxy(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
 def assess_main_face(image: np.ndarray, face: Face) -> str:

@@ -11,7 +11,14 @@ Given a ``background`` detector (a second instance: detectors are not thread-saf
 keyframe's full detection runs on it on a helper thread (OpenCV and LiteRT release the GIL) while frames keep flowing through the cheap refinement; its
 faces join when it finishes. That keeps every frame's latency low for live video, at the
 price of new faces appearing a few frames later. Only when no face is known at all does a
-full detection block, and then at most once every ``keyframe_interval`` frames.
+full detection block, and then at most once every ``keyframe_interval`` frames; with
+``wait_when_lost`` off (live video) not even then: the helper thread looks, pass after
+pass, while frames flow on without faces.
+
+``detect_following(image, followed)`` is ``detect`` for a frame in which another tracker
+(the face mesh on the main face) has already found one face: that face takes the place of
+the known face it overlaps and is not searched for, and keyframes come only every
+``follow_keyframe_interval`` frames, since they are needed only for faces that are new.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import numpy as np
 
 from acting_mirror.core.ports import FaceDetector
 from acting_mirror.core.types import Box, Face, Faces
+from acting_mirror.vision.helper_thread import helper_executor
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class KeyframePolicy:
     roi_face_px: int = 48  # the face's height inside the rescaled search window
     max_misses: int = 2  # refinements in a row a face may miss before a full detection
     max_refine_per_frame: int = 4  # with more faces, the largest every frame, the rest in turn
+    follow_keyframe_interval: int = 60  # keyframes while another tracker follows the main face
+    wait_when_lost: bool = True  # with a background detector: block a frame when no face is known
 
 
 class KeyframeDetector:
@@ -55,6 +65,7 @@ class KeyframeDetector:
         self._since_full = 0
         self._force_full = True
         self._turn = 0
+        self._followed: Face | None = None  # this frame's face found by another tracker
         self.full_detections = 0  # counters, for the benchmark
         self.refinements = 0
 
@@ -72,14 +83,46 @@ class KeyframeDetector:
 
     def detect(self, image: np.ndarray) -> Faces:
         self._since_full += 1
+        if self._followed is not None:
+            self._take_followed()
         if self.background is not None:
             return self._detect_background(image)
-        if self._known and not self._force_full and self._since_full < self.policy.keyframe_interval:
+        if self._known and not self._force_full and self._since_full < self._interval():
             faces = self._refine(image)
             if not self._force_full:
                 return faces
         # a keyframe, or a face was just lost: look at the whole frame now
         return self._replace_known(self._detect_full(image))
+
+    def detect_following(self, image: np.ndarray, followed: Face) -> Faces:
+        """``detect``, given ``followed``: a face of this frame another tracker already
+        found (see the module docstring)."""
+        self._followed = followed
+        try:
+            return self.detect(image)
+        finally:
+            # remembered as a box only: a later frame must not hand on this frame's detail
+            bare = followed.with_(mesh=None, blendshapes=None, pose=None)
+            self._known = [bare if f is followed else f for f in self._known]
+            self._followed = None
+
+    def _interval(self) -> int:
+        if self._followed is not None:
+            return max(self.policy.keyframe_interval, self.policy.follow_keyframe_interval)
+        return self.policy.keyframe_interval
+
+    def _take_followed(self) -> None:
+        """The followed face in place of the known face it overlaps (or joining them)."""
+        followed = self._followed
+        match = self._match(self._known, followed)
+        if match is None:
+            self._known.append(followed)
+            self._misses.append(0)
+        else:
+            self._known[match] = followed
+            self._misses[match] = 0
+        if len(self._known) == 1:
+            self._force_full = False  # a known face: no blocking pass for it
 
     def _detect_background(self, image: np.ndarray) -> Faces:
         if self._pending is not None and self._pending.done():
@@ -89,13 +132,17 @@ class KeyframeDetector:
             faces = self._refine(image)
             if self._known:
                 if self._pending is None and (
-                    self._force_full or self._since_full >= self.policy.keyframe_interval
+                    self._force_full or self._since_full >= self._interval()
                 ):
                     self._submit(image)
                 return faces
             # every face was just lost (a cut, or the actor left): look at this very frame
             # now, rather than return nothing while a helper pass runs (and, if that pass
             # saw nothing, wait a whole keyframe interval for the next)
+        if not self.policy.wait_when_lost:
+            if self._pending is None:
+                self._submit(image)  # nothing known: look again as soon as the last pass ends
+            return ()
         if self._force_full or self._since_full >= self.policy.keyframe_interval:
             # nothing known: one blocking pass, at most every keyframe_interval frames
             self._pending = None
@@ -105,6 +152,15 @@ class KeyframeDetector:
         return ()
 
     def _replace_known(self, faces: Faces) -> Faces:
+        if self._followed is not None:
+            # the followed face keeps its box (the detector's shape already) and its detail
+            faces = list(faces)
+            match = self._match(faces, self._followed)
+            if match is None:
+                faces.append(self._followed)
+            else:
+                faces[match] = self._followed
+            faces = tuple(faces)
         self._known = list(faces)
         self._misses = [0] * len(faces)
         self._since_full = 0
@@ -113,10 +169,16 @@ class KeyframeDetector:
 
     def _submit(self, image: np.ndarray) -> None:
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="full-face-detection")
+            self._executor = helper_executor("full-face-detection")
         self._pending = self._executor.submit(self._detect_full, image.copy(), self.background)
         self._since_full = 0
         self._force_full = False
+
+    @staticmethod
+    def _match(faces, face: Face, min_iou: float = 0.3) -> int | None:
+        """The index of the face in ``faces`` that overlaps ``face`` most, if enough."""
+        best = max(range(len(faces)), key=lambda i: faces[i].box.iou(face.box), default=None)
+        return best if best is not None and faces[best].box.iou(face.box) > min_iou else None
 
     def _merge(self, full: Faces) -> None:
         """Fold a full pass's faces in: known faces keep their fresher box, new ones join."""
@@ -149,6 +211,9 @@ class KeyframeDetector:
         misses: list[int] = []
         n = len(self._known)
         budget = self.policy.max_refine_per_frame
+        followed = next(
+            (i for i, f in enumerate(self._known) if f is self._followed), None
+        )
         if n <= budget:
             turn = set(range(n))
         else:
@@ -158,6 +223,7 @@ class KeyframeDetector:
             others = [i for i in range(n) if i != largest]
             turn = {largest} | {others[(self._turn + k) % len(others)] for k in range(budget - 1)}
             self._turn = (self._turn + budget - 1) % len(others)
+        turn.discard(followed)  # found already, in this very frame
         for i, (face, missed) in enumerate(zip(self._known, self._misses)):
             if i not in turn:
                 out.append(face)

@@ -30,6 +30,7 @@ import numpy as np
 from acting_mirror.core.ports import FaceDetector
 from acting_mirror.core.types import Face, Faces
 from acting_mirror.vision.face_mesh import FaceMesh, MeshFace
+from acting_mirror.vision.helper_thread import helper_executor
 
 
 def mesh_face_to_face(face: MeshFace, width: int, height: int) -> Face | None:
@@ -133,7 +134,7 @@ class MeshDetector:
     def _submit(self, image: np.ndarray) -> None:
         """Start a seed pass on a copy of ``image`` (the caller may draw on its frame)."""
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="mesh-seed-detection")
+            self._executor = helper_executor("mesh-seed-detection")
         self._since_seed = 0
         self._pending = self._executor.submit(self.seed_detector.detect, image.copy())
 

@@ -14,6 +14,7 @@ from acting_mirror.bench.live import (
     format_startup,
     measure_startup,
     read_code,
+    read_code_qimage,
     run_live_bench,
     stamp_code,
 )
@@ -26,6 +27,18 @@ def test_frame_codes_read_back_whether_or_not_the_picture_is_mirrored():
     assert read_code(np.ascontiguousarray(image[:, ::-1])) == 70_001
     image[-10:, :] = 255 - image[-10:, :]  # both copies spoiled: unreadable, not a wrong index
     assert read_code(image) is None
+
+
+def test_frame_codes_read_back_from_the_picture_the_window_shows(qapp):
+    """The worker scales pictures to the video view (969 of 1280 px here): still readable."""
+    from acting_mirror.gui.worker import display_image
+
+    image = np.full((720, 1280, 3), 35, np.uint8)
+    stamp_code(image, 4_321)
+    shown = display_image(image, (969, 741))
+    assert (shown.width(), shown.height()) == (969, 545)
+    assert read_code_qimage(shown, 1280) == 4_321
+    assert read_code_qimage(display_image(image), 1280) == 4_321  # unscaled
 
 
 def test_live_bench_shows_fresh_pictures_records_every_analysed_frame_and_reports(qapp, tmp_path):

@@ -125,3 +125,58 @@ def test_after_a_cut_the_face_is_found_in_the_frame_that_lost_it():
         assert [f.box.x for f in det.detect(cut)] == [900]  # lost: found again at once
     finally:
         det.close()
+
+
+def test_live_a_cut_never_stalls_a_frame_and_the_helper_finds_the_face():
+    """Live (``wait_when_lost`` off): when every face is lost, frames go on at once without
+    faces while the (slow) helper looks; its face then joins."""
+
+    class SlowDetector(CountingDetector):
+        def detect(self, image):
+            time.sleep(0.3)
+            return super().detect(image)
+
+    det = KeyframeDetector(CountingDetector(), KeyframePolicy(keyframe_interval=100, max_misses=0,
+                                                              wait_when_lost=False),
+                           background=SlowDetector())
+    try:
+        cut = frame_with_face(900, 400)
+        started = time.perf_counter()
+        assert det.detect(cut) == ()  # nothing known: no blocking pass, even on the first frame
+        assert time.perf_counter() - started < 0.25  # well under the helper's 0.3 s
+        found = ()
+        for _ in range(400):  # a wait of up to 2 s for the helper, not a timing check
+            found = det.detect(cut)
+            if found:
+                break
+            time.sleep(0.005)
+        assert [f.box.x for f in found] == [900]
+    finally:
+        det.close()
+
+
+def test_a_followed_face_is_not_searched_for_and_keeps_its_box():
+    """Another tracker (the face mesh) found the main face in this frame: that box is used
+    as it is, only the other faces are searched, and its detail is not handed on."""
+    inner = CountingDetector()
+    det = KeyframeDetector(inner, KeyframePolicy(keyframe_interval=5, follow_keyframe_interval=50))
+    img = frame_with_face(300, 200)
+    img[400:480, 900:980] = 255  # a second, smaller face
+    det.detect(img)
+    calls = len(inner.calls)
+    followed = Face(box=Box(290, 195, 120, 110), score=0.9, blendshapes=np.zeros(52, np.float32))
+    for _ in range(12):  # past keyframe_interval: following, keyframes wait for 50 frames
+        faces = det.detect_following(img, followed)
+        assert followed in faces and len(faces) == 2
+    searched = inner.calls[calls:]
+    assert len(searched) == 12 and all(max(shape) < 200 for shape in searched)  # the small face only
+    held = det.detect(np.zeros((720, 1280, 3), np.uint8))  # the mesh lost it; Haar misses
+    assert all(f.blendshapes is None for f in held)  # an old frame's detail is not this one's
+
+
+def test_a_followed_face_joins_when_the_detector_knew_nothing():
+    det = KeyframeDetector(CountingDetector(), KeyframePolicy(keyframe_interval=100))
+    empty = np.zeros((720, 1280, 3), np.uint8)
+    assert det.detect(empty) == ()
+    followed = Face(box=Box(500, 300, 90, 90), score=0.9)
+    assert det.detect_following(empty, followed) == (followed,)
