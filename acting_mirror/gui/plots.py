@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from acting_mirror.core.palette import EMOTION_COLORS_HEX
 from acting_mirror.core.timeline import EmotionTimeline
@@ -35,6 +35,8 @@ def style_plot(plot: pg.PlotWidget) -> pg.PlotItem:
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(_AXIS))
         axis.setTextPen(pg.mkPen(_AXIS))
+        # kept as a pixmap: the curves redraw 15 times a second, the axes and grid rarely
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return item
 
 

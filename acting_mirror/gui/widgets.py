@@ -6,7 +6,7 @@ import time
 from typing import Callable
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -54,6 +54,7 @@ class VideoView(QWidget):
         self._image: QImage | None = None
         self._captured_at: float | None = None
         self._badge: str | None = None
+        self._badge_pixmap: tuple[tuple, QPixmap] | None = None  # (what it shows, the badge)
         self._note: str | None = None
         self.paint_observers: list[Callable[[float], None]] = []
         self.size_observers: list[Callable[[tuple[int, int]], None]] = []
@@ -131,25 +132,39 @@ class VideoView(QWidget):
                 observer(latency)
 
     def _paint_badge(self, painter: QPainter, text: str, picture: QRect) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        """The badge, drawn once per text and size (it is painted with every frame)."""
+        key = (text, self.height(), self.devicePixelRatioF(), self.font().key())
+        if self._badge_pixmap is None or self._badge_pixmap[0] != key:
+            self._badge_pixmap = (key, self._render_badge(text))
+        painter.drawPixmap(picture.x() + 14, picture.y() + 14, self._badge_pixmap[1])
+
+    def _render_badge(self, text: str) -> QPixmap:
         font = QFont(self.font())
         font.setPointSizeF(max(11.0, self.height() / 40))
         font.setBold(True)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
+        metrics = QFontMetrics(font)
         h = metrics.height() + 12
         dot = h - 16
         w = metrics.horizontalAdvance(text) + dot + 30
-        box = QRectF(picture.x() + 14, picture.y() + 14, w, h)
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(round(w * ratio), round(h * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(font)
+        box = QRectF(0, 0, w, h)
         path = QPainterPath()
         path.addRoundedRect(box, h / 2, h / 2)
         painter.fillPath(path, QColor(0, 0, 0, 170))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(RECORD_RED))
-        painter.drawEllipse(QRectF(box.x() + 10, box.y() + 8, dot, dot))
+        painter.drawEllipse(QRectF(10, 8, dot, dot))
         painter.setPen(QPen(QColor("white")))
         painter.drawText(box.adjusted(dot + 18, 0, -10, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.end()
+        return pixmap
 
     def _paint_note(self, painter: QPainter, text: str, picture: QRect) -> None:
         font = QFont(self.font())

@@ -42,7 +42,7 @@ class KeyframePolicy:
     roi_face_px: int = 48  # the face's height inside the rescaled search window
     max_misses: int = 2  # refinements in a row a face may miss before a full detection
     max_refine_per_frame: int = 4  # with more faces, the largest every frame, the rest in turn
-    follow_keyframe_interval: int = 60  # keyframes while another tracker follows the main face
+    follow_keyframe_interval: int = 30  # keyframes while another tracker follows the main face
     wait_when_lost: bool = True  # with a background detector: block a frame when no face is known
 
 
