@@ -12,8 +12,9 @@ keyframe's full detection runs on it on a helper thread (OpenCV and LiteRT relea
 faces join when it finishes. That keeps every frame's latency low for live video, at the
 price of new faces appearing a few frames later. Only when no face is known at all does a
 full detection block, and then at most once every ``keyframe_interval`` frames; with
-``wait_when_lost`` off (live video) not even then: the helper thread looks, pass after
-pass, while frames flow on without faces.
+``wait_when_lost`` off (live video) only on the first frame after a reset (a new source
+or take): after that, when faces are lost, the helper thread looks, pass after pass,
+while frames flow on without faces.
 
 ``detect_following(image, followed)`` is ``detect`` for a frame in which another tracker
 (the face mesh on the main face) has already found one face: that face takes the place of
@@ -66,12 +67,14 @@ class KeyframeDetector:
         self._force_full = True
         self._turn = 0
         self._followed: Face | None = None  # this frame's face found by another tracker
+        self._fresh = True  # nothing looked for since the start or a reset
         self.full_detections = 0  # counters, for the benchmark
         self.refinements = 0
 
     def reset(self) -> None:
         self._known, self._misses = [], []
         self._force_full = True
+        self._fresh = True
         self._pending = None
 
     def close(self) -> None:
@@ -139,7 +142,7 @@ class KeyframeDetector:
             # every face was just lost (a cut, or the actor left): look at this very frame
             # now, rather than return nothing while a helper pass runs (and, if that pass
             # saw nothing, wait a whole keyframe interval for the next)
-        if not self.policy.wait_when_lost:
+        if not self.policy.wait_when_lost and not self._fresh:
             if self._pending is None:
                 self._submit(image)  # nothing known: look again as soon as the last pass ends
             return ()
@@ -162,6 +165,7 @@ class KeyframeDetector:
                 faces[match] = self._followed
             faces = tuple(faces)
         self._known = list(faces)
+        self._fresh = False
         self._misses = [0] * len(faces)
         self._since_full = 0
         self._force_full = False
@@ -171,6 +175,7 @@ class KeyframeDetector:
         if self._executor is None:
             self._executor = helper_executor("full-face-detection")
         self._pending = self._executor.submit(self._detect_full, image.copy(), self.background)
+        self._fresh = False
         self._since_full = 0
         self._force_full = False
 
