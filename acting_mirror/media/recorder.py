@@ -57,6 +57,7 @@ from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import OutputError
 from acting_mirror.media.recovery import RESERVE_FILE, lock_marker, recover_take
 from acting_mirror.media.takes import MIN_FREE_BYTES, check_free_space, free_bytes
+from acting_mirror.priority import ENCODER_NICENESS, lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -457,6 +458,7 @@ class TakeRecorder:
         self._thread.start()
 
     def _encode_loop(self) -> None:
+        lower_priority(ENCODER_NICENESS)  # behind the frame's own work (see acting_mirror.priority)
         writer = self._writer
         # VideoWriter.write reports nothing: a file that stops growing means a full disk.
         sizes: deque[int] = deque(maxlen=_GROWTH_WINDOW // _GROWTH_CHECK_EVERY + 1)

@@ -32,7 +32,7 @@ import numpy as np
 
 from acting_mirror.core.ports import FaceDetector
 from acting_mirror.core.types import Box, Face, Faces
-from acting_mirror.vision.helper_thread import helper_executor
+from acting_mirror.priority import helper_executor
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import numpy as np
 from acting_mirror.core.ports import FaceDetector
 from acting_mirror.core.types import Face, Faces
 from acting_mirror.vision.face_mesh import FaceMesh, MeshFace
-from acting_mirror.vision.helper_thread import helper_executor
+from acting_mirror.priority import helper_executor
 
 
 def mesh_face_to_face(face: MeshFace, width: int, height: int) -> Face | None:
