@@ -25,6 +25,7 @@ from acting_mirror.errors import SourceError
 from acting_mirror.media.annotate import Annotator
 from acting_mirror.media.recorder import TakeRecorder
 from acting_mirror.media.sources import open_source
+from acting_mirror.priority import HELPER_NICENESS
 from acting_mirror.session import commands as cmd
 from acting_mirror.session import events as ev
 from acting_mirror.session.services import Services
@@ -46,6 +47,7 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings(), make: Callab
     detector = make()
     if settings.detector == "mesh" and hasattr(detector, "background_seeds"):
         detector.background_seeds = settings.background_detection
+        detector.helper_niceness = HELPER_NICENESS if settings.live else 0
     if settings.keyframe_interval <= 1 or settings.detector == "mesh":
         return detector  # the mesh tracks its faces itself, on the full frame
     # Haar's cost grows fast with image size; its 20 px window still finds 40 px faces
@@ -56,7 +58,8 @@ def build_detector(settings: AnalysisSettings = AnalysisSettings(), make: Callab
         keyframe_interval=settings.keyframe_interval,
         full_height=360 if haar else 480,
         roi_face_px=36 if haar else 48,
-        wait_when_lost=settings.wait_when_lost,
+        wait_when_lost=not settings.live,
+        helper_niceness=HELPER_NICENESS if settings.live else 0,
     )
     return KeyframeDetector(
         detector,

@@ -91,10 +91,11 @@ class AnalysisSettings:
     keyframe_interval: int = 10  # full-frame detection every N frames, refined in between
     # run keyframes' full detection on a helper thread, so no frame waits for it
     background_detection: bool = True
-    # when every face is lost (a cut, the actor left), look for faces on that very frame
-    # (True: what a file's analysis wants), or only on the helper thread while frames keep
-    # flowing faceless for a few frames (False: live, where a stalled picture is worse)
-    wait_when_lost: bool = True
+    # analysis for a live window, where a stalled picture is worse than a late face: when
+    # every face is lost (a cut, the actor left) only the helper thread looks while frames
+    # flow on without faces, and the detectors' helper threads run at the lowest priority
+    # (False: a file's analysis, which looks on the very frame and keeps helpers at par)
+    live: bool = False
     # faces the emotion model reads per frame at most (0: all); the main face and new
     # faces are always read, the others take turns and show their last reading
     reading_budget: int = 0

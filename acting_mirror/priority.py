@@ -4,11 +4,12 @@ passes and the take's video encoder.
 Live, what the actor sees is one frame's analysis, hand-over and paint; beside it run a
 keyframe's full-frame detection (Haar: 80 ms or more on one core) or the mesh's MTCNN seed
 pass, and the MJPG encoder (8 ms a 720p frame, behind a queue). On Linux those threads are
-niced so the per-frame work takes the cores first and they use what it leaves (this
-machine has a third of its two cores to spare at 30 fps). A detection pass then ends a few
-frames later, which only delays when a *new* face appears; the encoder catches up from
-its queue and, if it ever fills, holds the analysis back rather than drop a frame.
-Elsewhere the threads keep the normal priority.
+niced (the detection helpers only when live: ``AnalysisSettings.live``), so the per-frame
+work takes the cores first and they use what it leaves (this machine has a third of its
+two cores to spare at 30 fps). A detection pass then ends a few frames later, which only
+delays when a *new* face appears; the encoder catches up from its queue and, if it ever
+fills, holds the analysis back rather than drop a frame. Elsewhere the threads keep the
+normal priority.
 
 Measured live with Haar and face detail (`bench --live`, p95 capture to paint, paired
 runs): detection helper at nice 0 / 10 / 19: 61-63 / 45-57 / 36-50 ms; the encoder at
@@ -43,7 +44,8 @@ def lower_priority(niceness: int) -> None:
         pass  # not allowed here: the thread runs at the normal priority
 
 
-def helper_executor(name: str) -> ThreadPoolExecutor:
-    """A one-thread executor named ``name`` whose thread runs at ``HELPER_NICENESS``."""
+def helper_executor(name: str, niceness: int = HELPER_NICENESS) -> ThreadPoolExecutor:
+    """A one-thread executor named ``name`` whose thread runs ``niceness`` nicer (live
+    analysis gives ``HELPER_NICENESS``; a file's, which wants its passes back soon, 0)."""
     return ThreadPoolExecutor(1, thread_name_prefix=name, initializer=lower_priority,
-                              initargs=(HELPER_NICENESS,))
+                              initargs=(niceness,))

@@ -52,3 +52,24 @@ def test_the_takes_video_encoder_runs_niced_and_still_writes_every_frame(tmp_pat
         recorder.close()
     assert _nice(threading.get_native_id()) == mine
     assert (tmp_path / "take" / "output.avi").stat().st_size > 0
+
+
+@linux_only
+def test_live_analysis_nices_the_detectors_helper_and_a_files_analysis_does_not(astronaut_bgr):
+    import cv2
+
+    from acting_mirror.app import build_detector
+    from acting_mirror.config import AnalysisSettings
+
+    frame = np.full((720, 1280, 3), 35, np.uint8)
+    frame[200:500, 500:800] = cv2.resize(astronaut_bgr, (300, 300))
+    mine = _nice(threading.get_native_id())
+    for live, expected in ((True, min(19, mine + 19)), (False, mine)):
+        detector = build_detector(AnalysisSettings(detector="haar", keyframe_interval=2, live=live))
+        try:
+            for _ in range(4):  # a face known, then a keyframe: its pass goes to the helper
+                detector.detect(frame)
+            helper = next(t for t in threading.enumerate() if t.name.startswith("full-face-detection"))
+            assert _nice(helper.native_id) == expected, live
+        finally:
+            detector.close()

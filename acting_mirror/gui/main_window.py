@@ -117,7 +117,7 @@ class MainWindow(WindowExtras, QMainWindow):
         if model is not None:
             self.prefs.model_path = Path(model)  # kept: the app starts with it next time too
         settings = AnalysisSettings(detector=self.detector, reading_budget=LIVE_READING_BUDGET,
-                                    wait_when_lost=False,  # live: never stall the picture
+                                    live=True,  # never stall the picture for a lost face
                                     face_detail=self.prefs.face_detail,
                                     model_path=self.prefs.model_path)
         self.worker = WorkerHandle(AnalysisWorker(settings, parts=self._session_parts(services),

@@ -45,6 +45,7 @@ class KeyframePolicy:
     max_refine_per_frame: int = 4  # with more faces, the largest every frame, the rest in turn
     follow_keyframe_interval: int = 30  # keyframes while another tracker follows the main face
     wait_when_lost: bool = True  # with a background detector: block a frame when no face is known
+    helper_niceness: int = 0  # added to the helper thread's nice value (acting_mirror.priority)
 
 
 class KeyframeDetector:
@@ -173,7 +174,7 @@ class KeyframeDetector:
 
     def _submit(self, image: np.ndarray) -> None:
         if self._executor is None:
-            self._executor = helper_executor("full-face-detection")
+            self._executor = helper_executor("full-face-detection", self.policy.helper_niceness)
         self._pending = self._executor.submit(self._detect_full, image.copy(), self.background)
         self._fresh = False
         self._since_full = 0

@@ -86,6 +86,7 @@ class MeshDetector:
         self.timings_ms: dict[str, float] = {}
         self._seed_ms = 0.0
         self.background_seeds = background_seeds
+        self.helper_niceness = 0  # added to the seed thread's nice value (acting_mirror.priority)
         self._executor: ThreadPoolExecutor | None = None
         self._pending: Future | None = None  # a seed pass on the helper thread
 
@@ -134,7 +135,7 @@ class MeshDetector:
     def _submit(self, image: np.ndarray) -> None:
         """Start a seed pass on a copy of ``image`` (the caller may draw on its frame)."""
         if self._executor is None:
-            self._executor = helper_executor("mesh-seed-detection")
+            self._executor = helper_executor("mesh-seed-detection", self.helper_niceness)
         self._since_seed = 0
         self._pending = self._executor.submit(self.seed_detector.detect, image.copy())
 
