@@ -45,6 +45,7 @@ class KeyframePolicy:
     max_refine_per_frame: int = 4  # with more faces, the largest every frame, the rest in turn
     follow_keyframe_interval: int = 30  # keyframes while another tracker follows the main face
     wait_when_lost: bool = True  # with a background detector: block a frame when no face is known
+    lost_search_gap: int = 5  # without waiting: frames from one full pass's start to the next
     helper_niceness: int = 0  # added to the helper thread's nice value (acting_mirror.priority)
 
 
@@ -144,8 +145,10 @@ class KeyframeDetector:
             # now, rather than return nothing while a helper pass runs (and, if that pass
             # saw nothing, wait a whole keyframe interval for the next)
         if not self.policy.wait_when_lost and not self._fresh:
-            if self._pending is None:
-                self._submit(image)  # nothing known: look again as soon as the last pass ends
+            # nothing known: look again when the last pass has ended, and at most every
+            # few frames (an empty room should not keep a core busy)
+            if self._pending is None and self._since_full >= self.policy.lost_search_gap:
+                self._submit(image)
             return ()
         if self._force_full or self._since_full >= self.policy.keyframe_interval:
             # nothing known: one blocking pass, at most every keyframe_interval frames

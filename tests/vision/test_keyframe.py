@@ -182,3 +182,20 @@ def test_a_followed_face_joins_when_the_detector_knew_nothing():
     assert det.detect(empty) == ()
     followed = Face(box=Box(500, 300, 90, 90), score=0.9)
     assert det.detect_following(empty, followed) == (followed,)
+
+
+def test_live_an_empty_picture_is_searched_every_few_frames_not_without_pause():
+    inner, helper = CountingDetector(), CountingDetector()
+    det = KeyframeDetector(inner, KeyframePolicy(keyframe_interval=100, wait_when_lost=False,
+                                                 lost_search_gap=5), background=helper)
+    empty = np.zeros((720, 1280, 3), np.uint8)
+    try:
+        for _ in range(40):
+            assert det.detect(empty) == ()
+            if det._pending is not None:
+                det._pending.result()  # a fast helper: every pass ends within its frame
+        # the first frame looks at once (on this thread), then one pass every five frames
+        assert len(inner.calls) == 1
+        assert 6 <= len(helper.calls) <= 8
+    finally:
+        det.close()
