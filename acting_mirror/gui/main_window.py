@@ -124,8 +124,8 @@ class MainWindow(WindowExtras, QMainWindow):
                                                   mirror=self.prefs.mirror))
         self._update_controls()  # nothing works before the models load
         self._connect_worker(self.worker.worker)
-        self.video.size_observers.append(self._fit_pictures)
-        self._fit_pictures(self.video.device_size())
+        self._view_sizes: dict[int, tuple[int, int]] = {}
+        self.track_view_size(self.video)
         # scripts, scripted takes, reports, review, takes library, calibration
         self.rehearsal = Rehearsal(self, profiles=profiles)
         self.rehearsal.install_menus(self.file_menu, self.view_menu, before=self.takes_folder_action)
@@ -274,9 +274,24 @@ class MainWindow(WindowExtras, QMainWindow):
 
     # ================================================================== worker wiring
 
-    def _fit_pictures(self, size: tuple[int, int]) -> None:
-        """The worker makes its pictures at the video view's size (see VideoView)."""
-        self.worker.worker.display_fit = size
+    def track_view_size(self, view: VideoView) -> None:
+        """The worker makes its pictures at the size of the largest view showing them (this
+        window's, and the calibration's while it is open; see VideoView.size_observers)."""
+        def resized(size: tuple[int, int], key: int = id(view)) -> None:
+            self._view_sizes[key] = size
+            self._fit_pictures()
+
+        view.size_observers.append(resized)
+        resized(view.device_size())
+
+    def untrack_view_size(self, view: VideoView) -> None:
+        self._view_sizes.pop(id(view), None)
+        view.size_observers.clear()
+        self._fit_pictures()
+
+    def _fit_pictures(self) -> None:
+        sizes = list(self._view_sizes.values())
+        self.worker.worker.display_fit = max(sizes, key=lambda s: s[0] * s[1]) if sizes else None
 
     def _connect_worker(self, worker: AnalysisWorker) -> None:
         for signal, slot in (

@@ -375,6 +375,8 @@ class Rehearsal(RehearsalModes, QObject):
         dialog.saved.connect(self._calibration_saved)
         dialog.finished.connect(self._calibration_closed)
         getattr(self.window, "picture_observers", []).append(dialog.show_picture)  # its live view
+        if hasattr(self.window, "track_view_size"):
+            self.window.track_view_size(dialog.video)  # pictures made big enough for it too
         dialog.show()
         self.calibration_dialog = dialog
         return dialog
@@ -400,6 +402,8 @@ class Rehearsal(RehearsalModes, QObject):
         observers = getattr(self.window, "picture_observers", [])
         if self.calibration_dialog is not None and self.calibration_dialog.show_picture in observers:
             observers.remove(self.calibration_dialog.show_picture)
+        if self.calibration_dialog is not None and hasattr(self.window, "untrack_view_size"):
+            self.window.untrack_view_size(self.calibration_dialog.video)
         if self.calibration_dialog is not None:
             self.calibration_dialog.deleteLater()
         self.calibration_dialog = None

@@ -280,3 +280,20 @@ def test_the_calibrated_switch_is_kept_with_the_windows_own_preferences(make_win
     window.rehearsal.panel.calibrated_check.setChecked(True)
     assert Preferences(QSettings(ini, QSettings.Format.IniFormat)).calibrated
     assert not Preferences().calibrated  # the injected settings, not the user's
+
+
+def test_pictures_are_made_for_the_largest_view_showing_them(make_window, qtbot):
+    """The worker scales pictures to the video view; while the calibration is open with a
+    larger view of its own, to that one, so neither is upscaled; on closing, back."""
+    window = make_window()
+    worker = window.worker.worker
+    assert worker.display_fit == window.video.device_size()
+    dialog = window.rehearsal.calibrate()
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5000)
+    main = window.video.device_size()
+    dialog.video.setMinimumSize(main[0] + 40, main[1] + 40)
+    dialog.resize(main[0] + 400, main[1] + 300)
+    qtbot.waitUntil(lambda: worker.display_fit == dialog.video.device_size(), timeout=5000)
+    assert worker.display_fit[0] * worker.display_fit[1] > main[0] * main[1]
+    dialog.reject()
+    qtbot.waitUntil(lambda: worker.display_fit == window.video.device_size(), timeout=5000)
