@@ -4,7 +4,7 @@ passes and the take's video encoder.
 Live, what the actor sees is one frame's analysis, hand-over and paint; beside it run a
 keyframe's full-frame detection (Haar: 80 ms or more on one core) or the mesh's MTCNN seed
 pass, and the MJPG encoder (8 ms a 720p frame, behind a queue). On Linux those threads are
-niced (the detection helpers only when live: ``AnalysisSettings.live``), so the per-frame
+niced (only when live: ``AnalysisSettings.live``, the window's takes), so the per-frame
 work takes the cores first and they use what it leaves (this machine has a third of its
 two cores to spare at 30 fps). A detection pass then ends a few frames later, which only
 delays when a *new* face appears; the encoder catches up from its queue and, if it ever
@@ -28,8 +28,9 @@ HELPER_NICENESS = 19
 nothing waits on a pass but the next one."""
 
 ENCODER_NICENESS = 5
-"""Added to the take's video encoder's nice value: behind the frame's own work, but enough
-share of a busy machine to keep up with 30 fps."""
+"""Added to the video encoder's nice value for the window's takes: behind the frame's own
+work, but enough share of a busy machine to keep up with 30 fps. ``process`` keeps its
+encoder at par (niced, it ran 5% slower: Haar 52 against 55 frames/s)."""
 
 
 def lower_priority(niceness: int) -> None:

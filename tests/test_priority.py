@@ -38,9 +38,9 @@ def test_a_detection_helper_runs_at_the_lowest_priority_and_the_caller_keeps_its
 
 
 @linux_only
-def test_the_takes_video_encoder_runs_niced_and_still_writes_every_frame(tmp_path):
+def test_the_windows_take_encoder_runs_niced_and_still_writes_every_frame(tmp_path):
     mine = _nice(threading.get_native_id())
-    recorder = TakeRecorder(tmp_path / "take", 30, summary=None)
+    recorder = TakeRecorder(tmp_path / "take", 30, summary=None, encoder_niceness=ENCODER_NICENESS)
     rng = np.random.default_rng(0)
     try:
         for i in range(5):

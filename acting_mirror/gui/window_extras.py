@@ -23,6 +23,7 @@ from acting_mirror.controllers.mirror import (
 from acting_mirror.errors import ActingMirrorError
 from acting_mirror.gui.widgets import ask_quit_choice
 from acting_mirror.gui.worker import SetFaceDetail, SetMeshDrawn, SetVoiceRecording
+from acting_mirror.priority import ENCODER_NICENESS
 from acting_mirror.session.services import Services
 
 log = logging.getLogger("acting_mirror.gui.main_window")
@@ -98,10 +99,17 @@ class WindowExtras:
 
     def _session_parts(self, services: Services):
         """The session's parts, with the scene partner speaking as the preferences say
-        (read each time a script is loaded, so a change applies to the next script)."""
-        base = services.parts.partner_voice
+        (read each time a script is loaded, so a change applies to the next script), and
+        takes encoded at a lower priority than the live picture (acting_mirror.priority)."""
+        sink = services.parts.take_sink
+
+        def take_sink(*args, **kwargs):
+            return sink(*args, encoder_niceness=ENCODER_NICENESS, **kwargs)
+
+        parts = dataclasses.replace(services.parts, take_sink=take_sink)
+        base = parts.partner_voice
         if base is None:
-            return services.parts
+            return parts
 
         def partner_voice(script):
             if not self.prefs.partner_speaks:
@@ -111,8 +119,7 @@ class WindowExtras:
         cues = services.parts.cue_voice
         cue_voice = None if cues is None else (
             lambda: cues(rate=self.prefs.partner_rate, voice=self.prefs.partner_voice))
-        return dataclasses.replace(services.parts, partner_voice=partner_voice,
-                                   cue_voice=cue_voice)
+        return dataclasses.replace(parts, partner_voice=partner_voice, cue_voice=cue_voice)
 
     def _show_quality(self, packet) -> None:
         """A steady note on the picture when the main face is too poorly lit, blurred,
