@@ -19,15 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from acting_mirror.core.types import Box, Face, Faces
+from acting_mirror.vision.box_shape import BoxShape, shape_of, shaped
 from acting_mirror.vision.face_mesh import FaceMesh, MeshFace
 
 MIN_OVERLAP = 0.3
 """A mesh face belongs to the main face when their boxes overlap at least this much (IoU)."""
-
-BoxShape = tuple[float, float, float, float]
-"""A detector's box against the mesh's: centre offset (x, y) and size (w, h), each as a
-fraction of the mesh box's width or height."""
-
 
 class MainFaceDetail:
     """``read(image, faces)`` fills ``mesh``, ``blendshapes`` and ``pose`` of the primary
@@ -53,7 +49,7 @@ class MainFaceDetail:
         for candidate in found:
             if candidate.age or candidate.blendshapes is None:
                 continue
-            box = _shaped(candidate.box(), self._shape).clamp(width, height)
+            box = shaped(candidate.box(), self._shape).clamp(width, height)
             if box is not None and (refound or box.iou(self._followed) >= MIN_OVERLAP):
                 self._followed = box
                 return Face(box=box, score=float(candidate.presence),
@@ -75,7 +71,7 @@ class MainFaceDetail:
         if best is None:
             self._followed = None
             return faces
-        self._shape = _shape_of(main.box, best.box())
+        self._shape = shape_of(main.box, best.box())
         self._followed = main.box
         read = main.with_(mesh=best.points, blendshapes=best.blendshapes, pose=best.pose)
         return faces[:index] + (read,) + faces[index + 1:]
@@ -97,20 +93,6 @@ def _best_overlap(found: list[MeshFace], face: Face) -> MeshFace | None:
         if iou >= best_iou:
             best, best_iou = candidate, iou
     return best
-
-
-def _shape_of(box: Box, mesh_box: Box) -> BoxShape:
-    (cx, cy), (mx, my) = box.center, mesh_box.center
-    mw, mh = max(mesh_box.w, 1), max(mesh_box.h, 1)
-    return ((cx - mx) / mw, (cy - my) / mh, box.w / mw, box.h / mh)
-
-
-def _shaped(mesh_box: Box, shape: BoxShape) -> Box:
-    """A box of ``shape`` against ``mesh_box`` (see :data:`BoxShape`)."""
-    (mx, my), (dx, dy, sw, sh) = mesh_box.center, shape
-    cx, cy = mx + dx * mesh_box.w, my + dy * mesh_box.h
-    w, h = sw * mesh_box.w, sh * mesh_box.h
-    return Box.from_xyxy(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
 def assess_main_face(image: np.ndarray, face: Face) -> str:

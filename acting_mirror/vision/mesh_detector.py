@@ -1,9 +1,9 @@
 """``--detector mesh``: faces found by BlazeFace and followed by the face mesh.
 
 :class:`MeshDetector` is a :class:`~acting_mirror.core.ports.FaceDetector` like Haar and
-MTCNN: ``detect(image)`` gives the same ``Face`` boxes (the box of the mesh's points, cut
-to the frame) and five landmarks (eye centres, nose tip, mouth corners, in MTCNN's
-order), and also fills ``Face.mesh`` (478 points), ``Face.blendshapes`` (52 scores) and
+MTCNN: ``detect(image)`` gives the same ``Face`` boxes (in Haar's shape, from the mesh's
+points: see :mod:`~acting_mirror.vision.box_shape`; cut to the frame) and five landmarks
+(eye centres, nose tip, mouth corners, in MTCNN's order), and also fills ``Face.mesh`` (478 points), ``Face.blendshapes`` (52 scores) and
 ``Face.pose`` (yaw, pitch, roll). Successive calls are taken as successive frames of one
 video: the mesh tracks its faces from frame to frame (MediaPipe's stream mode) and the
 BlazeFace detector runs only when a face is lost or on a keyframe.
@@ -29,12 +29,15 @@ import numpy as np
 
 from acting_mirror.core.ports import FaceDetector
 from acting_mirror.core.types import Face, Faces
+from acting_mirror.vision.box_shape import HAAR_SHAPE, shaped
 from acting_mirror.vision.face_mesh import FaceMesh, MeshFace
 from acting_mirror.priority import helper_executor
 
 
 def mesh_face_to_face(face: MeshFace, width: int, height: int) -> Face | None:
-    box = face.box().clamp(width, height)
+    """The mesh's face as a ``Face``: its box in Haar's shape (``box_shape.HAAR_SHAPE``:
+    the crop the emotion model reads, and the box every detector draws), cut to the frame."""
+    box = shaped(face.box(), HAAR_SHAPE).clamp(width, height)
     if box is None:
         return None
     return Face(

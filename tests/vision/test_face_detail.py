@@ -83,3 +83,23 @@ def test_the_main_face_at_the_frame_edge_is_followed_without_crashing(analyzer, 
         for face in result.faces:
             b = face.box
             assert b.x >= 0 and b.y >= 0 and b.x2 <= 1280 and b.y2 <= 720
+
+
+def test_the_mesh_detectors_boxes_are_haars_so_the_emotion_model_reads_the_same_crop(
+        astronaut_bgr, grace_hopper_bgr):
+    """The mesh's outline runs brow to chin; drawn and read in Haar's shape, its boxes sit
+    where Haar's do and the emotion model reads the faces as it does with Haar."""
+    mesh = build_analyzer(AnalysisSettings(detector="mesh", background_detection=False))
+    haar = build_analyzer(AnalysisSettings(detector="haar", background_detection=False))
+    try:
+        for photo, x, y in ((astronaut_bgr, 400, 150), (grace_hopper_bgr, 600, 200)):
+            image = _frame(photo, x, y)
+            by_mesh = mesh.analyze(Frame(image, 0, 0)).primary
+            by_haar = haar.analyze(Frame(image, 0, 0)).primary
+            assert by_mesh.box.iou(by_haar.box) > 0.7
+            assert np.abs(by_mesh.raw_probs - by_haar.raw_probs).max() < 0.15
+            assert by_mesh.top_emotion == by_haar.top_emotion
+            mesh.reset(); haar.reset()
+    finally:
+        for made in (mesh, haar):
+            made.detector.close()
