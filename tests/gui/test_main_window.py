@@ -208,13 +208,19 @@ def test_an_unwritable_takes_folder_is_reported_and_playing_goes_on(make_window,
     _wait_frames(qtbot, window, 3)  # still playing
 
 
-def test_switching_source_finalises_the_take(make_window, qtbot, tmp_path, face_clip):
+def _recording_the_demo(make_window, qtbot, tmp_path):
+    """A window playing the demo and recording it, three frames in."""
     window = make_window(source="demo")
     window.prefs.takes_dir = tmp_path / "takes"
     window.start()
     _wait_frames(qtbot, window, 2)
     window.start_recording()
     qtbot.waitUntil(lambda: window.recorded_frames >= 3, timeout=FRAMES_TIMEOUT_MS)
+    return window
+
+
+def test_switching_source_finalises_the_take(make_window, qtbot, tmp_path, face_clip):
+    window = _recording_the_demo(make_window, qtbot, tmp_path)
     window.open_source(str(face_clip))
     qtbot.waitUntil(lambda: window.last_take is not None, timeout=10000)
     assert window.last_take.frames >= 3
@@ -307,12 +313,7 @@ def test_the_windows_takes_are_encoded_behind_the_live_picture(make_window, qtbo
     from acting_mirror.priority import ENCODER_NICENESS
 
     mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    window = make_window(source="demo")
-    window.prefs.takes_dir = tmp_path / "takes"
-    window.start()
-    _wait_frames(qtbot, window, 2)
-    window.start_recording()
-    qtbot.waitUntil(lambda: window.recorded_frames >= 3, timeout=FRAMES_TIMEOUT_MS)
+    window = _recording_the_demo(make_window, qtbot, tmp_path)
     encoder = next(t for t in threading.enumerate() if t.name == "take-video-writer")
     assert os.getpriority(os.PRIO_PROCESS, encoder.native_id) == min(19, mine + ENCODER_NICENESS)
     window.stop_recording()
