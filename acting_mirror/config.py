@@ -72,6 +72,9 @@ def default_takes_dir() -> Path:
 
 
 DETECTORS = ("haar", "mtcnn", "mesh")
+# the app's first detector: the face mesh on every face is the one that keeps live latency
+# within target with face detail (docs/performance.md); `process` keeps Haar, the fastest
+DEFAULT_APP_DETECTOR = "mesh"
 """The detectors the app offers (``mtcnn-tf`` is for ``process`` only)."""
 
 # The live app reads at most this many faces per frame (the main face and new faces

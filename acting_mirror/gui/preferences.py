@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from acting_mirror.config import DETECTORS, default_takes_dir
+from acting_mirror.config import DEFAULT_APP_DETECTOR, DETECTORS, default_takes_dir
 
 ORGANIZATION = "ActingMirror"
 APPLICATION = "Acting Mirror"
@@ -78,8 +78,11 @@ class Preferences:
     # ---------------------------------------------------------------- analysis
     @property
     def detector(self) -> str:
-        value = str(self._s.value("analysis/detector", "haar"))
-        return value if value in DETECTORS else "haar"
+        """The face detector the app starts with: the last one picked, else the mesh (face
+        detail on every face within the live targets; Haar with face detail on the main face
+        costs more: docs/performance.md)."""
+        value = str(self._s.value("analysis/detector", DEFAULT_APP_DETECTOR))
+        return value if value in DETECTORS else DEFAULT_APP_DETECTOR
 
     @detector.setter
     def detector(self, name: str) -> None:
