@@ -30,7 +30,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--script", type=Path, metavar="FILE",
                    help="an acting script to rehearse with (shown in the window)")
     p.add_argument("--detector", choices=DETECTORS,
-                   help="face detector to start with (default: the last one used, else haar)")
+                   help="face detector to start with (default: the last one used, else mesh)")
     p.add_argument("--stats", nargs="?", type=float, const=DEFAULT_STATS_INTERVAL_S,
                    metavar="SECONDS",
                    help="print capture/analysed/painted fps and latency to stderr every "
