@@ -530,6 +530,7 @@ class LiveBenchConfig:
     warmup_s: float | None = None
     clip_frames: int = 150
     window_size: tuple[int, int] = (1400, 860)
+    face_detail: bool = False  # with haar or mtcnn, the mesh on the main face (View › Face detail)
 
     @property
     def warmup(self) -> float:
@@ -619,7 +620,9 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     probe.clip, probe.fps = clip, config.fps
     prefs = Preferences(QSettings(str(workdir / "settings.ini"), QSettings.Format.IniFormat))
     prefs.takes_dir = workdir / "takes"
-    log(f"opening the main window ({config.detector})…")
+    prefs.face_detail = config.face_detail
+    log(f"opening the main window ({config.detector}"
+        f"{' + face detail' if config.face_detail and config.detector != 'mesh' else ''})…")
     window = MainWindow(prefs, detector=config.detector, camera_lister=lambda: [],
                         confirm_quit=lambda: QuitChoice.SAVE,
                         services=app_services(source_opener=probe.open_source))
@@ -675,7 +678,8 @@ def run_live_bench(config: LiveBenchConfig, workdir: Path, *,
     take = _check_take(take_info, probe, take_error) if take_info is not None else None
     warm_rss = rss[rss_warm:]
     return LiveReport(
-        detector=config.detector,
+        detector=config.detector + (" + face detail" if config.face_detail
+                                     and config.detector != "mesh" else ""),
         faces=config.faces,
         platform=QApplication.platformName(),
         seconds=round(elapsed, 2),

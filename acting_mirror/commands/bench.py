@@ -53,11 +53,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                       help="seconds before measuring (default 10%% of --seconds, 1 to 60)")
     live.add_argument("--startup-runs", type=int, default=1, metavar="N",
                       help="launches per detector for the startup line (0: skip; default 1)")
+    live.add_argument("--face-detail", action="store_true",
+                      help="with haar or mtcnn: the face mesh on the main face too (View › "
+                      "Face detail; the mesh detector reads every face anyway)")
     return p
 
 
 _OFFLINE_ONLY = {"frames": 300, "clip": "both", "no_naive": False}
-_LIVE_ONLY = {"seconds": 60.0, "faces": 1, "warmup": None, "startup_runs": 1}
+_LIVE_ONLY = {"seconds": 60.0, "faces": 1, "warmup": None, "startup_runs": 1, "face_detail": False}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,7 +152,8 @@ def _run_live(args: argparse.Namespace) -> int:
     detectors = {"both": ("haar", "mtcnn"), "all": ("haar", "mtcnn", "mesh")}.get(
         detector, (detector,))
     configs = [LiveBenchConfig(seconds=args.seconds, detector=d, faces=args.faces,
-                               warmup_s=args.warmup) for d in detectors]
+                               warmup_s=args.warmup, face_detail=args.face_detail)
+               for d in detectors]
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     print(f"acting-mirror bench --live · {platform.processor() or platform.machine()} · "
           f"{os.cpu_count()} cores · load {loadavg()}", flush=True)

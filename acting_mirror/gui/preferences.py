@@ -153,9 +153,10 @@ class Preferences:
     # ---------------------------------------------------------------- view
     @property
     def face_detail(self) -> bool:
-        """Run the face mesh on the main face (blendshapes, head pose, face detail view,
-        coaching in face actions); on by default."""
-        return _as_bool(self._s.value("analysis/face_detail"), True)
+        """With Haar or MTCNN, run the face mesh on the main face too (blendshapes, head
+        pose, the face detail view, coaching in face actions). Off by default: it makes
+        them slower than the mesh detector, which reads every face (docs/performance.md)."""
+        return _as_bool(self._s.value("analysis/face_detail"), False)
 
     @face_detail.setter
     def face_detail(self, on: bool) -> None:

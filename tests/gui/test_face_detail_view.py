@@ -12,7 +12,8 @@ TIMEOUT_MS = 30000
 
 
 def test_the_face_detail_view_shows_the_smiling_astronaut(make_window, qtbot, face_clip):
-    window = make_window()
+    window = make_window()  # the app starts with the mesh detector
+    assert window.detector == "mesh"
     window.open_source(str(face_clip), loop=True)
     qtbot.waitUntil(lambda: bool(window.face_detail.rows), timeout=TIMEOUT_MS)
     regions = dict(window.face_detail.rows)
@@ -59,3 +60,16 @@ def test_drawing_the_face_mesh_is_a_view_setting_kept_off_by_default(make_window
     assert window.prefs.draw_mesh
     shown = window.video.frames_shown
     qtbot.waitUntil(lambda: window.video.frames_shown > shown + 3, timeout=TIMEOUT_MS)
+
+
+def test_with_haar_face_detail_is_a_switch_off_by_default(make_window, qtbot, face_clip):
+    """Haar is the fast choice: the mesh on its main face is View › Face detail, off until
+    switched on; then the view reads the main face."""
+    window = make_window(detector="haar")
+    assert not window.prefs.face_detail and not window.menus.detail_action.isChecked()
+    window.open_source(str(face_clip), loop=True)
+    qtbot.waitUntil(lambda: window.faces_label.text() == "Faces 1", timeout=TIMEOUT_MS)
+    assert not window.face_detail.rows
+    window.menus.detail_action.setChecked(True)
+    qtbot.waitUntil(lambda: bool(window.face_detail.rows), timeout=TIMEOUT_MS)
+    assert dict(dict(window.face_detail.rows)["mouth"]).get("smile", 0) > 0.4
