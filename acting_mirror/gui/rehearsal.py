@@ -370,7 +370,9 @@ class Rehearsal(RehearsalModes, QObject):
                 "info", "Open your camera first: calibration records your relaxed face.")
         dialog = CalibrationDialog(
             self.profiles, actor=self.controller.actor, expressions=self.controller.expressions,
-            face_detail_on=self._prefs.face_detail, turn_face_detail_on=self._turn_face_detail_on,
+            # the mesh detector reads every face's detail; Haar and MTCNN need the switch
+            face_detail_on=self._prefs.face_detail or getattr(self.window, "detector", "") == "mesh",
+            turn_face_detail_on=self._turn_face_detail_on,
             parent=self.window)
         dialog.saved.connect(self._calibration_saved)
         dialog.finished.connect(self._calibration_closed)

@@ -15,7 +15,7 @@ def long_scene(make_scene):
 
 
 def test_the_routine_records_the_live_main_face_with_face_detail(make_window, qtbot, long_scene):
-    window = make_window()
+    window = make_window(detector="haar")
     window.menus.detail_action.setChecked(False)  # the user had switched the mesh off
     assert not window.prefs.face_detail
     window.open_source(str(long_scene))
@@ -39,3 +39,12 @@ def test_the_routine_records_the_live_main_face_with_face_detail(make_window, qt
     qtbot.waitUntil(lambda: window.rehearsal.calibration_dialog is None, timeout=5000)
     assert dialog.show_picture not in window.picture_observers
     assert window.rehearsal.profiles.list() == []
+
+
+def test_with_the_mesh_detector_the_routine_needs_no_switch(make_window, qtbot):
+    window = make_window()  # the mesh detector, the app's first
+    assert window.detector == "mesh" and not window.prefs.face_detail
+    dialog = window.rehearsal.calibrate()
+    assert dialog.face_detail_on and "turns it on" not in dialog.detail_label.text()
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.rehearsal.calibration_dialog is None, timeout=5000)
