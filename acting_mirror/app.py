@@ -116,9 +116,8 @@ def resolve_spec(spec: str) -> str:
 
 
 def _take_recorder(folder: Path, fps: float, write_video: bool, summary: SummaryBuilder, *,
-                   still: bool = False, encoder_niceness: int = 0) -> TakeRecorder:
-    return TakeRecorder(folder, fps, write_video=write_video, summary=summary, still=still,
-                        encoder_niceness=encoder_niceness)
+                   still: bool = False) -> TakeRecorder:
+    return TakeRecorder(folder, fps, write_video=write_video, summary=summary, still=still)
 
 
 def partner_voice(script, *, rate: int | None = None, voice: str | None = None):

@@ -1,6 +1,5 @@
-"""The threads whose work can wait run at a lower priority (Linux): a detector's
-background passes and the take's video encoder, so the per-frame work the actor sees
-takes the cores first."""
+"""A detector's background passes run at a lower priority when live (Linux), so the
+per-frame work the actor sees takes the cores first."""
 
 from __future__ import annotations
 
@@ -11,9 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from acting_mirror.core.types import Frame, FrameResult
-from acting_mirror.media.recorder import TakeRecorder
-from acting_mirror.priority import ENCODER_NICENESS, helper_executor
+from acting_mirror.priority import helper_executor
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="per-thread nice values are Linux's")
@@ -35,23 +32,6 @@ def test_a_detection_helper_runs_at_the_lowest_priority_and_the_caller_keeps_its
     assert name.startswith("test-helper")
     assert niceness == 19
     assert _nice(threading.get_native_id()) == mine
-
-
-@linux_only
-def test_the_windows_take_encoder_runs_niced_and_still_writes_every_frame(tmp_path):
-    mine = _nice(threading.get_native_id())
-    recorder = TakeRecorder(tmp_path / "take", 30, summary=None, encoder_niceness=ENCODER_NICENESS)
-    rng = np.random.default_rng(0)
-    try:
-        for i in range(5):
-            image = rng.integers(0, 255, (48, 64, 3), dtype=np.uint8)
-            recorder.write(FrameResult(frame=Frame(image, i, i * 33), faces=()), image)
-        encoder = next(t for t in threading.enumerate() if t.name == "take-video-writer")
-        assert _nice(encoder.native_id) == min(19, mine + ENCODER_NICENESS)
-    finally:
-        recorder.close()
-    assert _nice(threading.get_native_id()) == mine
-    assert (tmp_path / "take" / "output.avi").stat().st_size > 0
 
 
 @linux_only

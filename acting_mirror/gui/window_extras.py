@@ -23,7 +23,6 @@ from acting_mirror.controllers.mirror import (
 from acting_mirror.errors import ActingMirrorError
 from acting_mirror.gui.widgets import ask_quit_choice
 from acting_mirror.gui.worker import SetFaceDetail, SetMeshDrawn, SetVoiceRecording
-from acting_mirror.priority import ENCODER_NICENESS
 from acting_mirror.session.services import Services
 
 log = logging.getLogger("acting_mirror.gui.main_window")
@@ -99,14 +98,8 @@ class WindowExtras:
 
     def _session_parts(self, services: Services):
         """The session's parts, with the scene partner speaking as the preferences say
-        (read each time a script is loaded, so a change applies to the next script), and
-        takes encoded at a lower priority than the live picture (acting_mirror.priority)."""
-        sink = services.parts.take_sink
-
-        def take_sink(*args, **kwargs):
-            return sink(*args, encoder_niceness=ENCODER_NICENESS, **kwargs)
-
-        parts = dataclasses.replace(services.parts, take_sink=take_sink)
+        (read each time a script is loaded, so a change applies to the next script)."""
+        parts = services.parts
         base = parts.partner_voice
         if base is None:
             return parts

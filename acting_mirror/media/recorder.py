@@ -57,7 +57,6 @@ from acting_mirror.core.types import FrameResult
 from acting_mirror.errors import OutputError
 from acting_mirror.media.recovery import RESERVE_FILE, lock_marker, recover_take
 from acting_mirror.media.takes import MIN_FREE_BYTES, check_free_space, free_bytes
-from acting_mirror.priority import lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -234,12 +233,9 @@ class TakeRecorder:
         min_free_bytes: int = MIN_FREE_BYTES,
         source_name: str | None = None,
         still: bool = False,
-        encoder_niceness: int = 0,
     ):
         self.folder = Path(folder)
         self.still = bool(still)
-        # the window's takes: the encoder behind the live picture (acting_mirror.priority)
-        self._encoder_niceness = int(encoder_niceness)
         self.picture_path = self.folder / PICTURE_FILE
         self._picture: np.ndarray | None = None
         self.fps = float(fps) if math.isfinite(fps) and 0 < fps <= 1000 else 30.0
@@ -461,8 +457,6 @@ class TakeRecorder:
         self._thread.start()
 
     def _encode_loop(self) -> None:
-        if self._encoder_niceness:
-            lower_priority(self._encoder_niceness)
         writer = self._writer
         # VideoWriter.write reports nothing: a file that stops growing means a full disk.
         sizes: deque[int] = deque(maxlen=_GROWTH_WINDOW // _GROWTH_CHECK_EVERY + 1)

@@ -3,7 +3,6 @@ detector switching, takes, bad links, and closing."""
 
 from __future__ import annotations
 
-import sys
 import threading
 
 import numpy as np
@@ -304,18 +303,3 @@ def test_pictures_are_made_for_the_largest_view_showing_them(make_window, qtbot)
     assert worker.display_fit[0] * worker.display_fit[1] > main[0] * main[1]
     dialog.reject()
     qtbot.waitUntil(lambda: worker.display_fit == window.video.device_size(), timeout=5000)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
-def test_the_windows_takes_are_encoded_behind_the_live_picture(make_window, qtbot, tmp_path):
-    import os
-
-    from acting_mirror.priority import ENCODER_NICENESS
-
-    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    window = _recording_the_demo(make_window, qtbot, tmp_path)
-    encoder = next(t for t in threading.enumerate() if t.name == "take-video-writer")
-    assert os.getpriority(os.PRIO_PROCESS, encoder.native_id) == min(19, mine + ENCODER_NICENESS)
-    window.stop_recording()
-    qtbot.waitUntil(lambda: window.last_take is not None, timeout=10000)
-    assert window.last_take.error is None and window.last_take.frames >= 3
