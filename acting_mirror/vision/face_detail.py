@@ -40,7 +40,7 @@ class MainFaceDetail:
         """The main face in ``image`` (the next frame) as the mesh follows it from the last
         one, with mesh, blendshapes and pose, its box in the detector's shape; ``None`` when
         the mesh holds no face or has lost this one."""
-        if self._followed is None or self._shape is None or not self.mesh._tracked:
+        if self._followed is None or self._shape is None or not self.mesh.tracking:
             return None
         found = self.mesh.track(image)
         # the mesh lost the face and its own detector found one again (a cut): that one

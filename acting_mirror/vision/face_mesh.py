@@ -304,6 +304,11 @@ class FaceMesh:
         """
         return self._run(image, seeds, force_detection=False)
 
+    @property
+    def tracking(self) -> bool:
+        """Whether any face is being tracked into the next frame."""
+        return bool(self._tracked)
+
     def reset(self) -> None:
         self._tracked = []
         self._since_detection = 0

@@ -193,8 +193,8 @@ class KeyframeDetector:
         """Fold a full pass's faces in: known faces keep their fresher box, new ones join."""
         known, misses = list(self._known), list(self._misses)
         for face in full:
-            match = max(range(len(known)), key=lambda i: known[i].box.iou(face.box), default=None)
-            if match is not None and known[match].box.iou(face.box) > 0.2:
+            match = self._match(known, face, min_iou=0.2)
+            if match is not None:
                 misses[match] = 0
             else:
                 known.append(face)

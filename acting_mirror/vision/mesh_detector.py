@@ -100,13 +100,13 @@ class MeshDetector:
         self._seed_ms = 0.0
         self._since_seed += 1
         seeded = False
-        if self._pending is not None and (self._pending.done() or not self.mesh._tracked):
+        if self._pending is not None and (self._pending.done() or not self.mesh.tracking):
             seeds, seeded = self._collect(), True  # a background pass finished (or is needed now)
         elif self.seed_detector is not None and (
-            not self.mesh._tracked
+            not self.mesh.tracking
             or (self.seed_interval and self._since_seed >= self.seed_interval)
         ):
-            if self.background_seeds and self.mesh._tracked:
+            if self.background_seeds and self.mesh.tracking:
                 self._submit(image)
             else:
                 seeds = self._seeds(image)
